@@ -1,0 +1,76 @@
+"""The tracker: plans, tasks, deadlines and the figures built from them."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from flask import Flask
+from flask_bootstrap import Bootstrap5
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from tracker import clock
+from tracker.extensions import csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
+    """SQLite: enforce foreign keys, let readers and the scheduler work beside a writer (WAL), and hand
+    transaction control to SQLAlchemy so SAVEPOINTs behave (pysqlite's own handling breaks them)."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_on_begin(conn) -> None:
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN")
+
+
+def create_app(config_class=None) -> Flask:
+    if config_class is None:
+        from config import Config
+
+        config_class = Config
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(config_class.INSTANCE_DIR),
+    )
+    app.config.from_object(config_class)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    clock.set_timezone(app.config["TIMEZONE"])
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    Bootstrap5(app)
+
+    from tracker import models  # noqa: F401  (register every model with the metadata)
+    from tracker.accounts.views import bp as accounts_bp
+    from tracker.api.views import bp as api_bp
+    from tracker.cli import register_cli
+    from tracker.plans.views import bp as plans_bp
+    from tracker.settings.views import bp as settings_bp
+    from tracker.tasks.views import bp as tasks_bp
+    from tracker.web import register_web
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(plans_bp)
+    app.register_blueprint(tasks_bp)
+    app.register_blueprint(settings_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)
+    register_web(app)
+    register_cli(app)
+    return app

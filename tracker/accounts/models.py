@@ -1,0 +1,110 @@
+"""Units (Sở → phòng/đơn vị) and user accounts with their role."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from tracker import clock
+from tracker.database import UTCDateTime
+from tracker.enums import enum_column
+from tracker.extensions import db
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    OFFICE = "office"
+    LEADER = "leader"
+    UNIT_HEAD = "unit_head"
+    STAFF = "staff"
+
+    @property
+    def label(self) -> str:
+        return {
+            "admin": "Quản trị",
+            "office": "Văn phòng",
+            "leader": "Lãnh đạo Sở",
+            "unit_head": "Trưởng phòng / thủ trưởng đơn vị",
+            "staff": "Chuyên viên",
+        }[self.value]
+
+
+class UnitKind(StrEnum):
+    DEPARTMENT = "department"
+    OFFICE = "office"
+    DIVISION = "division"
+    CENTRE = "centre"
+
+    @property
+    def label(self) -> str:
+        return {"department": "Sở", "office": "Văn phòng", "division": "Phòng", "centre": "Đơn vị"}[self.value]
+
+
+class Unit(db.Model):
+    __tablename__ = "unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    short_name: Mapped[str] = mapped_column(String(50), default="")
+    kind: Mapped[UnitKind] = mapped_column(enum_column(UnitKind), default=UnitKind.DIVISION)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    email: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.position")
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.name}>"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(200), default="")
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    password_hash: Mapped[str] = mapped_column(String(300), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    unit: Mapped[Unit | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def new_api_token(self) -> str:
+        """Issue a token; only its hash is stored, so it is shown once."""
+        token = secrets.token_urlsafe(32)
+        self.api_token_hash = hash_token(token)
+        return token
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.role in (Role.ADMIN, Role.OFFICE, Role.LEADER)
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,393 @@
+"""The JSON API: the same services and permission checks as the pages, token-authenticated.
+
+A token comes from ``flask --app wsgi users token USERNAME`` and is sent as ``Authorization: Bearer …``.
+Errors are JSON: ``{"error": {"code", "message", "fields"}}`` with Vietnamese messages.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import wraps
+
+from flask import Blueprint, g, jsonify, request
+from sqlalchemy import select
+
+from tracker import clock
+from tracker.accounts.models import User, hash_token
+from tracker.api.openapi import openapi_document
+from tracker.errors import ValidationFailed
+from tracker.extensions import db
+from tracker.formatting import DateInputError, parse_date
+from tracker.permissions import (
+    can_confirm,
+    can_decide_extension,
+    can_edit_plans,
+    can_request_extension,
+    can_update_task,
+    get_or_404,
+    require,
+)
+from tracker.plans.models import Plan, PlanStatus
+from tracker.plans.operations import PlanInput, create_plan
+from tracker.rules.documents import DocumentType
+from tracker.rules.rollup import headline
+from tracker.rules.status import Box, TaskStatus, classify
+from tracker.tasks import operations as ops
+from tracker.tasks.models import ExtensionRequest, Task
+from tracker.tasks.queries import TaskFilter, summarize, task_list
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def token_required(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+        user = db.session.scalar(select(User).where(User.api_token_hash == hash_token(token))) if token else None
+        if user is None or not user.active:
+            return _error(401, "Thiếu hoặc sai mã truy cập (Authorization: Bearer …).")
+        g.api_user = user
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _error(code: int, message: str, fields: dict | None = None):
+    body = {"error": {"code": code, "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    return jsonify(body), code
+
+
+def _invalid(exc: ValidationFailed):
+    db.session.rollback()
+    fields = {k: v for k, v in exc.errors.items() if k}
+    general = exc.errors.get("") or "Dữ liệu không hợp lệ."
+    return _error(422, general, fields)
+
+
+def _body() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ValidationFailed("Nội dung yêu cầu phải là một đối tượng JSON.")
+    return data
+
+
+def _date(data: dict, key: str, required: bool = False) -> date | None:
+    raw = data.get(key)
+    if raw in (None, ""):
+        if required:
+            raise ValidationFailed({key: "Trường này là bắt buộc (YYYY-MM-DD)."})
+        return None
+    if not isinstance(raw, str):
+        raise ValidationFailed({key: "Ngày phải là chuỗi dạng YYYY-MM-DD."})
+    try:
+        return parse_date(raw)
+    except DateInputError as exc:
+        raise ValidationFailed({key: str(exc)}) from None
+
+
+def _int(data: dict, key: str) -> int | None:
+    raw = data.get(key)
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        raise ValidationFailed({key: "Phải là một số nguyên."})
+    return raw
+
+
+def _str(data: dict, key: str, default: str = "") -> str:
+    raw = data.get(key, default)
+    if raw is None:
+        return default
+    if not isinstance(raw, str):
+        raise ValidationFailed({key: "Phải là một chuỗi ký tự."})
+    return raw
+
+
+_REQUIRED = object()
+
+
+def _enum(enum_cls, data: dict, key: str, default=_REQUIRED):
+    raw = data.get(key)
+    if raw in (None, ""):
+        if default is _REQUIRED:
+            raise ValidationFailed({key: "Trường này là bắt buộc."})
+        return default
+    try:
+        return enum_cls(raw)
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum_cls)
+        raise ValidationFailed({key: f"Giá trị không hợp lệ; chấp nhận: {allowed}."}) from None
+
+
+def _as_of() -> date:
+    raw = request.args.get("as_of", "")
+    if not raw:
+        return clock.today()
+    try:
+        return parse_date(raw)
+    except DateInputError as exc:
+        raise ValidationFailed({"as_of": str(exc)}) from None
+
+
+def iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def plan_json(plan: Plan) -> dict:
+    return {
+        "id": plan.id,
+        "doc_type": plan.doc_type.value,
+        "doc_type_label": plan.doc_type.label,
+        "number": plan.number,
+        "title": plan.title,
+        "issuer": plan.issuer,
+        "issued_on": iso(plan.issued_on),
+        "year": plan.year,
+        "parent_id": plan.parent_id,
+        "parent_reference": plan.parent_reference,
+        "monitoring_unit_id": plan.monitoring_unit_id,
+        "status": plan.status.value,
+        "requires_confirmation": plan.requires_confirmation,
+    }
+
+
+def task_json(task: Task, as_of: date, box: str | None = None) -> dict:
+    if box is None:
+        computed = classify(task.facts, as_of)
+        box = computed.value if computed else None
+    return {
+        "id": task.id,
+        "plan_id": task.plan_id,
+        "parent_id": task.parent_id,
+        "ordinal": task.ordinal,
+        "title": task.title,
+        "lead_unit": {"id": task.lead_unit.id, "name": task.lead_unit.name},
+        "cooperating_unit_ids": [u.id for u in task.cooperating_units],
+        "assignee_id": task.assignee_id,
+        "start_date": iso(task.start_date),
+        "deadline_text": task.deadline_text,
+        "deadline_kind": task.deadline_kind.value,
+        "due_date": iso(task.due_date),
+        "extended_due": iso(task.extended_due),
+        "effective_due": iso(task.effective_due),
+        "status": task.status.value,
+        "progress": task.progress,
+        "completed_on": iso(task.completed_on),
+        "confirmation": task.confirmation.value,
+        "result": task.result,
+        "as_of": as_of.isoformat(),
+        "box": box,
+        "box_label": Box(box).label if box else "Đã hủy",
+    }
+
+
+def summary_json(plan: Plan | None, as_of: date) -> dict:
+    counts = summarize(TaskFilter(plan_id=plan.id if plan else None), as_of)
+    return {
+        "plan": plan_json(plan) if plan else None,
+        "as_of": as_of.isoformat(),
+        **counts.as_dict(),
+        "rate_all_label": "Tỷ lệ hoàn thành trên tổng số phần việc",
+        "rate_due_label": "Tỷ lệ hoàn thành trên số phần việc đã đến hạn",
+        "headline": headline(counts),
+    }
+
+
+@bp.errorhandler(ValidationFailed)
+def validation_failed(exc: ValidationFailed):
+    return _invalid(exc)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+@bp.get("/plans")
+@token_required
+def list_plans():
+    plans = db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.id.desc())).all()
+    return jsonify({"items": [plan_json(p) for p in plans]})
+
+
+@bp.post("/plans")
+@token_required
+def create_plan_api():
+    require(can_edit_plans(g.api_user))
+    data = _body()
+    plan = create_plan(
+        PlanInput(
+            doc_type=_enum(DocumentType, data, "doc_type", DocumentType.PLAN),
+            number=_str(data, "number"),
+            title=_str(data, "title"),
+            issuer=_str(data, "issuer"),
+            issued_on=_date(data, "issued_on", required=True),
+            year=_int(data, "year"),
+            parent_id=_int(data, "parent_id"),
+            parent_reference=_str(data, "parent_reference"),
+            monitoring_unit_id=_int(data, "monitoring_unit_id"),
+            status=_enum(PlanStatus, data, "status", PlanStatus.ACTIVE),
+            requires_confirmation=bool(data.get("requires_confirmation", True)),
+        ),
+        g.api_user,
+    )
+    db.session.commit()
+    return jsonify(plan_json(plan)), 201
+
+
+@bp.get("/plans/<plan_id>")
+@token_required
+def get_plan(plan_id):
+    return jsonify(plan_json(get_or_404(Plan, plan_id)))
+
+
+@bp.get("/plans/<plan_id>/summary")
+@token_required
+def plan_summary(plan_id):
+    plan = get_or_404(Plan, plan_id)
+    return jsonify(summary_json(plan, _as_of()))
+
+
+@bp.post("/plans/<plan_id>/tasks")
+@token_required
+def create_task(plan_id):
+    plan = get_or_404(Plan, plan_id)
+    require(can_edit_plans(g.api_user))
+    data = _body()
+    parent = None
+    if data.get("parent_id") is not None:
+        parent = db.session.get(Task, _int(data, "parent_id"))
+        if parent is None:
+            raise ValidationFailed({"parent_id": "Nhiệm vụ cha không tồn tại."})
+    coop = data.get("cooperating_unit_ids") or []
+    if not isinstance(coop, list) or not all(isinstance(x, int) and not isinstance(x, bool) for x in coop):
+        raise ValidationFailed({"cooperating_unit_ids": "Phải là danh sách mã đơn vị (số nguyên)."})
+    task = ops.create_task(
+        plan,
+        ops.TaskInput(
+            title=_str(data, "title"),
+            lead_unit_id=_int(data, "lead_unit_id"),
+            deadline_text=_str(data, "deadline"),
+            due_date=_date(data, "due_date"),
+            description=_str(data, "description"),
+            cooperating_unit_ids=tuple(coop),
+            assignee_id=_int(data, "assignee_id"),
+            start_date=_date(data, "start_date"),
+            ordinal=_str(data, "ordinal"),
+        ),
+        g.api_user,
+        parent=parent,
+    )
+    db.session.commit()
+    return jsonify(task_json(task, clock.today())), 201
+
+
+@bp.get("/tasks")
+@token_required
+def list_tasks():
+    as_of = _as_of()
+    args = request.args
+
+    def positive(name):
+        raw = args.get(name)
+        if raw in (None, ""):
+            return None
+        if not raw.isdigit() or int(raw) <= 0:
+            raise ValidationFailed({name: "Phải là một số nguyên dương."})
+        return int(raw)
+
+    box = _enum(Box, dict(args), "box", default=None)
+    flt = TaskFilter(plan_id=positive("plan_id"), unit_id=positive("unit_id"), box=box)
+    page = positive("page") or 1
+    per_page = min(positive("per_page") or 100, 500)
+    rows, total = task_list(flt, as_of, sort=args.get("sort", "due"), page=page, per_page=per_page)
+    return jsonify({"as_of": as_of.isoformat(), "total": total, "page": page, "per_page": per_page,
+                    "items": [task_json(t, as_of, name) for t, name in rows]})
+
+
+@bp.get("/tasks/<task_id>")
+@token_required
+def get_task(task_id):
+    return jsonify(task_json(get_or_404(Task, task_id), _as_of()))
+
+
+@bp.patch("/tasks/<task_id>")
+@token_required
+def update_task(task_id):
+    task = get_or_404(Task, task_id)
+    require(can_update_task(g.api_user, task))
+    data = _body()
+    result = data.get("result")
+    if result is not None and not isinstance(result, str):
+        raise ValidationFailed({"result": "Phải là một chuỗi ký tự."})
+    progress = _int(data, "progress")
+    ops.update_progress(
+        task,
+        ops.ProgressInput(_enum(TaskStatus, data, "status", task.status), progress, result, _date(data, "completed_on")),
+        g.api_user,
+        clock.today(),
+    )
+    db.session.commit()
+    return jsonify(task_json(task, clock.today()))
+
+
+@bp.post("/tasks/<task_id>/confirm")
+@token_required
+def confirm(task_id):
+    task = get_or_404(Task, task_id)
+    require(can_confirm(g.api_user, task))
+    ops.confirm_completion(task, g.api_user)
+    db.session.commit()
+    return jsonify(task_json(task, clock.today()))
+
+
+@bp.post("/tasks/<task_id>/return")
+@token_required
+def return_completion(task_id):
+    task = get_or_404(Task, task_id)
+    require(can_confirm(g.api_user, task))
+    ops.return_completion(task, g.api_user, _str(_body(), "reason"))
+    db.session.commit()
+    return jsonify(task_json(task, clock.today()))
+
+
+def extension_json(req: ExtensionRequest) -> dict:
+    return {
+        "id": req.id,
+        "task_id": req.task_id,
+        "reason": req.reason,
+        "previous_due": iso(req.previous_due),
+        "proposed_due": iso(req.proposed_due),
+        "state": req.state.value,
+        "decision_note": req.decision_note,
+    }
+
+
+@bp.post("/tasks/<task_id>/extensions")
+@token_required
+def request_extension(task_id):
+    task = get_or_404(Task, task_id)
+    require(can_request_extension(g.api_user, task))
+    data = _body()
+    req = ops.request_extension(task, g.api_user, _str(data, "reason"), _date(data, "proposed_due", required=True), clock.today())
+    db.session.commit()
+    return jsonify(extension_json(req)), 201
+
+
+@bp.post("/extensions/<ext_id>/decision")
+@token_required
+def decide_extension(ext_id):
+    req = get_or_404(ExtensionRequest, ext_id)
+    require(can_decide_extension(g.api_user))
+    data = _body()
+    approve = data.get("approve")
+    if not isinstance(approve, bool):
+        raise ValidationFailed({"approve": "Phải là true (duyệt) hoặc false (không duyệt)."})
+    ops.decide_extension(req, g.api_user, approve, _str(data, "note"), clock.now())
+    db.session.commit()
+    return jsonify(extension_json(req))
+
+

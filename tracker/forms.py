@@ -1,0 +1,77 @@
+"""The base form: WTForms' own messages in Vietnamese, and a date field that reads dd/mm/yyyy."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import Field
+from wtforms.widgets import TextInput
+
+from tracker.formatting import DateInputError, fmt_date, parse_date
+
+_MESSAGES = {
+    "This field is required.": "Trường này là bắt buộc.",
+    "Not a valid choice.": "Lựa chọn không hợp lệ.",
+    "Invalid Choice: could not coerce.": "Lựa chọn không hợp lệ.",
+    "Not a valid integer value.": "Vui lòng nhập một số nguyên.",
+    "Not a valid decimal value.": "Vui lòng nhập một số.",
+    "Not a valid float value.": "Vui lòng nhập một số.",
+    "Invalid email address.": "Địa chỉ thư điện tử không hợp lệ.",
+    "Invalid input.": "Dữ liệu không hợp lệ.",
+    "Not a valid date value.": "Ngày không hợp lệ.",
+    "'%(value)s' is not a valid choice for this field.": "Giá trị “%(value)s” không phải một lựa chọn hợp lệ.",
+    "'%(value)s' are not valid choices for this field.": "Các giá trị “%(value)s” không phải lựa chọn hợp lệ.",
+    "Invalid value, must be one of: %(values)s.": "Giá trị không hợp lệ, phải là một trong: %(values)s.",
+}
+
+
+class _Translations:
+    def gettext(self, string: str) -> str:
+        return _MESSAGES.get(string, string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return _MESSAGES.get(singular if n == 1 else plural, singular if n == 1 else plural)
+
+
+class BaseForm(FlaskForm):
+    class Meta:
+        def get_translations(self, form):
+            return _Translations()
+
+
+class VNDateField(Field):
+    """A date typed as dd/mm/yyyy; an empty value is ``None`` (add a required validator if needed)."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {})
+        kwargs["render_kw"].setdefault("placeholder", "dd/mm/yyyy")
+        kwargs["render_kw"].setdefault("inputmode", "numeric")
+        super().__init__(label, validators, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return fmt_date(self.data) if self.data else ""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = parse_date(valuelist[0])
+        except DateInputError as exc:
+            self.data = None
+            raise ValueError(str(exc)) from None
+
+
+def show_errors(form: BaseForm, errors: dict[str, str]) -> list[str]:
+    """Put a service's messages next to their fields; return those that belong to no field."""
+    loose: list[str] = []
+    for name, message in errors.items():
+        field = form._fields.get(name) if name else None
+        if field is None:
+            loose.append(message)
+        else:
+            field.errors = [*list(field.errors or []), message]
+    return loose

@@ -1,0 +1,1 @@
+"""Notifications (in-app, e-mail, webhook): see issue "Reminders and overdue alerts"."""

@@ -1,0 +1,66 @@
+"""A Plan is any document that assigns tasks: a Kế hoạch, or a directive (Chỉ thị, Thông báo kết luận,
+Quyết định, Công văn giao nhiệm vụ)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker import clock
+from tracker.accounts.models import Unit, User
+from tracker.database import UTCDateTime
+from tracker.enums import enum_column
+from tracker.extensions import db
+from tracker.rules.documents import DocumentType
+
+
+class PlanStatus(StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return {"draft": "Dự thảo", "active": "Đang thực hiện", "closed": "Đã kết thúc"}[self.value]
+
+
+class Plan(db.Model):
+    __tablename__ = "plan"
+    __table_args__ = (UniqueConstraint("issuer", "year", "number", name="uq_plan_issuer_year_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    doc_type: Mapped[DocumentType] = mapped_column(enum_column(DocumentType), default=DocumentType.PLAN)
+    number: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(Text)
+    issuer: Mapped[str] = mapped_column(String(200))
+    issued_on: Mapped[date] = mapped_column(Date)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"), index=True)
+    # A parent plan we do not track, known by its number and description only.
+    parent_reference: Mapped[str] = mapped_column(String(300), default="")
+    monitoring_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    status: Mapped[PlanStatus] = mapped_column(enum_column(PlanStatus), default=PlanStatus.ACTIVE)
+    requires_confirmation: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    parent: Mapped[Plan | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Plan]] = relationship(back_populates="parent")
+    monitoring_unit: Mapped[Unit | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.doc_type.label} số {self.number}"
+
+    @property
+    def parent_display(self) -> str:
+        if self.parent is not None:
+            return self.parent.display_name
+        return self.parent_reference
+
+    def __repr__(self) -> str:
+        return f"<Plan {self.number}>"

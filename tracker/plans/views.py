@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from tracker import clock
+from tracker.accounts.views import unit_choices
+from tracker.errors import ValidationFailed
+from tracker.extensions import db
+from tracker.forms import show_errors
+from tracker.permissions import can_edit_plans, get_or_404, require
+from tracker.plans.forms import PlanForm
+from tracker.plans.models import Plan, PlanStatus
+from tracker.plans.operations import PlanInput, create_plan, update_plan
+from tracker.rules.documents import DocumentType
+from tracker.rules.rollup import Counts, headline
+from tracker.tasks.models import Task
+from tracker.tasks.queries import TaskFilter, plan_tasks, summarize, summarize_by, tree
+from tracker.tasks.views import as_of_arg
+
+bp = Blueprint("plans", __name__)
+
+
+@bp.get("/plans")
+@login_required
+def index():
+    as_of = as_of_arg()
+    year = request.args.get("year", type=int)
+    stmt = select(Plan).order_by(Plan.year.desc(), Plan.issued_on.desc(), Plan.id.desc())
+    if year:
+        stmt = stmt.where(Plan.year == year)
+    plans = db.session.scalars(stmt).all()
+    counts = summarize_by(Task.plan_id, TaskFilter(year=year), as_of)
+    years = db.session.scalars(select(Plan.year).distinct().order_by(Plan.year.desc())).all()
+    return render_template("plans/index.html", plans=plans, counts=counts, empty=Counts(), as_of=as_of, years=years, year=year)
+
+
+def _plan_form(plan: Plan | None) -> PlanForm:
+    form = PlanForm(obj=plan)
+    others = db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.number)).all()
+    form.parent_id.choices = [(None, "— Không —")] + [(p.id, f"{p.display_name} ({p.issuer})") for p in others if plan is None or p.id != plan.id]
+    form.monitoring_unit_id.choices = unit_choices()
+    return form
+
+
+def _input(form: PlanForm) -> PlanInput:
+    return PlanInput(
+        doc_type=DocumentType(form.doc_type.data),
+        number=form.number.data or "",
+        title=form.title.data or "",
+        issuer=form.issuer.data or "",
+        issued_on=form.issued_on.data,
+        year=form.year.data,
+        parent_id=form.parent_id.data,
+        parent_reference=form.parent_reference.data or "",
+        monitoring_unit_id=form.monitoring_unit_id.data,
+        status=PlanStatus(form.status.data),
+        requires_confirmation=form.requires_confirmation.data,
+    )
+
+
+@bp.route("/plans/new", methods=["GET", "POST"], defaults={"plan_id": None})
+@bp.route("/plans/<plan_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(plan_id):
+    plan = get_or_404(Plan, plan_id) if plan_id is not None else None
+    require(can_edit_plans(current_user))
+    form = _plan_form(plan)
+    if form.validate_on_submit():
+        try:
+            if plan is None:
+                plan = create_plan(_input(form), current_user)
+            else:
+                update_plan(plan, _input(form), current_user)
+            db.session.commit()
+            flash("Đã lưu văn bản.", "success")
+            return redirect(url_for("plans.detail", plan_id=plan.id))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            plan = db.session.get(Plan, plan.id) if plan is not None and plan.id else None
+            for msg in show_errors(form, exc.errors):
+                flash(msg, "danger")
+    return render_template("plans/form.html", form=form, plan=plan)
+
+
+@bp.get("/plans/<plan_id>")
+@login_required
+def detail(plan_id):
+    plan = get_or_404(Plan, plan_id)
+    as_of = as_of_arg()
+    tasks = plan_tasks(plan.id)
+    counts = summarize(TaskFilter(plan_id=plan.id), as_of)
+    return render_template(
+        "plans/detail.html",
+        plan=plan,
+        rows=tree(tasks),
+        counts=counts,
+        headline=headline(counts),
+        as_of=as_of,
+        is_today=as_of == clock.today(),
+    )

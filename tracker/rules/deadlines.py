@@ -1,0 +1,228 @@
+"""Deadline rules and the parser for deadlines written in words.
+
+One module used everywhere (forms, import, API, demo data). A phrase is resolved to one of:
+
+* ``fixed``: a single due date ("Trong năm 2024" -> 31/12/2024, "Quý III/2024" -> 30/09/2024);
+* ``ongoing``: "Thường xuyên", no single due date;
+* ``periodic``: a duty that recurs ("trước ngày 15 của tháng cuối quý"), one occurrence per period;
+* ``undetermined``: anything the parser does not understand, kept verbatim and shown as
+  "chưa xác định thời hạn". We never guess.
+
+Decision on "trước ngày X": the offices read "báo cáo trước ngày 15/6" as "no later than 15/6" (work
+received on the 15th is accepted), so the due date is X itself and finishing on X is on time.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+
+class DeadlineKind(StrEnum):
+    FIXED = "fixed"
+    ONGOING = "ongoing"
+    PERIODIC = "periodic"
+    UNDETERMINED = "undetermined"
+
+    @property
+    def label(self) -> str:
+        return {
+            "fixed": "Có thời hạn",
+            "ongoing": "Thường xuyên",
+            "periodic": "Định kỳ",
+            "undetermined": "Chưa xác định thời hạn",
+        }[self.value]
+
+
+class Frequency(StrEnum):
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    HALF_YEARLY = "half_yearly"
+    YEARLY = "yearly"
+
+    @property
+    def months(self) -> int:
+        return {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}[self.value]
+
+    @property
+    def label(self) -> str:
+        return {
+            "monthly": "Hằng tháng",
+            "quarterly": "Hằng quý",
+            "half_yearly": "6 tháng",
+            "yearly": "Hằng năm",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    kind: DeadlineKind
+    phrase: str
+    due: date | None = None
+    frequency: Frequency | None = None
+    # Periodic duties: the day of the period's last month it falls on (None: that month's last day).
+    day: int | None = None
+
+    @property
+    def is_dated(self) -> bool:
+        return self.kind is DeadlineKind.FIXED
+
+
+class DeadlineError(ValueError):
+    """A date that cannot exist, such as 31/02/2024."""
+
+
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, _calendar.monthrange(year, month)[1])
+
+
+def _normalise(phrase: str) -> str:
+    text = unicodedata.normalize("NFC", phrase).lower()
+    text = text.replace("*", " ").replace("–", "-").replace("—", "-")
+    text = re.sub(r"\s+", " ", text).strip()
+    return text.strip(" .;,")
+
+
+_PREFIX = (
+    r"(?:(?:thời gian thực hiện|thời gian hoàn thành|thời hạn hoàn thành|thời hạn|hạn chót|hạn|"
+    r"hoàn thành|chậm nhất là|chậm nhất|trước|đến|vào|trong|kết thúc|xong)\s*:?\s*)*"
+)
+_YEAR = r"(\d{4})"
+_OPT_YEAR = r"(?:\s*(?:/|năm)\s*(\d{4}))?"
+
+_DATE_NUMERIC = re.compile(_PREFIX + r"(?:ngày\s*)?(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
+_DATE_WORDS = re.compile(_PREFIX + r"(?:ngày\s*)?(\d{1,2}) tháng (\d{1,2}) năm (\d{4})")
+_PART_YEAR = re.compile(_PREFIX + r"(6|9) tháng (đầu|cuối)?\s*(?:năm)?\s*" + _YEAR)
+_QUARTER = re.compile(_PREFIX + r"quý (iv|iii|ii|i|[1-4])" + _OPT_YEAR)
+_MONTH = re.compile(_PREFIX + r"tháng (\d{1,2})" + _OPT_YEAR)
+_YEAR_ONLY = re.compile(_PREFIX + r"(?:cả năm|cuối năm|năm)?\s*" + _YEAR)
+_ONGOING = re.compile(r"(?:thực hiện\s*)?thường xuyên(?:\s*,?\s*liên tục)?(?:\s+trong năm \d{4})?")
+
+_FREQUENCIES = [
+    (re.compile(r"tháng cuối (?:của )?quý|hằng quý|hàng quý|mỗi quý|định kỳ quý|theo quý"), Frequency.QUARTERLY),
+    (re.compile(r"6 tháng một lần|định kỳ 6 tháng|hằng 6 tháng|mỗi 6 tháng|tháng cuối (?:của )?6 tháng"),
+     Frequency.HALF_YEARLY),
+    (re.compile(r"hằng tháng|hàng tháng|mỗi tháng|định kỳ tháng|theo tháng"), Frequency.MONTHLY),
+    (re.compile(r"hằng năm|hàng năm|mỗi năm|định kỳ năm"), Frequency.YEARLY),
+]
+_PERIODIC_DAY = re.compile(r"ngày (\d{1,2})\b(?! ?[/.-])")
+
+
+def _safe_date(year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise DeadlineError(f"Ngày {day:02d}/{month:02d}/{year} không tồn tại.") from exc
+
+
+def _year_or_default(raw: str | None, default_year: int | None) -> int | None:
+    if raw:
+        return int(raw)
+    return default_year
+
+
+def parse_deadline(phrase: str, default_year: int | None = None) -> DeadlineRule:
+    """Resolve a deadline phrase. ``default_year`` (usually the plan's year) fills "Quý III" alone.
+
+    Raises ``DeadlineError`` for a phrase that names an impossible date ("31/02/2024"): that is an
+    error to show the user, not something to keep silently.
+    """
+    verbatim = (phrase or "").strip()
+    text = _normalise(verbatim)
+    if not text:
+        return DeadlineRule(DeadlineKind.UNDETERMINED, verbatim)
+
+    if _ONGOING.fullmatch(text):
+        return DeadlineRule(DeadlineKind.ONGOING, verbatim)
+
+    for pattern, frequency in _FREQUENCIES:
+        if pattern.search(text):
+            day_match = _PERIODIC_DAY.search(text)
+            day = int(day_match.group(1)) if day_match else None
+            if day is not None and not 1 <= day <= 31:
+                raise DeadlineError(f"Ngày {day} không hợp lệ.")
+            return DeadlineRule(DeadlineKind.PERIODIC, verbatim, frequency=frequency, day=day)
+
+    if m := _DATE_NUMERIC.fullmatch(text) or _DATE_WORDS.fullmatch(text):
+        day, month, year = (int(g) for g in m.groups())
+        if not 1 <= month <= 12:
+            raise DeadlineError(f"Tháng {month} không tồn tại.")
+        return DeadlineRule(DeadlineKind.FIXED, verbatim, due=_safe_date(year, month, day))
+
+    if m := _PART_YEAR.fullmatch(text):
+        months, which, year = int(m.group(1)), m.group(2), int(m.group(3))
+        if which == "cuối":
+            due = date(year, 12, 31)
+        else:
+            due = month_end(year, months)
+        return DeadlineRule(DeadlineKind.FIXED, verbatim, due=due)
+
+    if m := _QUARTER.fullmatch(text):
+        quarter = ROMAN.get(m.group(1)) or int(m.group(1))
+        year = _year_or_default(m.group(2), default_year)
+        if year is not None:
+            return DeadlineRule(DeadlineKind.FIXED, verbatim, due=month_end(year, quarter * 3))
+
+    if m := _MONTH.fullmatch(text):
+        month = int(m.group(1))
+        year = _year_or_default(m.group(2), default_year)
+        if not 1 <= month <= 12:
+            raise DeadlineError(f"Tháng {month} không tồn tại.")
+        if year is not None:
+            return DeadlineRule(DeadlineKind.FIXED, verbatim, due=month_end(year, month))
+
+    if m := _YEAR_ONLY.fullmatch(text):
+        return DeadlineRule(DeadlineKind.FIXED, verbatim, due=date(int(m.group(1)), 12, 31))
+
+    return DeadlineRule(DeadlineKind.UNDETERMINED, verbatim)
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    period_start: date
+    period_end: date
+    due: date
+    label: str
+
+
+def _period_label(frequency: Frequency, start: date) -> str:
+    if frequency is Frequency.MONTHLY:
+        return f"Tháng {start.month}/{start.year}"
+    if frequency is Frequency.QUARTERLY:
+        return f"Quý {['I', 'II', 'III', 'IV'][(start.month - 1) // 3]}/{start.year}"
+    if frequency is Frequency.HALF_YEARLY:
+        return f"6 tháng {'đầu' if start.month == 1 else 'cuối'} năm {start.year}"
+    return f"Năm {start.year}"
+
+
+def occurrences(rule: DeadlineRule, start: date, end: date) -> list[Occurrence]:
+    """The occurrences of a periodic duty whose period overlaps [start, end], in order.
+
+    Periods are calendar-aligned (quarters start in January, April, July, October). The due date is
+    ``rule.day`` of the period's last month, clamped to that month's length, or its last day.
+    """
+    if rule.kind is not DeadlineKind.PERIODIC or rule.frequency is None or end < start:
+        return []
+    step = rule.frequency.months
+    month0 = ((start.month - 1) // step) * step + 1
+    year, month = start.year, month0
+    result: list[Occurrence] = []
+    while date(year, month, 1) <= end:
+        period_start = date(year, month, 1)
+        last_month = month + step - 1
+        period_end = month_end(year, last_month)
+        last_day = period_end.day
+        due = date(year, last_month, min(rule.day, last_day)) if rule.day else period_end
+        result.append(Occurrence(period_start, period_end, due, _period_label(rule.frequency, period_start)))
+        month += step
+        if month > 12:
+            month -= 12
+            year += 1
+    return result

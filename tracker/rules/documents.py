@@ -1,0 +1,91 @@
+"""Document types and the grammar of the số ký hiệu (document number).
+
+A number reads ``<số>[/<năm>]/<loại>[.<nhánh>]-<cơ quan>[-<đơn vị>]``, e.g. ``48/KH-BCĐCĐS``,
+``01/KH.CCHC-STTTT``, ``199/KH-UBND``, ``21/2023/QĐ-UBND``, ``13/CT-TTg``. A công văn has no type code
+(``1234/UBND-KTN``), so for it the part after the slash is the issuer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from enum import StrEnum
+
+
+class DocumentType(StrEnum):
+    PLAN = "plan"
+    DIRECTIVE = "directive"
+    CONCLUSION = "conclusion"
+    DECISION = "decision"
+    OFFICIAL_LETTER = "official_letter"
+
+    @property
+    def label(self) -> str:
+        return DOCUMENT_LABELS[self]
+
+    @property
+    def code(self) -> str | None:
+        return DOCUMENT_CODES[self]
+
+
+DOCUMENT_LABELS = {
+    DocumentType.PLAN: "Kế hoạch",
+    DocumentType.DIRECTIVE: "Chỉ thị",
+    DocumentType.CONCLUSION: "Thông báo kết luận",
+    DocumentType.DECISION: "Quyết định",
+    DocumentType.OFFICIAL_LETTER: "Công văn giao nhiệm vụ",
+}
+DOCUMENT_CODES = {
+    DocumentType.PLAN: "KH",
+    DocumentType.DIRECTIVE: "CT",
+    DocumentType.CONCLUSION: "TB",
+    DocumentType.DECISION: "QĐ",
+    DocumentType.OFFICIAL_LETTER: None,
+}
+
+_SEGMENT = r"[A-ZĐ][A-Za-zĐđ0-9&]*"
+NUMBER_RE = re.compile(
+    rf"(?P<serial>\d{{1,6}})(?:/(?P<year>\d{{4}}))?/(?P<code>{_SEGMENT}(?:\.{_SEGMENT})?)(?P<issuer>(?:-{_SEGMENT})*)"
+)
+
+
+class DocumentNumberError(ValueError):
+    pass
+
+
+def normalise_number(raw: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFC", raw or ""))
+
+
+def check_number(raw: str, doc_type: DocumentType) -> str:
+    """Return the normalised number, or raise ``DocumentNumberError`` with a Vietnamese message."""
+    number = normalise_number(raw)
+    if not number:
+        raise DocumentNumberError("Vui lòng nhập số ký hiệu văn bản.")
+    match = NUMBER_RE.fullmatch(number)
+    if not match:
+        raise DocumentNumberError(
+            f"Số ký hiệu “{number}” không đúng thể thức. Ví dụ đúng: 48/KH-BCĐCĐS, 01/KH.CCHC-STTTT, 199/KH-UBND."
+        )
+    expected = doc_type.code
+    head = match.group("code").split(".")[0]
+    if expected is not None:
+        if not match.group("issuer"):
+            raise DocumentNumberError(
+                f"Số ký hiệu “{number}” thiếu tên viết tắt của cơ quan ban hành (ví dụ …/{expected}-UBND)."
+            )
+        if head != expected:
+            raise DocumentNumberError(
+                f"Số ký hiệu “{number}” không phải của một {doc_type.label.lower()} "
+                f"(loại văn bản phải là “{expected}”, ví dụ 12/{expected}-UBND)."
+            )
+    elif head in {c for c in DOCUMENT_CODES.values() if c}:
+        raise DocumentNumberError(
+            f"Số ký hiệu “{number}” là của một văn bản loại “{head}”, không phải công văn; hãy chọn đúng loại văn bản."
+        )
+    return number
+
+
+def auto_ordinal(parent_ordinal: str | None, position: int) -> str:
+    """The next number in the tree: top level "1", "2"…; below, "1.1", "1.2"…"""
+    return f"{parent_ordinal}.{position}" if parent_ordinal else str(position)

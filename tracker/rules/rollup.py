@@ -1,0 +1,100 @@
+"""Counting the boxes into the figures of a report, and printing them as the offices print them.
+
+Two rates are in use and a report must say which it shows:
+* over all tasks: completed / total (seed 003: 41/47 = 87,23%);
+* over tasks that have come due: completed with a deadline / (those + open past deadline), as the
+  national reports count it; open tasks still within their deadline, and tasks without a deadline,
+  are left out.
+Rates are cut, not rounded, to two decimals (98,6297…% is printed 98,62%).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
+from fractions import Fraction
+
+from tracker.rules.status import Box
+
+
+@dataclass(frozen=True)
+class Counts:
+    boxes: Mapping[Box, int] = field(default_factory=dict)
+    awaiting_confirmation: int = 0
+    extended: int = 0
+
+    def __getitem__(self, box: Box) -> int:
+        return int(self.boxes.get(box, 0))
+
+    @classmethod
+    def from_boxes(cls, boxes: Iterable[Box | None], **extra: int) -> Counts:
+        tally: dict[Box, int] = {}
+        for box in boxes:
+            if box is not None:
+                tally[box] = tally.get(box, 0) + 1
+        return cls(tally, **extra)
+
+    @property
+    def total(self) -> int:
+        return sum(self[b] for b in Box)
+
+    @property
+    def completed(self) -> int:
+        return sum(self[b] for b in Box if b.completed)
+
+    @property
+    def completed_dated(self) -> int:
+        return self[Box.DONE_ON_TIME] + self[Box.DONE_LATE]
+
+    @property
+    def come_due(self) -> int:
+        return self.completed_dated + self[Box.OPEN_OVERDUE]
+
+    @property
+    def open(self) -> int:
+        return self.total - self.completed
+
+    @property
+    def no_deadline(self) -> int:
+        return self[Box.NO_DEADLINE_DONE] + self[Box.NO_DEADLINE_OPEN]
+
+    @property
+    def rate_all(self) -> Fraction | None:
+        return Fraction(self.completed, self.total) if self.total else None
+
+    @property
+    def rate_due(self) -> Fraction | None:
+        return Fraction(self.completed_dated, self.come_due) if self.come_due else None
+
+    def as_dict(self) -> dict:
+        return {
+            "total": self.total,
+            "completed": self.completed,
+            "open": self.open,
+            "done_on_time": self[Box.DONE_ON_TIME],
+            "done_late": self[Box.DONE_LATE],
+            "open_in_time": self[Box.OPEN_IN_TIME],
+            "open_overdue": self[Box.OPEN_OVERDUE],
+            "no_deadline_done": self[Box.NO_DEADLINE_DONE],
+            "no_deadline_open": self[Box.NO_DEADLINE_OPEN],
+            "awaiting_confirmation": self.awaiting_confirmation,
+            "extended": self.extended,
+            "rate_all": format_percent(self.rate_all),
+            "rate_due": format_percent(self.rate_due),
+        }
+
+
+def format_percent(rate: Fraction | None) -> str:
+    """``Fraction(41, 47)`` -> ``"87,23"``: two decimals, cut not rounded, decimal comma."""
+    if rate is None:
+        return "–"
+    value = (Decimal(rate.numerator) * 100 / Decimal(rate.denominator)).quantize(
+        Decimal("0.01"), rounding=ROUND_DOWN
+    )
+    return f"{value:.2f}".replace(".", ",")
+
+
+def headline(counts: Counts, noun: str = "phần việc") -> str:
+    """The sentence of seed 003: "Đã thực hiện 41/47 phần việc, đạt tỷ lệ 87,23%"."""
+    return f"Đã thực hiện {counts.completed}/{counts.total} {noun}, đạt tỷ lệ {format_percent(counts.rate_all)}%"

@@ -1,0 +1,43 @@
+"""Office-wide settings kept in the database: the working-day calendar's exceptions and small state."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Date, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tracker import clock
+from tracker.database import UTCDateTime
+from tracker.enums import enum_column
+from tracker.extensions import db
+
+
+class CalendarDayKind(StrEnum):
+    DAY_OFF = "day_off"
+    WORKING_DAY = "working_day"
+
+    @property
+    def label(self) -> str:
+        return {"day_off": "Ngày nghỉ bổ sung", "working_day": "Ngày làm việc bù"}[self.value]
+
+
+class CalendarDay(db.Model):
+    """An exception to the weekday and public-holiday rule, set by the administrator each year."""
+
+    __tablename__ = "calendar_day"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[CalendarDayKind] = mapped_column(enum_column(CalendarDayKind))
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class AppState(db.Model):
+    """Small facts the processes share, such as the scheduler's last heartbeat."""
+
+    __tablename__ = "app_state"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from flask_wtf.file import FileField
+from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from tracker.accounts.forms import _optional_int
+from tracker.forms import BaseForm, VNDateField
+from tracker.rules.status import TaskStatus
+
+
+class TaskForm(BaseForm):
+    ordinal = StringField("Số thứ tự", validators=[Optional(), Length(max=30, message="Tối đa 30 ký tự.")],
+                          description="Để trống để đánh số tự động (1, 1.1, 1.2…); có thể ghi I, II, a, b…")
+    title = TextAreaField("Tên nhiệm vụ / phần việc", validators=[DataRequired("Vui lòng nhập tên nhiệm vụ."), Length(max=2000, message="Tối đa 2.000 ký tự.")])
+    description = TextAreaField("Nội dung chi tiết", validators=[Optional()])
+    lead_unit_id = SelectField("Đơn vị chủ trì", coerce=_optional_int, validators=[DataRequired("Vui lòng chọn đơn vị chủ trì.")])
+    cooperating_unit_ids = SelectMultipleField("Đơn vị phối hợp", coerce=int)
+    assignee_id = SelectField("Người thực hiện", coerce=_optional_int, validate_choice=False)
+    start_date = VNDateField("Ngày bắt đầu")
+    deadline_text = StringField("Thời hạn theo văn bản", validators=[Optional(), Length(max=300, message="Tối đa 300 ký tự.")],
+                                description="Ví dụ: Quý III/2024; Trong năm 2024; Thường xuyên; trước ngày 15 của tháng cuối quý")
+    due_date = VNDateField("Hoặc ngày hết hạn cụ thể", description="Nếu nhập, ngày này được dùng làm thời hạn.")
+
+
+class ProgressForm(BaseForm):
+    status = SelectField("Trạng thái", choices=[(s.value, s.label) for s in TaskStatus])
+    progress = IntegerField("Tiến độ (%)", validators=[Optional(), NumberRange(0, 100, "Tiến độ phải từ 0 đến 100%.")])
+    completed_on = VNDateField("Ngày hoàn thành", description="Để trống: hôm nay.")
+    result = TextAreaField("Kết quả thực hiện", validators=[Optional(), Length(max=20000, message="Quá dài.")])
+
+
+class AssignForm(BaseForm):
+    assignee_id = SelectField("Giao cho", coerce=_optional_int)
+
+
+class ReturnForm(BaseForm):
+    reason = TextAreaField("Lý do trả lại", validators=[DataRequired("Vui lòng nêu lý do trả lại.")])
+
+
+class ExtensionForm(BaseForm):
+    proposed_due = VNDateField("Thời hạn đề nghị", validators=[DataRequired("Vui lòng nhập thời hạn đề nghị (dd/mm/yyyy).")])
+    reason = TextAreaField("Lý do", validators=[DataRequired("Vui lòng nêu lý do xin gia hạn.")])
+
+
+class DecisionForm(BaseForm):
+    decision = RadioField("Quyết định", choices=[("approve", "Duyệt"), ("reject", "Không duyệt")],
+                          validators=[DataRequired("Vui lòng chọn duyệt hoặc không duyệt.")])
+    decision_note = TextAreaField("Ý kiến", validators=[Optional()])
+
+
+class AttachmentForm(BaseForm):
+    file = FileField("Tài liệu kiểm chứng")
+
+
+class MoveForm(BaseForm):
+    parent_id = SelectField("Chuyển vào", coerce=_optional_int)
+    position = IntegerField("Vị trí", validators=[Optional(), NumberRange(1, 10000, "Vị trí không hợp lệ.")])

@@ -1,0 +1,153 @@
+"""Tasks (a tree under a plan), their journal, evidence files and extension requests.
+
+Overdue is never stored: it goes stale at midnight. What is stored is the deadline in force
+(``effective_due``: the approved extension or the original, moved off a day off), recomputed whenever
+the deadline, an extension or the calendar changes; classification compares it with a date.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker import clock
+from tracker.accounts.models import Unit, User
+from tracker.database import UTCDateTime
+from tracker.enums import enum_column
+from tracker.extensions import db
+from tracker.plans.models import Plan
+from tracker.rules.deadlines import DeadlineKind, Frequency
+from tracker.rules.status import Confirmation, TaskFacts, TaskStatus
+
+task_cooperating_unit = Table(
+    "task_cooperating_unit",
+    db.metadata,
+    Column("task_id", ForeignKey("task.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", ForeignKey("unit.id"), primary_key=True),
+)
+
+
+class Task(db.Model):
+    __tablename__ = "task"
+    __table_args__ = (
+        CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
+        Index("ix_task_plan_parent_position", "plan_id", "parent_id", "position"),
+        Index("ix_task_lead_unit_due", "lead_unit_id", "effective_due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("task.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    ordinal: Mapped[str] = mapped_column(String(30), default="")
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+    lead_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    start_date: Mapped[date | None] = mapped_column(Date)
+    deadline_text: Mapped[str] = mapped_column(String(300), default="")
+    deadline_kind: Mapped[DeadlineKind] = mapped_column(enum_column(DeadlineKind), default=DeadlineKind.FIXED)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    extended_due: Mapped[date | None] = mapped_column(Date)
+    effective_due: Mapped[date | None] = mapped_column(Date, index=True)
+    frequency: Mapped[Frequency | None] = mapped_column(enum_column(Frequency))
+    periodic_day: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[TaskStatus] = mapped_column(enum_column(TaskStatus), default=TaskStatus.NOT_STARTED)
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    confirmation: Mapped[Confirmation] = mapped_column(enum_column(Confirmation), default=Confirmation.NONE)
+    result: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
+
+    plan: Mapped[Plan] = relationship()
+    parent: Mapped[Task | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Task]] = relationship(back_populates="parent", order_by="Task.position")
+    lead_unit: Mapped[Unit] = relationship()
+    assignee: Mapped[User | None] = relationship()
+    cooperating_units: Mapped[list[Unit]] = relationship(secondary=task_cooperating_unit, order_by="Unit.position")
+
+    @property
+    def facts(self) -> TaskFacts:
+        return TaskFacts(
+            status=self.status,
+            deadline_kind=self.deadline_kind,
+            due=self.effective_due,
+            completed_on=self.completed_on,
+            confirmation=self.confirmation,
+        )
+
+    @property
+    def is_extended(self) -> bool:
+        return self.extended_due is not None
+
+    def __repr__(self) -> str:
+        return f"<Task {self.id} {self.ordinal}>"
+
+
+class TaskEvent(db.Model):
+    """One line of a task's journal: who changed which field, from what, to what, and when."""
+
+    __tablename__ = "task_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    action: Mapped[str] = mapped_column(String(40))
+    field: Mapped[str] = mapped_column(String(60), default="")
+    old_value: Mapped[str] = mapped_column(Text, default="")
+    new_value: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    user: Mapped[User | None] = relationship()
+
+
+class Attachment(db.Model):
+    """Tài liệu kiểm chứng: evidence stored outside the web root, served only to those who may see it."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(100), unique=True)
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    uploaded_by: Mapped[User | None] = relationship()
+
+
+class ExtensionState(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+    @property
+    def label(self) -> str:
+        return {"pending": "Chờ duyệt", "approved": "Đã duyệt", "rejected": "Không duyệt"}[self.value]
+
+
+class ExtensionRequest(db.Model):
+    __tablename__ = "extension_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    reason: Mapped[str] = mapped_column(Text)
+    previous_due: Mapped[date | None] = mapped_column(Date)
+    proposed_due: Mapped[date] = mapped_column(Date)
+    state: Mapped[ExtensionState] = mapped_column(enum_column(ExtensionState), default=ExtensionState.PENDING)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+
+    task: Mapped[Task] = relationship()
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

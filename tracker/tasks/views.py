@@ -1,0 +1,427 @@
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from tracker import clock
+from tracker.accounts.models import Unit
+from tracker.accounts.views import unit_choices
+from tracker.errors import ValidationFailed
+from tracker.extensions import db
+from tracker.formatting import DateInputError, parse_date
+from tracker.forms import show_errors
+from tracker.permissions import (
+    can_assign,
+    can_confirm,
+    can_decide_extension,
+    can_edit_plans,
+    can_request_extension,
+    can_see_evidence,
+    can_update_task,
+    get_or_404,
+    require,
+    users_of_unit,
+)
+from tracker.plans.models import Plan
+from tracker.rules.status import Box, TaskStatus, classify, is_due_soon
+from tracker.settings.services import load_calendar
+from tracker.tasks import operations as ops
+from tracker.tasks.forms import (
+    AssignForm,
+    AttachmentForm,
+    DecisionForm,
+    ExtensionForm,
+    MoveForm,
+    ProgressForm,
+    ReturnForm,
+    TaskForm,
+)
+from tracker.tasks.models import Attachment, ExtensionRequest, ExtensionState, Task, TaskEvent
+from tracker.tasks.queries import TaskFilter, plan_tasks, summarize, task_list, tree
+
+bp = Blueprint("tasks", __name__)
+
+
+def as_of_arg() -> date:
+    raw = request.args.get("as_of", "").strip()
+    if not raw:
+        return clock.today()
+    try:
+        return parse_date(raw)
+    except DateInputError as exc:
+        flash(f"Ngày tính số liệu: {exc} Đang hiển thị số liệu hôm nay.", "warning")
+        return clock.today()
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, type=int)
+    return value if value and value > 0 else None
+
+
+def _enum_arg(enum_cls, name: str):
+    raw = request.args.get(name)
+    try:
+        return enum_cls(raw) if raw else None
+    except ValueError:
+        flash("Bộ lọc không hợp lệ đã được bỏ qua.", "warning")
+        return None
+
+
+@bp.get("/tasks")
+@login_required
+def index():
+    as_of = as_of_arg()
+    flt = TaskFilter(
+        plan_id=_int_arg("plan"),
+        unit_id=_int_arg("unit"),
+        box=_enum_arg(Box, "box"),
+        status=_enum_arg(TaskStatus, "status"),
+        search=request.args.get("q", "")[:200],
+        leaves_only=request.args.get("leaves") == "1",
+    )
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    sort = request.args.get("sort", "due")
+    rows, total = task_list(flt, as_of, sort=sort, page=page, per_page=50)
+    plans = db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.number)).all()
+    units = db.session.scalars(select(Unit).order_by(Unit.position, Unit.name)).all()
+    return render_template("tasks/index.html", rows=rows, total=total, page=page, per_page=50, flt=flt, sort=sort,
+                           as_of=as_of, plans=plans, units=units, Box=Box, TaskStatus=TaskStatus)
+
+
+@bp.get("/unit")
+@login_required
+def unit_tasks():
+    """Việc của đơn vị: the unit's tasks in the four boxes, due-soon first."""
+    as_of = as_of_arg()
+    unit_id = _int_arg("unit") or current_user.unit_id
+    unit = db.session.get(Unit, unit_id) if unit_id else None
+    units = db.session.scalars(select(Unit).order_by(Unit.position, Unit.name)).all()
+    if unit is None:
+        return render_template("tasks/unit.html", unit=None, units=units, groups=[], counts=None, as_of=as_of)
+    flt = TaskFilter(unit_id=unit.id, unit_role="any", leaves_only=True)
+    rows, _ = task_list(flt, as_of, sort="due", per_page=2000)
+    calendar = load_calendar()
+    soon_days = current_app.config["DUE_SOON_WORKING_DAYS"]
+    groups: dict[Box, list] = {b: [] for b in (Box.OPEN_OVERDUE, Box.OPEN_IN_TIME, Box.NO_DEADLINE_OPEN, Box.DONE_LATE, Box.DONE_ON_TIME, Box.NO_DEADLINE_DONE)}
+    for task, name in rows:
+        if name is None:
+            continue
+        soon = is_due_soon(task.facts, as_of, calendar, soon_days)
+        groups[Box(name)].append((task, soon))
+    for box in groups:
+        groups[box].sort(key=lambda pair: (not pair[1], pair[0].effective_due or date.max))
+    counts = summarize(flt, as_of)
+    return render_template("tasks/unit.html", unit=unit, units=units, groups=list(groups.items()), counts=counts, as_of=as_of)
+
+
+def _task_form(plan: Plan, task: Task | None) -> TaskForm:
+    form = TaskForm(obj=task)
+    if task is not None and request.method == "GET":
+        form.cooperating_unit_ids.data = [u.id for u in task.cooperating_units]
+    form.lead_unit_id.choices = unit_choices("— Chọn đơn vị —")
+    form.cooperating_unit_ids.choices = [c for c in unit_choices(None)]
+    lead_id = task.lead_unit_id if task else None
+    people = users_of_unit(lead_id) if lead_id else []
+    form.assignee_id.choices = [(None, "— Chưa giao —")] + [(u.id, u.full_name) for u in people]
+    return form
+
+
+def _task_input(form: TaskForm) -> ops.TaskInput:
+    return ops.TaskInput(
+        title=form.title.data or "",
+        lead_unit_id=form.lead_unit_id.data,
+        deadline_text=form.deadline_text.data or "",
+        due_date=form.due_date.data,
+        description=form.description.data or "",
+        cooperating_unit_ids=tuple(form.cooperating_unit_ids.data or ()),
+        assignee_id=form.assignee_id.data,
+        start_date=form.start_date.data,
+        ordinal=form.ordinal.data or "",
+    )
+
+
+@bp.route("/plans/<plan_id>/tasks/new", methods=["GET", "POST"])
+@login_required
+def create(plan_id):
+    plan = get_or_404(Plan, plan_id)
+    require(can_edit_plans(current_user))
+    parent = None
+    if request.args.get("parent"):
+        parent = get_or_404(Task, request.args.get("parent"))
+        if parent.plan_id != plan.id:
+            abort(404)
+    form = _task_form(plan, None)
+    if form.validate_on_submit():
+        try:
+            task = ops.create_task(plan, _task_input(form), current_user, parent=parent)
+            db.session.commit()
+            flash("Đã thêm nhiệm vụ.", "success")
+            if request.form.get("again"):
+                return redirect(url_for("tasks.create", plan_id=plan.id, parent=parent.id if parent else None))
+            return redirect(url_for("plans.detail", plan_id=plan.id, _anchor=f"task-{task.id}"))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            for msg in show_errors(form, exc.errors):
+                flash(msg, "danger")
+    return render_template("tasks/form.html", form=form, plan=plan, parent=parent, task=None)
+
+
+@bp.route("/tasks/<task_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(task_id):
+    task = get_or_404(Task, task_id)
+    require(can_edit_plans(current_user))
+    form = _task_form(task.plan, task)
+    if form.validate_on_submit():
+        try:
+            ops.edit_task(task, _task_input(form), current_user)
+            db.session.commit()
+            flash("Đã lưu nhiệm vụ.", "success")
+            return redirect(url_for("tasks.detail", task_id=task.id))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            task = db.session.get(Task, task.id)
+            for msg in show_errors(form, exc.errors):
+                flash(msg, "danger")
+    return render_template("tasks/form.html", form=form, plan=task.plan, parent=task.parent, task=task)
+
+
+def _detail_forms(task: Task) -> dict:
+    progress = ProgressForm(prefix="p")
+    if request.method == "GET" or "p-status" not in request.form:
+        progress.status.data = task.status.value
+        progress.progress.data = task.progress
+        progress.result.data = task.result
+        progress.completed_on.data = task.completed_on
+    assign = AssignForm(prefix="a")
+    assign.assignee_id.choices = [(None, "— Chưa giao —")] + [(u.id, u.full_name) for u in users_of_unit(task.lead_unit_id)]
+    if "a-assignee_id" not in request.form:
+        assign.assignee_id.data = task.assignee_id
+    tasks_of_plan = plan_tasks(task.plan_id)
+    move = MoveForm(prefix="m")
+    move.parent_id.choices = [(None, "(Cấp cao nhất)")] + [
+        (t.id, f"{'— ' * depth}{t.ordinal} {t.title[:80]}") for t, depth, _ in tree(tasks_of_plan) if t.id != task.id
+    ]
+    if "m-parent_id" not in request.form:
+        move.parent_id.data = task.parent_id
+        move.position.data = task.position
+    return {
+        "progress_form": progress,
+        "assign_form": assign,
+        "return_form": ReturnForm(prefix="r"),
+        "extension_form": ExtensionForm(prefix="e"),
+        "decision_form": DecisionForm(prefix="d"),
+        "attachment_form": AttachmentForm(prefix="f"),
+        "move_form": move,
+    }
+
+
+def _render_detail(task: Task, forms: dict | None = None, status: int = 200):
+    forms = forms or _detail_forms(task)
+    as_of = clock.today()
+    events = db.session.scalars(select(TaskEvent).where(TaskEvent.task_id == task.id).order_by(TaskEvent.at.desc(), TaskEvent.id.desc())).all()
+    files = db.session.scalars(select(Attachment).where(Attachment.task_id == task.id).order_by(Attachment.uploaded_at)).all()
+    extensions = db.session.scalars(select(ExtensionRequest).where(ExtensionRequest.task_id == task.id).order_by(ExtensionRequest.requested_at.desc())).all()
+    children = db.session.scalars(select(Task).where(Task.parent_id == task.id).order_by(Task.position)).all()
+    box = classify(task.facts, as_of)
+    soon = is_due_soon(task.facts, as_of, load_calendar(), current_app.config["DUE_SOON_WORKING_DAYS"])
+    ancestors = []
+    node = task.parent
+    while node is not None:
+        ancestors.insert(0, node)
+        node = node.parent
+    return render_template("tasks/detail.html", task=task, box=box, soon=soon, events=events, files=files,
+                           extensions=extensions, children=children, ancestors=ancestors,
+                           ExtensionState=ExtensionState, field_labels=ops.FIELD_LABELS, **forms), status
+
+
+@bp.get("/tasks/<task_id>")
+@login_required
+def detail(task_id):
+    return _render_detail(get_or_404(Task, task_id))
+
+
+def _fail(task: Task, forms: dict, form_key: str, exc: ValidationFailed):
+    db.session.rollback()
+    task = db.session.get(Task, task.id)
+    for msg in show_errors(forms[form_key], exc.errors):
+        flash(msg, "danger")
+    return _render_detail(task, forms, 422)
+
+
+def _form_invalid(task: Task, forms: dict):
+    flash("Thông tin chưa hợp lệ, vui lòng xem các trường được đánh dấu.", "danger")
+    return _render_detail(task, forms, 422)
+
+
+@bp.post("/tasks/<task_id>/progress")
+@login_required
+def update_progress(task_id):
+    task = get_or_404(Task, task_id)
+    require(can_update_task(current_user, task))
+    forms = _detail_forms(task)
+    form = forms["progress_form"]
+    if not form.validate():
+        return _form_invalid(task, forms)
+    try:
+        ops.update_progress(
+            task,
+            ops.ProgressInput(TaskStatus(form.status.data), form.progress.data, form.result.data, form.completed_on.data),
+            current_user,
+            clock.today(),
+        )
+        db.session.commit()
+    except ValidationFailed as exc:
+        return _fail(task, forms, "progress_form", exc)
+    flash("Đã cập nhật tình hình thực hiện.", "success")
+    return redirect(url_for("tasks.detail", task_id=task.id))
+
+
+@bp.post("/tasks/<task_id>/assign")
+@login_required
+def assign(task_id):
+    task = get_or_404(Task, task_id)
+    require(can_assign(current_user, task))
+    forms = _detail_forms(task)
+    if not forms["assign_form"].validate():
+        return _form_invalid(task, forms)
+    try:
+        ops.assign_task(task, forms["assign_form"].assignee_id.data, current_user)
+        db.session.commit()
+    except ValidationFailed as exc:
+        return _fail(task, forms, "assign_form", exc)
+    flash("Đã giao việc.", "success")
+    return redirect(url_for("tasks.detail", task_id=task.id))
+
+
+@bp.post("/tasks/<task_id>/confirm")
+@login_required
+def confirm(task_id):
+    task = get_or_404(Task, task_id)
+    require(can_confirm(current_user, task))
+    try:
+        ops.confirm_completion(task, current_user)
+        db.session.commit()
+    except ValidationFailed as exc:
+        return _fail(task, _detail_forms(task), "return_form", exc)
+    flash("Đã xác nhận hoàn thành.", "success")
+    return redirect(url_for("tasks.detail", task_id=task.id))
+
+
+@bp.post("/tasks/<task_id>/return")
+@login_required
+def return_completion(task_id):
+    task = get_or_404(Task, task_id)
+    require(can_confirm(current_user, task))
+    forms = _detail_forms(task)
+    form = forms["return_form"]
+    if not form.validate():
+        return _form_invalid(task, forms)
+    try:
+        ops.return_completion(task, current_user, form.reason.data)
+        db.session.commit()
+    except ValidationFailed as exc:
+        return _fail(task, forms, "return_form", exc)
+    flash("Đã trả lại, nhiệm vụ được tính là chưa hoàn thành.", "success")
+    return redirect(url_for("tasks.detail", task_id=task.id))
+
+
+@bp.post("/tasks/<task_id>/extensions")
+@login_required
+def request_extension(task_id):
+    task = get_or_404(Task, task_id)
+    require(can_request_extension(current_user, task))
+    forms = _detail_forms(task)
+    form = forms["extension_form"]
+    if not form.validate():
+        return _form_invalid(task, forms)
+    try:
+        ops.request_extension(task, current_user, form.reason.data, form.proposed_due.data, clock.today())
+        db.session.commit()
+    except ValidationFailed as exc:
+        return _fail(task, forms, "extension_form", exc)
+    flash("Đã gửi đề nghị gia hạn.", "success")
+    return redirect(url_for("tasks.detail", task_id=task.id))
+
+
+@bp.post("/extensions/<ext_id>/decide")
+@login_required
+def decide_extension(ext_id):
+    req = get_or_404(ExtensionRequest, ext_id)
+    require(can_decide_extension(current_user))
+    task = req.task
+    forms = _detail_forms(task)
+    form = forms["decision_form"]
+    if not form.validate():
+        return _form_invalid(task, forms)
+    try:
+        ops.decide_extension(req, current_user, form.decision.data == "approve", form.decision_note.data or "", clock.now())
+        db.session.commit()
+    except ValidationFailed as exc:
+        return _fail(task, forms, "decision_form", exc)
+    flash("Đã xử lý đề nghị gia hạn.", "success")
+    return redirect(url_for("tasks.detail", task_id=task.id))
+
+
+@bp.post("/tasks/<task_id>/attachments")
+@login_required
+def upload(task_id):
+    task = get_or_404(Task, task_id)
+    require(can_update_task(current_user, task))
+    forms = _detail_forms(task)
+    try:
+        ops.add_attachment(task, request.files.get("f-file"), current_user)
+        db.session.commit()
+    except ValidationFailed as exc:
+        return _fail(task, forms, "attachment_form", exc)
+    flash("Đã tải lên tài liệu kiểm chứng.", "success")
+    return redirect(url_for("tasks.detail", task_id=task.id))
+
+
+@bp.get("/attachments/<att_id>")
+@login_required
+def download(att_id):
+    att = get_or_404(Attachment, att_id)
+    task = db.session.get(Task, att.task_id)
+    require(can_see_evidence(current_user, task))
+    path = ops.attachment_path(att)
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype=att.content_type, as_attachment=True, download_name=att.filename)
+
+
+@bp.post("/tasks/<task_id>/move")
+@login_required
+def move(task_id):
+    task = get_or_404(Task, task_id)
+    require(can_edit_plans(current_user))
+    forms = _detail_forms(task)
+    form = forms["move_form"]
+    if not form.validate():
+        return _form_invalid(task, forms)
+    parent = db.session.get(Task, form.parent_id.data) if form.parent_id.data else None
+    try:
+        ops.move_task(task, parent, form.position.data, current_user)
+        db.session.commit()
+    except ValidationFailed as exc:
+        return _fail(task, forms, "move_form", exc)
+    flash("Đã chuyển nhiệm vụ.", "success")
+    return redirect(url_for("plans.detail", plan_id=task.plan_id, _anchor=f"task-{task.id}"))
+
+
+@bp.route("/tasks/<task_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(task_id):
+    task = get_or_404(Task, task_id)
+    require(can_edit_plans(current_user))
+    history = ops.has_history(task)
+    if request.method == "POST":
+        plan_id = task.plan_id
+        outcome = ops.delete_task(task, current_user)
+        db.session.commit()
+        flash("Nhiệm vụ đã có lịch sử nên được chuyển sang trạng thái Hủy." if outcome == "cancelled" else "Đã xoá nhiệm vụ.", "success")
+        return redirect(url_for("plans.detail", plan_id=plan_id))
+    return render_template("tasks/delete.html", task=task, history=history)
