@@ -24,6 +24,13 @@ def public_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("VN", years=year).keys())
 
 
+@lru_cache(maxsize=256)
+def official_makeup_days(year: int) -> frozenset[date]:
+    """Weekend days the government made working days in exchange for a bridge day off (e.g. 04/05/2024)."""
+    known = getattr(holidays.country_holidays("VN", years=year), "weekend_workdays", set())
+    return frozenset(d for d in known if d.year == year)
+
+
 @dataclass(frozen=True)
 class WorkCalendar:
     extra_days_off: frozenset[date] = field(default_factory=frozenset)
@@ -35,7 +42,7 @@ class WorkCalendar:
         if day in self.extra_days_off:
             return False
         if day.weekday() >= 5:
-            return False
+            return day in official_makeup_days(day.year)
         return day not in public_holidays(day.year)
 
     def on_or_next_working_day(self, day: date) -> date:

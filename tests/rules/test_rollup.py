@@ -1,0 +1,49 @@
+from fractions import Fraction
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tracker.rules.rollup import Counts, format_percent, headline
+from tracker.rules.status import Box
+
+
+def test_seed_003_headline():
+    counts = Counts({Box.DONE_ON_TIME: 36, Box.DONE_LATE: 5, Box.OPEN_IN_TIME: 3, Box.OPEN_OVERDUE: 3})
+    assert counts.total == 47
+    assert counts.completed == 41
+    assert format_percent(counts.rate_all) == "87,23"
+    assert headline(counts) == "Đã thực hiện 41/47 phần việc, đạt tỷ lệ 87,23%"
+
+
+def test_government_office_2017_rate_is_cut_not_rounded():
+    counts = Counts({Box.DONE_ON_TIME: 14068, Box.DONE_LATE: 1983, Box.OPEN_OVERDUE: 223, Box.OPEN_IN_TIME: 5640})
+    assert counts.completed_dated == 16051
+    assert counts.come_due == 16274
+    assert format_percent(counts.rate_due) == "98,62"  # 98,6297… cut, not rounded to 98,63
+
+
+def test_ongoing_tasks_count_in_the_total_but_not_in_the_rate_over_tasks_come_due():
+    counts = Counts({Box.DONE_ON_TIME: 1, Box.OPEN_OVERDUE: 1, Box.NO_DEADLINE_OPEN: 2, Box.NO_DEADLINE_DONE: 1})
+    assert counts.total == 5
+    assert counts.completed == 2
+    assert counts.come_due == 2
+    assert format_percent(counts.rate_due) == "50,00"
+
+
+def test_empty_scope_has_no_rate():
+    assert format_percent(Counts().rate_all) == "–"
+
+
+def test_from_boxes_ignores_cancelled():
+    counts = Counts.from_boxes([Box.DONE_LATE, None, Box.DONE_LATE])
+    assert counts[Box.DONE_LATE] == 2 and counts.total == 2
+
+
+@given(st.integers(0, 10**6), st.integers(1, 10**6))
+def test_percent_is_truncated_to_two_decimals(num, den):
+    num = min(num, den)
+    text = format_percent(Fraction(num, den))
+    value = Fraction(text.replace(",", ".")) if text else None
+    exact = Fraction(num * 100, den)
+    assert value <= exact < value + Fraction(1, 100)
+    assert text.count(",") == 1 and len(text.split(",")[1]) == 2
