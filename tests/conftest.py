@@ -103,7 +103,8 @@ def db_session(app: Flask) -> Iterator[None]:
     try:
         yield None
     finally:
-        db.session.remove()
+        with app.app_context():
+            db.session.remove()
         db.session = original
         transaction.rollback()
         connection.close()

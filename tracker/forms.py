@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import Field
+from wtforms.validators import StopValidation
 from wtforms.widgets import TextInput
 
 from tracker.formatting import DateInputError, fmt_date, parse_date
@@ -54,15 +55,22 @@ class VNDateField(Field):
             return self.raw_data[0]
         return fmt_date(self.data) if self.data else ""
 
+    parse_error: str | None = None
+
     def process_formdata(self, valuelist):
+        self.parse_error = None
+        self.data = None
         if not valuelist or not valuelist[0].strip():
-            self.data = None
             return
         try:
             self.data = parse_date(valuelist[0])
         except DateInputError as exc:
-            self.data = None
-            raise ValueError(str(exc)) from None
+            self.parse_error = str(exc)
+
+    def pre_validate(self, form):
+        # Before the validators, so "required" does not hide why a typed date was refused.
+        if self.parse_error:
+            raise StopValidation(self.parse_error)
 
 
 def show_errors(form: BaseForm, errors: dict[str, str]) -> list[str]:

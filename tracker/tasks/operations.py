@@ -260,8 +260,8 @@ def create_task(plan: Plan, data: TaskInput, actor: User | None, parent: Task | 
         confirmation=Confirmation.NONE,
         result="",
     )
-    refresh_effective_due(task)
     db.session.add(task)
+    refresh_effective_due(task)
     db.session.flush()
     journal(task, actor, "created", note="Tạo nhiệm vụ")
     return task

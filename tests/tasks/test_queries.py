@@ -1,0 +1,65 @@
+"""The SQL classification must agree with the Python one on every combination."""
+
+import itertools
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.rules.deadlines import DeadlineKind
+from tracker.rules.status import Box, Confirmation, TaskStatus, classify
+from tracker.tasks.models import Task
+from tracker.tasks.queries import TaskFilter, box_expression, summarize, summarize_by
+
+AS_OF = date(2024, 9, 30)
+OFFSETS = [-10, -1, 0, 1, 10]
+
+
+def _insert_combinations(plan_id: int, unit_id: int) -> int:
+    count = 0
+    for status, kind, due_off, done_off, confirmation in itertools.product(
+        list(TaskStatus), list(DeadlineKind), [None, *OFFSETS], [None, *OFFSETS], list(Confirmation)
+    ):
+        due = AS_OF + timedelta(days=due_off) if due_off is not None and kind is DeadlineKind.FIXED else None
+        db.session.add(
+            Task(plan_id=plan_id, title="t", lead_unit_id=unit_id, deadline_kind=kind, due_date=due, effective_due=due,
+                 status=status, confirmation=confirmation,
+                 completed_on=AS_OF + timedelta(days=done_off) if done_off is not None else None)
+        )
+        count += 1
+    db.session.commit()
+    return count
+
+
+def test_sql_box_matches_python_classify(app, factory):
+    unit = factory.unit()
+    plan = factory.plan()
+    with app.app_context():
+        n = _insert_combinations(plan, unit)
+        for as_of in (AS_OF - timedelta(days=5), AS_OF, AS_OF + timedelta(days=5)):
+            rows = db.session.execute(select(Task, box_expression(as_of)).where(Task.plan_id == plan)).all()
+            assert len(rows) == n
+            for task, sql_box in rows:
+                expected = classify(task.facts, as_of)
+                assert sql_box == (expected.value if expected else None), (task.facts, as_of)
+
+
+def test_summary_counts_leaves_only_and_leaves_out_cancelled(app, factory):
+    unit = factory.unit()
+    other = factory.unit()
+    plan = factory.plan()
+    parent = factory.task(plan, unit, "Quý III/2024")
+    factory.task(plan, unit, "Tháng 7/2024", parent_id=parent)
+    factory.task(plan, other, "Tháng 12/2024", parent_id=parent)
+    cancelled = factory.task(plan, unit, "Tháng 7/2024")
+    factory.task(plan, unit, "Thường xuyên")
+    with app.app_context():
+        db.session.get(Task, cancelled).status = TaskStatus.CANCELLED
+        db.session.commit()
+        counts = summarize(TaskFilter(plan_id=plan), AS_OF)
+        assert counts.total == 3
+        assert counts[Box.OPEN_OVERDUE] == 1
+        assert counts[Box.OPEN_IN_TIME] == 1
+        assert counts[Box.NO_DEADLINE_OPEN] == 1
+        by_unit = summarize_by(Task.lead_unit_id, TaskFilter(plan_id=plan), AS_OF)
+        assert by_unit[unit].total == 2 and by_unit[other].total == 1
