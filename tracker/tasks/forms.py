@@ -25,7 +25,7 @@ class TaskForm(BaseForm):
 
 class ProgressForm(BaseForm):
     status = SelectField("Trạng thái", choices=[(s.value, s.label) for s in TaskStatus])
-    progress = IntegerField("Tiến độ (%)", validators=[Optional(), NumberRange(0, 100, "Tiến độ phải từ 0 đến 100%.")])
+    progress = IntegerField("Tiến độ (%)", validators=[Optional(), NumberRange(0, 100, "Tiến độ phải từ 0 đến 100%%.")])
     completed_on = VNDateField("Ngày hoàn thành", description="Để trống: hôm nay.")
     result = TextAreaField("Kết quả thực hiện", validators=[Optional(), Length(max=20000, message="Quá dài.")])
 
