@@ -1,0 +1,93 @@
+"""The demo data, the summary command and the scheduler's replay, as a newcomer meets them."""
+
+import json
+from datetime import datetime
+
+import pytest
+
+from tracker import clock
+from tracker.extensions import db
+from tracker.plans.models import Plan
+from tracker.settings.models import AppState
+from tests.conftest import login
+
+
+@pytest.fixture
+def demo(runner):
+    # The demo records work finished up to early 2025, so it is loaded on a later "today".
+    clock.freeze(datetime(2025, 6, 2, 8, 30))
+    result = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert "Đã nạp dữ liệu minh hoạ" in result.output
+    return runner
+
+
+def test_demo_is_loaded_once(demo):
+    again = demo.invoke(args=["demo", "load", "--if-empty"])
+    assert again.exit_code == 0 and "giữ nguyên" in again.output
+    forced = demo.invoke(args=["demo", "load"])
+    assert forced.exit_code != 0
+
+
+def test_summary_of_the_cchc_plan_at_the_report_date(demo):
+    result = demo.invoke(args=["summary", "01/KH.CCHC-STTTT", "--as-of", "2023-12-15"])
+    assert result.exit_code == 0, result.output
+    assert "Đã thực hiện 41/47 phần việc, đạt tỷ lệ 87,23%" in result.output
+    data = json.loads(demo.invoke(args=["summary", "01/KH.CCHC-STTTT", "--as-of", "2023-12-15", "--json"]).output)
+    assert (data["total"], data["completed"], data["rate_all"]) == (47, 41, "87,23")
+    assert data["done_on_time"] + data["done_late"] == 41
+    assert data["open_overdue"] > 0 and data["done_late"] > 0
+    assert data["rate_due"] == "93,18"  # 41 / (41 + 3 open past deadline)
+
+
+def test_figures_for_a_past_date_do_not_change_when_work_is_finished_later(demo):
+    later = json.loads(demo.invoke(args=["summary", "01/KH.CCHC-STTTT", "--as-of", "2024-06-30", "--json"]).output)
+    assert later["completed"] == 43  # two tasks were finished after 15/12/2023
+    again = json.loads(demo.invoke(args=["summary", "01/KH.CCHC-STTTT", "--as-of", "2023-12-15", "--json"]).output)
+    assert again["completed"] == 41
+
+
+def test_summary_errors(demo):
+    assert "Không có văn bản số" in demo.invoke(args=["summary", "99/KH-XYZ"]).output
+    assert "không tồn tại" in demo.invoke(args=["summary", "01/KH.CCHC-STTTT", "--as-of", "2023-02-30"]).output
+
+
+def test_seed_004_plan_has_its_sections_and_reporting_duty(demo, app):
+    with app.app_context():
+        plan = db.session.query(Plan).filter_by(number="25/KH-SNV").one()
+        assert "199/KH-UBND" in plan.parent_reference
+    client = app.test_client()
+    login(client, "vanphong", "demo12345")
+    html = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+    for text in ("Công tác tuyên truyền", "Thể chế số", "An toàn thông tin mạng", "Dữ liệu số",
+                 "trước ngày 15 của tháng cuối quý", "Thường xuyên", "Chưa xác định thời hạn", "Chờ xác nhận", "Gia hạn"):
+        assert text in html, text
+
+
+@pytest.mark.parametrize("username", ["vanphong", "giamdoc", "truongphong", "chuyenvien", "admin", "tp.ccvc"])
+def test_every_demo_role_sees_its_pages(demo, app, username):
+    client = app.test_client()
+    login(client, username, "demo12345")
+    home = client.get("/", follow_redirects=True)
+    assert home.status_code == 200
+    for url in ("/plans", "/tasks", "/unit", "/plans/1", "/plans/1?as_of=15/12/2023", "/tasks/2"):
+        assert client.get(url).status_code == 200, url
+
+
+def test_plan_page_shows_the_headline_for_the_report_date(demo, app):
+    client = app.test_client()
+    login(client, "giamdoc", "demo12345")
+    with app.app_context():
+        plan_id = db.session.query(Plan.id).filter_by(number="01/KH.CCHC-STTTT").scalar()
+    html = client.get(f"/plans/{plan_id}?as_of=15/12/2023").get_data(as_text=True)
+    assert "Đã thực hiện 41/47 phần việc, đạt tỷ lệ 87,23%" in html
+
+
+def test_scheduler_tick_replays_a_moment(runner, app):
+    result = runner.invoke(args=["scheduler", "tick", "--now", "2024-06-14T07:00"])
+    assert result.exit_code == 0, result.output
+    assert "[heartbeat] heartbeat 14/06/2024 07:00" in result.output
+    with app.app_context():
+        assert db.session.get(AppState, "scheduler.heartbeat").value.startswith("2024-06-14T00:00")
+    bad = runner.invoke(args=["scheduler", "tick", "--now", "hôm qua"])
+    assert bad.exit_code != 0 and "không hợp lệ" in bad.output
