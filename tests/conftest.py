@@ -141,8 +141,14 @@ class Factory:
     def user(self, role: Role, unit_id: int | None = None, username: str | None = None, active: bool = True) -> str:
         with self.app.app_context():
             username = username or f"{role.value}{self._next()}"
-            user = User(username=username, full_name=f"Người dùng {username}", role=role, unit_id=unit_id,
-                        email=f"{username}@example.invalid", active=active)
+            user = User(
+                username=username,
+                full_name=f"Người dùng {username}",
+                role=role,
+                unit_id=unit_id,
+                email=f"{username}@example.invalid",
+                active=active,
+            )
             user.set_password(PASSWORD)
             db.session.add(user)
             db.session.commit()
@@ -168,8 +174,15 @@ class Factory:
             db.session.commit()
             return plan.id
 
-    def task(self, plan_id: int, lead_unit_id: int, deadline: str = "Quý IV/2024", parent_id: int | None = None,
-             title: str | None = None, **kw) -> int:
+    def task(
+        self,
+        plan_id: int,
+        lead_unit_id: int,
+        deadline: str = "Quý IV/2024",
+        parent_id: int | None = None,
+        title: str | None = None,
+        **kw,
+    ) -> int:
         with self.app.app_context():
             plan = db.session.get(Plan, plan_id)
             parent = db.session.get(Task, parent_id) if parent_id else None

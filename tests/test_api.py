@@ -25,16 +25,33 @@ def test_token_is_required(client):
 def test_create_plan_and_tasks_then_summary(client, factory, app):
     unit = factory.unit()
     auth = token_for(app, factory.user(Role.OFFICE))
-    response = client.post("/api/v1/plans", headers=auth, json={"number": "01/KH.CCHC-STTTT", "title": "Kế hoạch CCHC 2023",
-                                                                "issuer": "Sở TT&TT", "issued_on": "2023-01-17"})
+    response = client.post(
+        "/api/v1/plans",
+        headers=auth,
+        json={"number": "01/KH.CCHC-STTTT", "title": "Kế hoạch CCHC 2023", "issuer": "Sở TT&TT", "issued_on": "2023-01-17"},
+    )
     assert response.status_code == 201, response.get_json()
     plan = response.get_json()["id"]
-    parent = client.post(f"/api/v1/plans/{plan}/tasks", headers=auth, json={"title": "Cải cách thể chế", "lead_unit_id": unit, "deadline": "Trong năm 2023"}).get_json()
-    done = client.post(f"/api/v1/plans/{plan}/tasks", headers=auth, json={"title": "Rà soát văn bản", "lead_unit_id": unit, "deadline": "Quý II/2023", "parent_id": parent["id"]}).get_json()
-    open_ = client.post(f"/api/v1/plans/{plan}/tasks", headers=auth, json={"title": "Kiểm tra", "lead_unit_id": unit, "due_date": "2023-10-31", "parent_id": parent["id"]}).get_json()
+    parent = client.post(
+        f"/api/v1/plans/{plan}/tasks",
+        headers=auth,
+        json={"title": "Cải cách thể chế", "lead_unit_id": unit, "deadline": "Trong năm 2023"},
+    ).get_json()
+    done = client.post(
+        f"/api/v1/plans/{plan}/tasks",
+        headers=auth,
+        json={"title": "Rà soát văn bản", "lead_unit_id": unit, "deadline": "Quý II/2023", "parent_id": parent["id"]},
+    ).get_json()
+    open_ = client.post(
+        f"/api/v1/plans/{plan}/tasks",
+        headers=auth,
+        json={"title": "Kiểm tra", "lead_unit_id": unit, "due_date": "2023-10-31", "parent_id": parent["id"]},
+    ).get_json()
     assert done["due_date"] == "2023-06-30" and done["deadline_text"] == "Quý II/2023"
     assert open_["deadline_kind"] == "fixed" and open_["effective_due"] == "2023-10-31"
-    patched = client.patch(f"/api/v1/tasks/{done['id']}", headers=auth, json={"status": "done", "completed_on": "2023-06-20", "result": "Xong"})
+    patched = client.patch(
+        f"/api/v1/tasks/{done['id']}", headers=auth, json={"status": "done", "completed_on": "2023-06-20", "result": "Xong"}
+    )
     assert patched.status_code == 200 and patched.get_json()["box"] == "done_on_time"
     summary = client.get(f"/api/v1/plans/{plan}/summary?as_of=2023-12-15", headers=auth).get_json()
     assert summary["total"] == 2 and summary["completed"] == 1 and summary["open_overdue"] == 1
@@ -51,15 +68,25 @@ def test_validation_messages_are_vietnamese_json(client, factory, app):
     unit = factory.unit()
     plan = factory.plan()
     auth = token_for(app, factory.user(Role.OFFICE))
-    bad = client.post("/api/v1/plans", headers=auth, json={"number": "KH-1", "title": "", "issuer": "X", "issued_on": "2024-02-30"})
+    bad = client.post(
+        "/api/v1/plans", headers=auth, json={"number": "KH-1", "title": "", "issuer": "X", "issued_on": "2024-02-30"}
+    )
     assert bad.status_code == 422
     assert "không tồn tại" in bad.get_json()["error"]["fields"]["issued_on"]
-    bad = client.post("/api/v1/plans", headers=auth, json={"number": "KH-1", "title": "", "issuer": "X", "issued_on": "2024-02-10"})
+    bad = client.post(
+        "/api/v1/plans", headers=auth, json={"number": "KH-1", "title": "", "issuer": "X", "issued_on": "2024-02-10"}
+    )
     fields = bad.get_json()["error"]["fields"]
     assert "không đúng thể thức" in fields["number"] and "trích yếu" in fields["title"]
-    bad = client.post(f"/api/v1/plans/{plan}/tasks", headers=auth, json={"title": "A", "lead_unit_id": 99999, "deadline": "Quý I/2024"})
+    bad = client.post(
+        f"/api/v1/plans/{plan}/tasks", headers=auth, json={"title": "A", "lead_unit_id": 99999, "deadline": "Quý I/2024"}
+    )
     assert "Đơn vị chủ trì không tồn tại" in bad.get_json()["error"]["fields"]["lead_unit_id"]
-    bad = client.post(f"/api/v1/plans/{plan}/tasks", headers=auth, json={"title": "A", "lead_unit_id": unit, "deadline": "Quý I/2024", "start_date": "2024-05-01"})
+    bad = client.post(
+        f"/api/v1/plans/{plan}/tasks",
+        headers=auth,
+        json={"title": "A", "lead_unit_id": unit, "deadline": "Quý I/2024", "start_date": "2024-05-01"},
+    )
     assert "không được trước ngày bắt đầu" in bad.get_json()["error"]["fields"]["deadline_text"]
     bad = client.post(f"/api/v1/plans/{plan}/tasks", headers=auth, data="không phải JSON", content_type="application/json")
     assert bad.status_code == 422 and "JSON" in bad.get_json()["error"]["message"]
@@ -95,7 +122,9 @@ def test_extension_through_the_api(client, factory, app):
     task = factory.task(factory.plan(), unit, "Quý IV/2024")
     head = token_for(app, factory.user(Role.UNIT_HEAD, unit))
     leader = token_for(app, factory.user(Role.LEADER))
-    ext = client.post(f"/api/v1/tasks/{task}/extensions", headers=head, json={"reason": "Chờ số liệu", "proposed_due": "2025-02-28"})
+    ext = client.post(
+        f"/api/v1/tasks/{task}/extensions", headers=head, json={"reason": "Chờ số liệu", "proposed_due": "2025-02-28"}
+    )
     assert ext.status_code == 201
     ext_id = ext.get_json()["id"]
     assert client.post(f"/api/v1/extensions/{ext_id}/decision", headers=head, json={"approve": True}).status_code == 403

@@ -5,11 +5,12 @@ from datetime import datetime
 
 import pytest
 
+from tests.conftest import login
 from tracker import clock
 from tracker.extensions import db
 from tracker.plans.models import Plan
 from tracker.settings.models import AppState
-from tests.conftest import login
+from tracker.tasks.models import Task
 
 
 @pytest.fixture
@@ -59,8 +60,17 @@ def test_seed_004_plan_has_its_sections_and_reporting_duty(demo, app):
     client = app.test_client()
     login(client, "vanphong", "demo12345")
     html = client.get(f"/plans/{plan.id}").get_data(as_text=True)
-    for text in ("Công tác tuyên truyền", "Thể chế số", "An toàn thông tin mạng", "Dữ liệu số",
-                 "trước ngày 15 của tháng cuối quý", "Thường xuyên", "Chưa xác định thời hạn", "Chờ xác nhận", "Gia hạn"):
+    for text in (
+        "Công tác tuyên truyền",
+        "Thể chế số",
+        "An toàn thông tin mạng",
+        "Dữ liệu số",
+        "trước ngày 15 của tháng cuối quý",
+        "Thường xuyên",
+        "Chưa xác định thời hạn",
+        "Chờ xác nhận",
+        "Gia hạn",
+    ):
         assert text in html, text
 
 
@@ -70,7 +80,10 @@ def test_every_demo_role_sees_its_pages(demo, app, username):
     login(client, username, "demo12345")
     home = client.get("/", follow_redirects=True)
     assert home.status_code == 200
-    for url in ("/plans", "/tasks", "/unit", "/plans/1", "/plans/1?as_of=15/12/2023", "/tasks/2"):
+    with app.app_context():
+        plan_id = db.session.query(Plan.id).filter_by(number="01/KH.CCHC-STTTT").scalar()
+        task_id = db.session.query(Task.id).filter_by(plan_id=plan_id).order_by(Task.id).limit(1).scalar()
+    for url in ("/plans", "/tasks", "/unit", f"/plans/{plan_id}", f"/plans/{plan_id}?as_of=15/12/2023", f"/tasks/{task_id}"):
         assert client.get(url).status_code == 200, url
 
 
@@ -81,6 +94,8 @@ def test_plan_page_shows_the_headline_for_the_report_date(demo, app):
         plan_id = db.session.query(Plan.id).filter_by(number="01/KH.CCHC-STTTT").scalar()
     html = client.get(f"/plans/{plan_id}?as_of=15/12/2023").get_data(as_text=True)
     assert "Đã thực hiện 41/47 phần việc, đạt tỷ lệ 87,23%" in html
+    # Each nhiệm vụ rolls up its phần việc: the first has 7, one still open at 15/12/2023.
+    assert "Hoàn thành 6/7 phần việc" in html
 
 
 def test_scheduler_tick_replays_a_moment(runner, app):

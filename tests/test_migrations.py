@@ -18,5 +18,16 @@ def test_every_table_was_created_by_migrations(app):
 
     with app.app_context():
         names = set(inspect(db.engine).get_table_names())
-    assert {"unit", "user_account", "plan", "task", "task_event", "attachment", "extension_request",
-            "task_cooperating_unit", "calendar_day", "app_state", "alembic_version"} <= names
+    assert {
+        "unit",
+        "user_account",
+        "plan",
+        "task",
+        "task_event",
+        "attachment",
+        "extension_request",
+        "task_cooperating_unit",
+        "calendar_day",
+        "app_state",
+        "alembic_version",
+    } <= names

@@ -5,18 +5,42 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from tests.conftest import login
 from tracker.accounts.models import Role, User
 from tracker.extensions import db
 from tracker.tasks.models import ExtensionRequest, Task, TaskEvent
-from tests.conftest import login
 
 BAD_IDS = ["0", "999999", "abc", "-5", "1.5", "99999999999999999999999", "%00"]
 GARBAGE = {
-    "title": "", "number": "??", "issued_on": "32/13/2024", "year": "năm", "lead_unit_id": "x", "cooperating_unit_ids": ["y", "999999"],
-    "deadline_text": "31/02/2024", "due_date": "hôm nay", "start_date": "0/0/0", "p-status": "xong", "p-progress": "-7",
-    "p-completed_on": "31/04/2024", "a-assignee_id": "999999", "r-reason": "", "e-proposed_due": "abc", "e-reason": "",
-    "d-decision": "maybe", "m-parent_id": "-1", "m-position": "0", "name": "", "kind": "ufo", "parent_id": "zz", "role": "king",
-    "unit_id": "q", "username": "a b", "day": "30/02/2025", "email": "không-phải-email", "doc_type": "thu", "status": "??",
+    "title": "",
+    "number": "??",
+    "issued_on": "32/13/2024",
+    "year": "năm",
+    "lead_unit_id": "x",
+    "cooperating_unit_ids": ["y", "999999"],
+    "deadline_text": "31/02/2024",
+    "due_date": "hôm nay",
+    "start_date": "0/0/0",
+    "p-status": "xong",
+    "p-progress": "-7",
+    "p-completed_on": "31/04/2024",
+    "a-assignee_id": "999999",
+    "r-reason": "",
+    "e-proposed_due": "abc",
+    "e-reason": "",
+    "d-decision": "maybe",
+    "m-parent_id": "-1",
+    "m-position": "0",
+    "name": "",
+    "kind": "ufo",
+    "parent_id": "zz",
+    "role": "king",
+    "unit_id": "q",
+    "username": "a b",
+    "day": "30/02/2025",
+    "email": "không-phải-email",
+    "doc_type": "thu",
+    "status": "??",
 }
 ROLES = [None, Role.ADMIN, Role.OFFICE, Role.LEADER, Role.UNIT_HEAD, Role.STAFF]
 
@@ -40,8 +64,11 @@ def test_every_route_with_bad_input(client, factory, app, role):
             api_headers = {"Authorization": f"Bearer {user.new_api_token()}"}
             db.session.commit()
     # Logging out would turn the rest of the walk into an anonymous one; deleting a real task is a valid action.
-    rules = [r for r in app.url_map.iter_rules()
-             if r.endpoint not in ("static", "accounts.logout") and not r.endpoint.startswith("bootstrap")]
+    rules = [
+        r
+        for r in app.url_map.iter_rules()
+        if r.endpoint not in ("static", "accounts.logout") and not r.endpoint.startswith("bootstrap")
+    ]
     before = _counts(app)
     seen = 0
     for rule in rules:
@@ -57,8 +84,12 @@ def test_every_route_with_bad_input(client, factory, app, role):
                 if method == "GET":
                     response = client.get(url, query_string={"as_of": "99/99/9999", "page": "-3", "box": "xx", "plan": "abc"})
                 elif url.startswith("/api/"):
-                    response = client.open(url, method=method, headers=api_headers,
-                                           json={"status": 5, "approve": "x", "issued_on": 7, "lead_unit_id": "a", "cooperating_unit_ids": "b"})
+                    response = client.open(
+                        url,
+                        method=method,
+                        headers=api_headers,
+                        json={"status": 5, "approve": "x", "issued_on": 7, "lead_unit_id": "a", "cooperating_unit_ids": "b"},
+                    )
                 else:
                     response = client.open(url, method=method, data=data)
                 seen += 1

@@ -42,8 +42,9 @@ def register_cli(app: Flask) -> None:
                 _fail(f"Không có đơn vị “{unit_name}”.")
             unit_id = unit.id
         try:
-            user = save_user(None, username=username, full_name=full_name, role=Role(role), unit_id=unit_id,
-                             email=email, password=password)
+            user = save_user(
+                None, username=username, full_name=full_name, role=Role(role), unit_id=unit_id, email=email, password=password
+            )
         except ValidationFailed as exc:
             db.session.rollback()
             _fail(" ".join(exc.errors.values()))

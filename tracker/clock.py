@@ -5,7 +5,7 @@ Tests freeze it with ``freeze(...)``; the scheduler's ``tick --now`` uses the sa
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 _frozen: datetime | None = None
@@ -23,7 +23,7 @@ def timezone_info() -> ZoneInfo:
 
 def now() -> datetime:
     """The current instant, timezone-aware (UTC)."""
-    return _frozen if _frozen is not None else datetime.now(timezone.utc)
+    return _frozen if _frozen is not None else datetime.now(UTC)
 
 
 def local_now() -> datetime:
@@ -40,4 +40,4 @@ def freeze(moment: datetime | None) -> None:
     global _frozen
     if moment is not None and moment.tzinfo is None:
         moment = moment.replace(tzinfo=_tz)
-    _frozen = moment.astimezone(timezone.utc) if moment is not None else None
+    _frozen = moment.astimezone(UTC) if moment is not None else None

@@ -70,8 +70,16 @@ def run_forever(app: Flask) -> None:
         return call
 
     for job in JOBS:
-        scheduler.add_job(wrap(job), job.trigger, id=job.id, replace_existing=True, coalesce=True,
-                          max_instances=1, next_run_time=clock.now(), **job.trigger_args)
+        scheduler.add_job(
+            wrap(job),
+            job.trigger,
+            id=job.id,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            next_run_time=clock.now(),
+            **job.trigger_args,
+        )
 
     def stop(signum, frame):
         scheduler.shutdown(wait=False)

@@ -1,6 +1,6 @@
+from tests.conftest import PASSWORD, csrf_token, login
 from tracker.accounts.models import Role, User
 from tracker.extensions import db
-from tests.conftest import PASSWORD, csrf_token, login
 
 
 def test_login_page_is_vietnamese_and_has_labels(client):
@@ -52,7 +52,9 @@ def test_passwords_are_hashed(app, factory):
 def test_open_redirect_is_refused(client, factory):
     name = factory.user(Role.OFFICE)
     token = csrf_token(client)
-    response = client.post("/login?next=https://evil.example/", data={"csrf_token": token, "username": name, "password": PASSWORD})
+    response = client.post(
+        "/login?next=https://evil.example/", data={"csrf_token": token, "username": name, "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -67,15 +69,36 @@ def test_only_admin_reaches_admin_pages(client, factory):
 def test_admin_creates_a_user_and_errors_show_next_to_fields(client, factory, app):
     unit = factory.unit()
     token = login(client, factory.user(Role.ADMIN))
-    bad = client.post("/admin/users/new", data={"csrf_token": token, "username": "x", "full_name": "", "role": "staff", "unit_id": ""})
+    bad = client.post(
+        "/admin/users/new", data={"csrf_token": token, "username": "x", "full_name": "", "role": "staff", "unit_id": ""}
+    )
     html = bad.get_data(as_text=True)
     assert "Từ 3 đến 80 ký tự." in html
     assert "Vui lòng nhập họ và tên." in html
-    ok = client.post("/admin/users/new", data={"csrf_token": token, "username": "ntlan", "full_name": "Nguyễn Thị Lan",
-                                               "role": "staff", "unit_id": str(unit), "password": "matkhau123", "active": "y"})
+    ok = client.post(
+        "/admin/users/new",
+        data={
+            "csrf_token": token,
+            "username": "ntlan",
+            "full_name": "Nguyễn Thị Lan",
+            "role": "staff",
+            "unit_id": str(unit),
+            "password": "matkhau123",
+            "active": "y",
+        },
+    )
     assert ok.status_code == 302
-    staff_without_unit = client.post("/admin/users/new", data={"csrf_token": token, "username": "khongdonvi", "full_name": "A",
-                                                               "role": "staff", "unit_id": "", "password": "matkhau123"})
+    staff_without_unit = client.post(
+        "/admin/users/new",
+        data={
+            "csrf_token": token,
+            "username": "khongdonvi",
+            "full_name": "A",
+            "role": "staff",
+            "unit_id": "",
+            "password": "matkhau123",
+        },
+    )
     assert "phải thuộc một đơn vị" in staff_without_unit.get_data(as_text=True)
     with app.app_context():
         assert db.session.query(User).filter_by(username="ntlan").one().unit_id == unit
@@ -84,7 +107,12 @@ def test_admin_creates_a_user_and_errors_show_next_to_fields(client, factory, ap
 
 def test_admin_manages_units(client, factory, app):
     token = login(client, factory.user(Role.ADMIN))
-    assert client.post("/admin/units/new", data={"csrf_token": token, "name": "Phòng Mới", "kind": "division", "position": "3"}).status_code == 302
+    assert (
+        client.post(
+            "/admin/units/new", data={"csrf_token": token, "name": "Phòng Mới", "kind": "division", "position": "3"}
+        ).status_code
+        == 302
+    )
     dup = client.post("/admin/units/new", data={"csrf_token": token, "name": "phòng mới", "kind": "division"})
     assert "Đã có đơn vị" in dup.get_data(as_text=True)
     assert "Phòng Mới" in client.get("/admin/units").get_data(as_text=True)
@@ -92,8 +120,21 @@ def test_admin_manages_units(client, factory, app):
 
 def test_cli_users_create_set_password_and_token(runner, app, factory):
     unit_id = factory.unit("Phòng Thử CLI")
-    result = runner.invoke(args=["users", "create", "cli.user", "--name", "Người CLI", "--role", "unit_head",
-                                 "--unit", "Phòng Thử CLI", "--password", "matkhau123"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "cli.user",
+            "--name",
+            "Người CLI",
+            "--role",
+            "unit_head",
+            "--unit",
+            "Phòng Thử CLI",
+            "--password",
+            "matkhau123",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "Đã tạo tài khoản cli.user" in result.output
     result = runner.invoke(args=["users", "set-password", "cli.user", "--password", "matkhaumoi1"])
@@ -103,5 +144,7 @@ def test_cli_users_create_set_password_and_token(runner, app, factory):
     with app.app_context():
         user = db.session.query(User).filter_by(username="cli.user").one()
         assert user.check_password("matkhaumoi1") and user.unit_id == unit_id
-    bad = runner.invoke(args=["users", "create", "x2", "--name", "A", "--role", "staff", "--unit", "Không có", "--password", "matkhau123"])
+    bad = runner.invoke(
+        args=["users", "create", "x2", "--name", "A", "--role", "staff", "--unit", "Không có", "--password", "matkhau123"]
+    )
     assert bad.exit_code != 0 and "Không có đơn vị" in bad.output

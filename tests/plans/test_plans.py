@@ -1,9 +1,9 @@
 from sqlalchemy import func, select
 
+from tests.conftest import login
 from tracker.accounts.models import Role
 from tracker.extensions import db
 from tracker.plans.models import Plan
-from tests.conftest import login
 
 GOOD = {
     "doc_type": "plan",
@@ -39,7 +39,9 @@ def test_office_creates_a_plan(client, factory, app):
 def test_malformed_number_impossible_date_and_missing_title_are_explained(client, factory, app):
     token = login(client, factory.user(Role.OFFICE))
     before = _count(app)
-    html = client.post("/plans/new", data={**GOOD, "csrf_token": token, "number": "KH 48", "issued_on": "31/02/2024", "title": ""}).get_data(as_text=True)
+    html = client.post(
+        "/plans/new", data={**GOOD, "csrf_token": token, "number": "KH 48", "issued_on": "31/02/2024", "title": ""}
+    ).get_data(as_text=True)
     assert "Ngày 31/02/2024 không tồn tại." in html
     assert "Vui lòng nhập trích yếu." in html
     html = client.post("/plans/new", data={**GOOD, "csrf_token": token, "number": "KH 48"}).get_data(as_text=True)
@@ -69,7 +71,9 @@ def test_a_plan_cannot_implement_itself(client, factory):
     token = login(client, factory.user(Role.OFFICE))
     parent = factory.plan("10/KH-UBND")
     child = factory.plan("11/KH-SNV", parent_id=parent)
-    html = client.post(f"/plans/{parent}/edit", data={**GOOD, "csrf_token": token, "number": "10/KH-UBND", "parent_id": str(child)}).get_data(as_text=True)
+    html = client.post(
+        f"/plans/{parent}/edit", data={**GOOD, "csrf_token": token, "number": "10/KH-UBND", "parent_id": str(child)}
+    ).get_data(as_text=True)
     assert "không thể thực hiện chính nó" in html
 
 

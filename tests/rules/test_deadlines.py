@@ -47,7 +47,14 @@ def test_quarter_without_year_takes_the_plan_year_or_stays_undetermined():
 
 @pytest.mark.parametrize(
     "phrase",
-    ["Theo chương trình, kế hoạch tập huấn", "Khi có yêu cầu", "", "Quý V/2024", "sau khi UBND tỉnh phê duyệt", "Quý I và Quý III/2024"],
+    [
+        "Theo chương trình, kế hoạch tập huấn",
+        "Khi có yêu cầu",
+        "",
+        "Quý V/2024",
+        "sau khi UBND tỉnh phê duyệt",
+        "Quý I và Quý III/2024",
+    ],
 )
 def test_unknown_phrases_are_kept_verbatim_and_flagged(phrase):
     rule = parse_deadline(phrase)
@@ -88,7 +95,10 @@ def test_any_quarter_resolves_to_its_last_day(q, year, pattern):
     assert rule.due == month_end(year, q * 3)
 
 
-@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)), st.sampled_from(["{d}/{m}/{y}", "Trước ngày {d}/{m}/{y}", "ngày {d} tháng {m} năm {y}"]))
+@given(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)),
+    st.sampled_from(["{d}/{m}/{y}", "Trước ngày {d}/{m}/{y}", "ngày {d} tháng {m} năm {y}"]),
+)
 def test_any_written_date_resolves_to_itself(day, pattern):
     assert parse_deadline(pattern.format(d=day.day, m=day.month, y=day.year)).due == day
 

@@ -62,14 +62,24 @@ def test_due_soon_counts_working_days():
     task = facts(due=date(2024, 10, 7))  # Monday
     assert is_due_soon(task, date(2024, 10, 2), cal, 3)  # Thu, Fri, Mon
     assert not is_due_soon(task, date(2024, 10, 1), cal, 3)
-    assert not is_due_soon(facts(TaskStatus.DONE, completed_on=date(2024, 10, 1), due=date(2024, 10, 7)), date(2024, 10, 2), cal, 3)
+    assert not is_due_soon(
+        facts(TaskStatus.DONE, completed_on=date(2024, 10, 1), due=date(2024, 10, 7)), date(2024, 10, 2), cal, 3
+    )
 
 
 statuses = st.sampled_from(list(TaskStatus))
 dates = st.dates(min_value=date(2023, 1, 1), max_value=date(2025, 12, 31))
 
 
-@given(statuses, st.sampled_from(list(DeadlineKind)), st.none() | dates, st.none() | dates, st.sampled_from(list(Confirmation)), dates, dates)
+@given(
+    statuses,
+    st.sampled_from(list(DeadlineKind)),
+    st.none() | dates,
+    st.none() | dates,
+    st.sampled_from(list(Confirmation)),
+    dates,
+    dates,
+)
 def test_classification_depends_only_on_recorded_dates(status, kind, due, completed_on, confirmation, as_of, computed_on):
     """The same facts give the same box for D whatever day it is computed (no clock is read)."""
     f = facts(status, due if kind is DeadlineKind.FIXED else None, completed_on, kind, confirmation)
@@ -78,7 +88,12 @@ def test_classification_depends_only_on_recorded_dates(status, kind, due, comple
     if status is TaskStatus.CANCELLED:
         assert box is None
         return
-    completed = status is TaskStatus.DONE and confirmation is not Confirmation.RETURNED and completed_on is not None and completed_on <= as_of
+    completed = (
+        status is TaskStatus.DONE
+        and confirmation is not Confirmation.RETURNED
+        and completed_on is not None
+        and completed_on <= as_of
+    )
     assert (box is not None and box.completed) == completed
     if box is Box.DONE_ON_TIME:
         assert completed_on <= f.due

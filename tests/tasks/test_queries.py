@@ -22,9 +22,17 @@ def _insert_combinations(plan_id: int, unit_id: int) -> int:
     ):
         due = AS_OF + timedelta(days=due_off) if due_off is not None and kind is DeadlineKind.FIXED else None
         db.session.add(
-            Task(plan_id=plan_id, title="t", lead_unit_id=unit_id, deadline_kind=kind, due_date=due, effective_due=due,
-                 status=status, confirmation=confirmation,
-                 completed_on=AS_OF + timedelta(days=done_off) if done_off is not None else None)
+            Task(
+                plan_id=plan_id,
+                title="t",
+                lead_unit_id=unit_id,
+                deadline_kind=kind,
+                due_date=due,
+                effective_due=due,
+                status=status,
+                confirmation=confirmation,
+                completed_on=AS_OF + timedelta(days=done_off) if done_off is not None else None,
+            )
         )
         count += 1
     db.session.commit()

@@ -7,12 +7,12 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from tests.conftest import login
 from tracker.accounts.models import Role
 from tracker.extensions import db
 from tracker.rules.deadlines import DeadlineKind
 from tracker.rules.status import Confirmation, TaskStatus
 from tracker.tasks.models import Attachment, ExtensionRequest, Task, TaskEvent
-from tests.conftest import login
 
 
 def post_file(client, url: str, token: str, name: str, content: bytes):
@@ -30,8 +30,11 @@ def _task(app, task_id) -> Task:
 
 def _events(app, task_id) -> list[tuple[str, str, str, str]]:
     with app.app_context():
-        rows = db.session.execute(select(TaskEvent.action, TaskEvent.field, TaskEvent.old_value, TaskEvent.new_value)
-                                  .where(TaskEvent.task_id == task_id).order_by(TaskEvent.id)).all()
+        rows = db.session.execute(
+            select(TaskEvent.action, TaskEvent.field, TaskEvent.old_value, TaskEvent.new_value)
+            .where(TaskEvent.task_id == task_id)
+            .order_by(TaskEvent.id)
+        ).all()
         return [tuple(r) for r in rows]
 
 
@@ -39,9 +42,17 @@ def test_office_adds_a_task_with_a_deadline_phrase(client, factory, app):
     lead, coop = factory.unit(), factory.unit()
     plan = factory.plan()
     token = login(client, factory.user(Role.OFFICE))
-    response = client.post(f"/plans/{plan}/tasks/new", data={
-        "csrf_token": token, "title": "Rà soát thủ tục hành chính", "lead_unit_id": str(lead),
-        "cooperating_unit_ids": [str(coop)], "deadline_text": "Quý III/2024", "start_date": "01/02/2024"})
+    response = client.post(
+        f"/plans/{plan}/tasks/new",
+        data={
+            "csrf_token": token,
+            "title": "Rà soát thủ tục hành chính",
+            "lead_unit_id": str(lead),
+            "cooperating_unit_ids": [str(coop)],
+            "deadline_text": "Quý III/2024",
+            "start_date": "01/02/2024",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         task = db.session.scalars(select(Task).where(Task.plan_id == plan)).one()
@@ -60,8 +71,13 @@ def test_sub_tasks_are_numbered_under_their_parent(client, factory, app):
     parent = factory.task(plan, unit)
     token = login(client, factory.user(Role.OFFICE))
     for title in ("Phần việc a", "Phần việc b"):
-        assert client.post(f"/plans/{plan}/tasks/new?parent={parent}", data={
-            "csrf_token": token, "title": title, "lead_unit_id": str(unit), "deadline_text": "Tháng 12/2024"}).status_code == 302
+        assert (
+            client.post(
+                f"/plans/{plan}/tasks/new?parent={parent}",
+                data={"csrf_token": token, "title": title, "lead_unit_id": str(unit), "deadline_text": "Tháng 12/2024"},
+            ).status_code
+            == 302
+        )
     with app.app_context():
         ordinals = db.session.scalars(select(Task.ordinal).where(Task.parent_id == parent).order_by(Task.position)).all()
     assert ordinals == ["1.1", "1.2"]
@@ -71,8 +87,15 @@ def test_unparsed_deadline_is_kept_and_flagged(client, factory, app):
     unit = factory.unit()
     plan = factory.plan()
     token = login(client, factory.user(Role.OFFICE))
-    client.post(f"/plans/{plan}/tasks/new", data={"csrf_token": token, "title": "Cử cán bộ đi tập huấn", "lead_unit_id": str(unit),
-                                                  "deadline_text": "Theo kế hoạch tập huấn của Bộ"})
+    client.post(
+        f"/plans/{plan}/tasks/new",
+        data={
+            "csrf_token": token,
+            "title": "Cử cán bộ đi tập huấn",
+            "lead_unit_id": str(unit),
+            "deadline_text": "Theo kế hoạch tập huấn của Bộ",
+        },
+    )
     with app.app_context():
         task = db.session.scalars(select(Task).where(Task.plan_id == plan)).one()
         assert task.deadline_kind is DeadlineKind.UNDETERMINED and task.due_date is None
@@ -106,7 +129,9 @@ def test_unit_head_updates_own_task_and_completion_waits_for_confirmation(client
     plan = factory.plan()
     task = factory.task(plan, unit, "Quý IV/2024")
     token = login(client, factory.user(Role.UNIT_HEAD, unit))
-    response = client.post(f"/tasks/{task}/progress", data={"csrf_token": token, "p-status": "done", "p-result": "Đã ban hành văn bản số 12/SNV"})
+    response = client.post(
+        f"/tasks/{task}/progress", data={"csrf_token": token, "p-status": "done", "p-result": "Đã ban hành văn bản số 12/SNV"}
+    )
     assert response.status_code == 302
     t = _task(app, task)
     assert t.status is TaskStatus.DONE and t.completed_on == date(2024, 10, 1) and t.progress == 100
@@ -132,7 +157,12 @@ def test_returned_completion_counts_as_not_completed(client, factory, app):
     office_token = login(office, factory.user(Role.OFFICE))
     html = office.post(f"/tasks/{task}/return", data={"csrf_token": office_token, "r-reason": ""}).get_data(as_text=True)
     assert "Vui lòng nêu lý do trả lại." in html
-    assert office.post(f"/tasks/{task}/return", data={"csrf_token": office_token, "r-reason": "Thiếu văn bản kiểm chứng"}).status_code == 302
+    assert (
+        office.post(
+            f"/tasks/{task}/return", data={"csrf_token": office_token, "r-reason": "Thiếu văn bản kiểm chứng"}
+        ).status_code
+        == 302
+    )
     t = _task(app, task)
     assert t.status is TaskStatus.IN_PROGRESS and t.completed_on is None and t.confirmation is Confirmation.RETURNED
     assert any(e[0] == "returned" for e in _events(app, task))
@@ -154,16 +184,27 @@ def test_completion_date_rules(client, factory, app):
     plan = factory.plan()
     task = factory.task(plan, unit)
     token = login(client, factory.user(Role.UNIT_HEAD, unit))
-    html = client.post(f"/tasks/{task}/progress", data={"csrf_token": token, "p-status": "done", "p-completed_on": "02/10/2024"}).get_data(as_text=True)
+    html = client.post(
+        f"/tasks/{task}/progress", data={"csrf_token": token, "p-status": "done", "p-completed_on": "02/10/2024"}
+    ).get_data(as_text=True)
     assert "không được sau ngày hôm nay" in html
-    html = client.post(f"/tasks/{task}/progress", data={"csrf_token": token, "p-status": "done", "p-completed_on": "20/09/2024"}).get_data(as_text=True)
+    html = client.post(
+        f"/tasks/{task}/progress", data={"csrf_token": token, "p-status": "done", "p-completed_on": "20/09/2024"}
+    ).get_data(as_text=True)
     assert "Chỉ Văn phòng hoặc Lãnh đạo Sở được ghi ngày hoàn thành trước ngày hôm nay." in html
-    html = client.post(f"/tasks/{task}/progress", data={"csrf_token": token, "p-status": "done", "p-progress": "150"}).get_data(as_text=True)
+    html = client.post(f"/tasks/{task}/progress", data={"csrf_token": token, "p-status": "done", "p-progress": "150"}).get_data(
+        as_text=True
+    )
     assert "Tiến độ phải từ 0 đến 100%." in html
     assert _task(app, task).status is TaskStatus.NOT_STARTED
     office = client.application.test_client()
     office_token = login(office, factory.user(Role.OFFICE))
-    assert office.post(f"/tasks/{task}/progress", data={"csrf_token": office_token, "p-status": "done", "p-completed_on": "20/09/2024"}).status_code == 302
+    assert (
+        office.post(
+            f"/tasks/{task}/progress", data={"csrf_token": office_token, "p-status": "done", "p-completed_on": "20/09/2024"}
+        ).status_code
+        == 302
+    )
     assert _task(app, task).completed_on == date(2024, 9, 20)
 
 
@@ -175,15 +216,33 @@ def test_permissions_on_someone_elses_task(client, factory, app):
     head = factory.user(Role.UNIT_HEAD, mine)
     token = login(client, head)
     assert client.post(f"/tasks/{other_task}/progress", data={"csrf_token": token, "p-status": "in_progress"}).status_code == 403
-    assert client.post(f"/tasks/{other_task}/extensions", data={"csrf_token": token, "e-proposed_due": "01/03/2025", "e-reason": "x"}).status_code == 403
+    assert (
+        client.post(
+            f"/tasks/{other_task}/extensions", data={"csrf_token": token, "e-proposed_due": "01/03/2025", "e-reason": "x"}
+        ).status_code
+        == 403
+    )
     assert client.get(f"/tasks/{other_task}/edit").status_code == 403
     staff = factory.user(Role.STAFF, mine)
     staff_client = client.application.test_client()
     staff_token = login(staff_client, staff)
-    assert staff_client.post(f"/tasks/{my_task}/progress", data={"csrf_token": staff_token, "p-status": "in_progress"}).status_code == 403
+    assert (
+        staff_client.post(f"/tasks/{my_task}/progress", data={"csrf_token": staff_token, "p-status": "in_progress"}).status_code
+        == 403
+    )
     # The head assigns the task to the staff member, who may then update it.
-    assert client.post(f"/tasks/{my_task}/assign", data={"csrf_token": token, "a-assignee_id": str(factory.user_id(staff))}).status_code == 302
-    assert staff_client.post(f"/tasks/{my_task}/progress", data={"csrf_token": staff_token, "p-status": "in_progress", "p-progress": "30"}).status_code == 302
+    assert (
+        client.post(
+            f"/tasks/{my_task}/assign", data={"csrf_token": token, "a-assignee_id": str(factory.user_id(staff))}
+        ).status_code
+        == 302
+    )
+    assert (
+        staff_client.post(
+            f"/tasks/{my_task}/progress", data={"csrf_token": staff_token, "p-status": "in_progress", "p-progress": "30"}
+        ).status_code
+        == 302
+    )
     leader = client.application.test_client()
     leader_token = login(leader, factory.user(Role.LEADER))
     assert leader.post(f"/tasks/{my_task}/progress", data={"csrf_token": leader_token, "p-status": "done"}).status_code == 403
@@ -195,26 +254,48 @@ def test_extension_request_and_approval_moves_the_deadline_and_keeps_the_origina
     plan = factory.plan()
     task = factory.task(plan, unit, "Quý IV/2024")
     token = login(client, factory.user(Role.UNIT_HEAD, unit))
-    html = client.post(f"/tasks/{task}/extensions", data={"csrf_token": token, "e-proposed_due": "30/11/2024", "e-reason": "Chờ hướng dẫn"}).get_data(as_text=True)
+    html = client.post(
+        f"/tasks/{task}/extensions", data={"csrf_token": token, "e-proposed_due": "30/11/2024", "e-reason": "Chờ hướng dẫn"}
+    ).get_data(as_text=True)
     assert "phải sau thời hạn hiện tại (31/12/2024)" in html
-    html = client.post(f"/tasks/{task}/extensions", data={"csrf_token": token, "e-proposed_due": "31/03/2025", "e-reason": ""}).get_data(as_text=True)
+    html = client.post(
+        f"/tasks/{task}/extensions", data={"csrf_token": token, "e-proposed_due": "31/03/2025", "e-reason": ""}
+    ).get_data(as_text=True)
     assert "Vui lòng nêu lý do xin gia hạn." in html
-    assert client.post(f"/tasks/{task}/extensions", data={"csrf_token": token, "e-proposed_due": "31/03/2025", "e-reason": "Chờ hướng dẫn của Bộ"}).status_code == 302
-    html = client.post(f"/tasks/{task}/extensions", data={"csrf_token": token, "e-proposed_due": "30/04/2025", "e-reason": "Lần hai"}).get_data(as_text=True)
+    assert (
+        client.post(
+            f"/tasks/{task}/extensions",
+            data={"csrf_token": token, "e-proposed_due": "31/03/2025", "e-reason": "Chờ hướng dẫn của Bộ"},
+        ).status_code
+        == 302
+    )
+    html = client.post(
+        f"/tasks/{task}/extensions", data={"csrf_token": token, "e-proposed_due": "30/04/2025", "e-reason": "Lần hai"}
+    ).get_data(as_text=True)
     assert "đang có một đề nghị gia hạn chờ duyệt" in html
     with app.app_context():
         ext_id = db.session.scalar(select(ExtensionRequest.id).where(ExtensionRequest.task_id == task))
     assert client.post(f"/extensions/{ext_id}/decide", data={"csrf_token": token, "d-decision": "approve"}).status_code == 403
     leader = client.application.test_client()
     leader_token = login(leader, factory.user(Role.LEADER))
-    html = leader.post(f"/extensions/{ext_id}/decide", data={"csrf_token": leader_token, "d-decision": "reject"}).get_data(as_text=True)
+    html = leader.post(f"/extensions/{ext_id}/decide", data={"csrf_token": leader_token, "d-decision": "reject"}).get_data(
+        as_text=True
+    )
     assert "Vui lòng nêu lý do không duyệt." in html
-    assert leader.post(f"/extensions/{ext_id}/decide", data={"csrf_token": leader_token, "d-decision": "approve", "d-decision_note": "Đồng ý"}).status_code == 302
+    assert (
+        leader.post(
+            f"/extensions/{ext_id}/decide",
+            data={"csrf_token": leader_token, "d-decision": "approve", "d-decision_note": "Đồng ý"},
+        ).status_code
+        == 302
+    )
     t = _task(app, task)
     assert t.due_date == date(2024, 12, 31) and t.extended_due == date(2025, 3, 31) and t.effective_due == date(2025, 3, 31)
     html = client.get(f"/tasks/{task}").get_data(as_text=True)
     assert "Gia hạn" in html and "Ban đầu: 31/12/2024" in html
-    html = leader.post(f"/extensions/{ext_id}/decide", data={"csrf_token": leader_token, "d-decision": "approve"}).get_data(as_text=True)
+    html = leader.post(f"/extensions/{ext_id}/decide", data={"csrf_token": leader_token, "d-decision": "approve"}).get_data(
+        as_text=True
+    )
     assert "đã được xử lý" in html
 
 
@@ -278,7 +359,9 @@ def test_move_and_refuse_cycles(client, factory, app):
     token = login(client, factory.user(Role.OFFICE))
     html = client.post(f"/tasks/{a}/move", data={"csrf_token": token, "m-parent_id": str(child)}).get_data(as_text=True)
     assert "Không thể chuyển một nhiệm vụ vào chính nó" in html
-    assert client.post(f"/tasks/{b}/move", data={"csrf_token": token, "m-parent_id": str(a), "m-position": "1"}).status_code == 302
+    assert (
+        client.post(f"/tasks/{b}/move", data={"csrf_token": token, "m-parent_id": str(a), "m-position": "1"}).status_code == 302
+    )
     with app.app_context():
         order = db.session.scalars(select(Task.id).where(Task.parent_id == a).order_by(Task.position)).all()
     assert order == [b, child]
@@ -288,7 +371,10 @@ def test_task_detail_shows_the_journal(client, factory):
     unit = factory.unit()
     task = factory.task(factory.plan(), unit)
     token = login(client, factory.user(Role.OFFICE))
-    client.post(f"/tasks/{task}/progress", data={"csrf_token": token, "p-status": "in_progress", "p-progress": "40", "p-result": "Đang làm"})
+    client.post(
+        f"/tasks/{task}/progress",
+        data={"csrf_token": token, "p-status": "in_progress", "p-progress": "40", "p-result": "Đang làm"},
+    )
     html = client.get(f"/tasks/{task}").get_data(as_text=True)
     assert "Nhật ký thay đổi" in html and "Tiến độ (%)" in html and "40" in html and "Đang làm" in html
 

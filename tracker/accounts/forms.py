@@ -21,7 +21,9 @@ def _optional_int(value):
 
 
 class UnitForm(BaseForm):
-    name = StringField("Tên đơn vị", validators=[DataRequired("Vui lòng nhập tên đơn vị."), Length(max=200, message="Tối đa 200 ký tự.")])
+    name = StringField(
+        "Tên đơn vị", validators=[DataRequired("Vui lòng nhập tên đơn vị."), Length(max=200, message="Tối đa 200 ký tự.")]
+    )
     short_name = StringField("Tên viết tắt", validators=[Optional(), Length(max=50, message="Tối đa 50 ký tự.")])
     kind = SelectField("Loại", choices=[(k.value, k.label) for k in UnitKind])
     parent_id = SelectField("Trực thuộc", coerce=_optional_int, validate_choice=True)
@@ -39,7 +41,9 @@ class UserForm(BaseForm):
             Regexp(r"^[A-Za-z0-9_.-]+$", message="Chỉ dùng chữ không dấu, số, dấu chấm, gạch dưới, gạch ngang."),
         ],
     )
-    full_name = StringField("Họ và tên", validators=[DataRequired("Vui lòng nhập họ và tên."), Length(max=200, message="Tối đa 200 ký tự.")])
+    full_name = StringField(
+        "Họ và tên", validators=[DataRequired("Vui lòng nhập họ và tên."), Length(max=200, message="Tối đa 200 ký tự.")]
+    )
     email = EmailField("Thư điện tử", validators=[Optional(), EMAIL])
     role = SelectField("Vai trò", choices=[(r.value, r.label) for r in Role])
     unit_id = SelectField("Đơn vị", coerce=_optional_int)

@@ -11,8 +11,17 @@ from tracker.extensions import db
 UNIT_ROLES = (Role.UNIT_HEAD, Role.STAFF)
 
 
-def save_unit(unit: Unit | None, *, name: str, short_name: str = "", kind: UnitKind = UnitKind.DIVISION,
-              parent_id: int | None = None, position: int = 0, email: str = "", active: bool = True) -> Unit:
+def save_unit(
+    unit: Unit | None,
+    *,
+    name: str,
+    short_name: str = "",
+    kind: UnitKind = UnitKind.DIVISION,
+    parent_id: int | None = None,
+    position: int = 0,
+    email: str = "",
+    active: bool = True,
+) -> Unit:
     name = (name or "").strip()
     errors: dict[str, str] = {}
     if not name:
@@ -39,8 +48,17 @@ def save_unit(unit: Unit | None, *, name: str, short_name: str = "", kind: UnitK
     return unit
 
 
-def save_user(user: User | None, *, username: str, full_name: str, role: Role, unit_id: int | None,
-              email: str = "", active: bool = True, password: str | None = None) -> User:
+def save_user(
+    user: User | None,
+    *,
+    username: str,
+    full_name: str,
+    role: Role,
+    unit_id: int | None,
+    email: str = "",
+    active: bool = True,
+    password: str | None = None,
+) -> User:
     username = (username or "").strip().lower()
     errors: dict[str, str] = {}
     if not username:

@@ -70,9 +70,16 @@ def unit_form(unit_id):
     form.parent_id.choices = unit_choices()
     if form.validate_on_submit():
         try:
-            save_unit(unit, name=form.name.data, short_name=form.short_name.data or "", kind=UnitKind(form.kind.data),
-                      parent_id=form.parent_id.data, position=form.position.data or 0, email=form.email.data or "",
-                      active=form.active.data)
+            save_unit(
+                unit,
+                name=form.name.data,
+                short_name=form.short_name.data or "",
+                kind=UnitKind(form.kind.data),
+                parent_id=form.parent_id.data,
+                position=form.position.data or 0,
+                email=form.email.data or "",
+                active=form.active.data,
+            )
             db.session.commit()
             flash("Đã lưu đơn vị.", "success")
             return redirect(url_for("accounts.units"))
@@ -103,9 +110,16 @@ def user_form(user_id):
     form.unit_id.choices = unit_choices()
     if form.validate_on_submit():
         try:
-            save_user(user, username=form.username.data, full_name=form.full_name.data, role=Role(form.role.data),
-                      unit_id=form.unit_id.data, email=form.email.data or "", active=form.active.data,
-                      password=form.password.data or None)
+            save_user(
+                user,
+                username=form.username.data,
+                full_name=form.full_name.data,
+                role=Role(form.role.data),
+                unit_id=form.unit_id.data,
+                email=form.email.data or "",
+                active=form.active.data,
+                password=form.password.data or None,
+            )
             db.session.commit()
             flash("Đã lưu tài khoản.", "success")
             return redirect(url_for("accounts.users"))

@@ -27,8 +27,12 @@ def _id(name: str) -> dict:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
 
 
-AS_OF = {"name": "as_of", "in": "query", "schema": {"type": "string", "format": "date"},
-         "description": "Ngày tính số liệu (YYYY-MM-DD); mặc định hôm nay."}
+AS_OF = {
+    "name": "as_of",
+    "in": "query",
+    "schema": {"type": "string", "format": "date"},
+    "description": "Ngày tính số liệu (YYYY-MM-DD); mặc định hôm nay.",
+}
 
 
 def _body(schema: dict) -> dict:
@@ -39,120 +43,289 @@ def openapi_document() -> dict:
     date = {"type": ["string", "null"], "format": "date"}
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Tracker API", "version": "1.0.0",
-                 "description": "Theo dõi kế hoạch, nhiệm vụ và số liệu báo cáo. Xác thực: Authorization: Bearer <token>."},
+        "info": {
+            "title": "Tracker API",
+            "version": "1.0.0",
+            "description": "Theo dõi kế hoạch, nhiệm vụ và số liệu báo cáo. Xác thực: Authorization: Bearer <token>.",
+        },
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}],
         "paths": {
-            "/api/v1/openapi.json": {"get": {"summary": "Tài liệu OpenAPI này", "security": [],
-                                             "responses": {"200": _json({"type": "object"})}}},
+            "/api/v1/openapi.json": {
+                "get": {"summary": "Tài liệu OpenAPI này", "security": [], "responses": {"200": _json({"type": "object"})}}
+            },
             "/api/v1/plans": {
-                "get": {"summary": "Danh sách kế hoạch, văn bản chỉ đạo",
-                        "responses": {"200": _json({"type": "object", "properties": {"items": {"type": "array", "items": _ref("Plan")}}}), **ERRORS}},
-                "post": {"summary": "Tạo kế hoạch / văn bản chỉ đạo", "requestBody": _body(_ref("PlanInput")),
-                         "responses": {"201": _json(_ref("Plan"), "Đã tạo"), **ERRORS}},
+                "get": {
+                    "summary": "Danh sách kế hoạch, văn bản chỉ đạo",
+                    "responses": {
+                        "200": _json({"type": "object", "properties": {"items": {"type": "array", "items": _ref("Plan")}}}),
+                        **ERRORS,
+                    },
+                },
+                "post": {
+                    "summary": "Tạo kế hoạch / văn bản chỉ đạo",
+                    "requestBody": _body(_ref("PlanInput")),
+                    "responses": {"201": _json(_ref("Plan"), "Đã tạo"), **ERRORS},
+                },
             },
-            "/api/v1/plans/{plan_id}": {"get": {"summary": "Một kế hoạch", "parameters": [_id("plan_id")],
-                                                "responses": {"200": _json(_ref("Plan")), **ERRORS}}},
-            "/api/v1/plans/{plan_id}/summary": {"get": {
-                "summary": "Số liệu bốn nhóm và tỷ lệ tại một ngày", "parameters": [_id("plan_id"), AS_OF],
-                "responses": {"200": _json(_ref("Summary")), **ERRORS}}},
-            "/api/v1/plans/{plan_id}/tasks": {"post": {
-                "summary": "Thêm nhiệm vụ (thời hạn là một ngày hoặc một cụm từ)", "parameters": [_id("plan_id")],
-                "requestBody": _body(_ref("TaskInput")), "responses": {"201": _json(_ref("Task"), "Đã tạo"), **ERRORS}}},
-            "/api/v1/tasks": {"get": {
-                "summary": "Danh sách nhiệm vụ, lọc theo kế hoạch, đơn vị, nhóm và ngày",
-                "parameters": [
-                    {"name": "plan_id", "in": "query", "schema": {"type": "integer"}},
-                    {"name": "unit_id", "in": "query", "schema": {"type": "integer"}, "description": "Đơn vị chủ trì"},
-                    {"name": "box", "in": "query", "schema": {"enum": [b.value for b in Box]}},
-                    AS_OF,
-                    {"name": "sort", "in": "query", "schema": {"enum": ["due", "-due", "plan", "updated", "title"]}},
-                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
-                ],
-                "responses": {"200": _json({"type": "object", "properties": {
-                    "as_of": {"type": "string", "format": "date"}, "total": {"type": "integer"},
-                    "page": {"type": "integer"}, "per_page": {"type": "integer"},
-                    "items": {"type": "array", "items": _ref("Task")}}}), **ERRORS}}},
+            "/api/v1/plans/{plan_id}": {
+                "get": {
+                    "summary": "Một kế hoạch",
+                    "parameters": [_id("plan_id")],
+                    "responses": {"200": _json(_ref("Plan")), **ERRORS},
+                }
+            },
+            "/api/v1/plans/{plan_id}/summary": {
+                "get": {
+                    "summary": "Số liệu bốn nhóm và tỷ lệ tại một ngày",
+                    "parameters": [_id("plan_id"), AS_OF],
+                    "responses": {"200": _json(_ref("Summary")), **ERRORS},
+                }
+            },
+            "/api/v1/plans/{plan_id}/tasks": {
+                "post": {
+                    "summary": "Thêm nhiệm vụ (thời hạn là một ngày hoặc một cụm từ)",
+                    "parameters": [_id("plan_id")],
+                    "requestBody": _body(_ref("TaskInput")),
+                    "responses": {"201": _json(_ref("Task"), "Đã tạo"), **ERRORS},
+                }
+            },
+            "/api/v1/tasks": {
+                "get": {
+                    "summary": "Danh sách nhiệm vụ, lọc theo kế hoạch, đơn vị, nhóm và ngày",
+                    "parameters": [
+                        {"name": "plan_id", "in": "query", "schema": {"type": "integer"}},
+                        {"name": "unit_id", "in": "query", "schema": {"type": "integer"}, "description": "Đơn vị chủ trì"},
+                        {"name": "box", "in": "query", "schema": {"enum": [b.value for b in Box]}},
+                        AS_OF,
+                        {"name": "sort", "in": "query", "schema": {"enum": ["due", "-due", "plan", "updated", "title"]}},
+                        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                        {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
+                    ],
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "as_of": {"type": "string", "format": "date"},
+                                    "total": {"type": "integer"},
+                                    "page": {"type": "integer"},
+                                    "per_page": {"type": "integer"},
+                                    "items": {"type": "array", "items": _ref("Task")},
+                                },
+                            }
+                        ),
+                        **ERRORS,
+                    },
+                }
+            },
             "/api/v1/tasks/{task_id}": {
-                "get": {"summary": "Một nhiệm vụ", "parameters": [_id("task_id"), AS_OF],
-                        "responses": {"200": _json(_ref("Task")), **ERRORS}},
-                "patch": {"summary": "Cập nhật trạng thái, tiến độ, kết quả, ngày hoàn thành", "parameters": [_id("task_id")],
-                          "requestBody": _body(_ref("ProgressInput")), "responses": {"200": _json(_ref("Task")), **ERRORS}},
+                "get": {
+                    "summary": "Một nhiệm vụ",
+                    "parameters": [_id("task_id"), AS_OF],
+                    "responses": {"200": _json(_ref("Task")), **ERRORS},
+                },
+                "patch": {
+                    "summary": "Cập nhật trạng thái, tiến độ, kết quả, ngày hoàn thành",
+                    "parameters": [_id("task_id")],
+                    "requestBody": _body(_ref("ProgressInput")),
+                    "responses": {"200": _json(_ref("Task")), **ERRORS},
+                },
             },
-            "/api/v1/tasks/{task_id}/confirm": {"post": {
-                "summary": "Văn phòng xác nhận hoàn thành", "parameters": [_id("task_id")],
-                "responses": {"200": _json(_ref("Task")), **ERRORS}}},
-            "/api/v1/tasks/{task_id}/return": {"post": {
-                "summary": "Văn phòng trả lại (tính là chưa hoàn thành)", "parameters": [_id("task_id")],
-                "requestBody": _body({"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}}),
-                "responses": {"200": _json(_ref("Task")), **ERRORS}}},
-            "/api/v1/tasks/{task_id}/extensions": {"post": {
-                "summary": "Đơn vị chủ trì đề nghị gia hạn", "parameters": [_id("task_id")],
-                "requestBody": _body({"type": "object", "required": ["reason", "proposed_due"], "properties": {
-                    "reason": {"type": "string"}, "proposed_due": {"type": "string", "format": "date"}}}),
-                "responses": {"201": _json(_ref("Extension"), "Đã gửi"), **ERRORS}}},
-            "/api/v1/extensions/{ext_id}/decision": {"post": {
-                "summary": "Lãnh đạo / Văn phòng duyệt hoặc không duyệt gia hạn", "parameters": [_id("ext_id")],
-                "requestBody": _body({"type": "object", "required": ["approve"], "properties": {
-                    "approve": {"type": "boolean"}, "note": {"type": "string"}}}),
-                "responses": {"200": _json(_ref("Extension")), **ERRORS}}},
+            "/api/v1/tasks/{task_id}/confirm": {
+                "post": {
+                    "summary": "Văn phòng xác nhận hoàn thành",
+                    "parameters": [_id("task_id")],
+                    "responses": {"200": _json(_ref("Task")), **ERRORS},
+                }
+            },
+            "/api/v1/tasks/{task_id}/return": {
+                "post": {
+                    "summary": "Văn phòng trả lại (tính là chưa hoàn thành)",
+                    "parameters": [_id("task_id")],
+                    "requestBody": _body(
+                        {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}}
+                    ),
+                    "responses": {"200": _json(_ref("Task")), **ERRORS},
+                }
+            },
+            "/api/v1/tasks/{task_id}/extensions": {
+                "post": {
+                    "summary": "Đơn vị chủ trì đề nghị gia hạn",
+                    "parameters": [_id("task_id")],
+                    "requestBody": _body(
+                        {
+                            "type": "object",
+                            "required": ["reason", "proposed_due"],
+                            "properties": {"reason": {"type": "string"}, "proposed_due": {"type": "string", "format": "date"}},
+                        }
+                    ),
+                    "responses": {"201": _json(_ref("Extension"), "Đã gửi"), **ERRORS},
+                }
+            },
+            "/api/v1/extensions/{ext_id}/decision": {
+                "post": {
+                    "summary": "Lãnh đạo / Văn phòng duyệt hoặc không duyệt gia hạn",
+                    "parameters": [_id("ext_id")],
+                    "requestBody": _body(
+                        {
+                            "type": "object",
+                            "required": ["approve"],
+                            "properties": {"approve": {"type": "boolean"}, "note": {"type": "string"}},
+                        }
+                    ),
+                    "responses": {"200": _json(_ref("Extension")), **ERRORS},
+                }
+            },
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {
-                "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
-                    "code": {"type": "integer"}, "message": {"type": "string"},
-                    "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
-                "Plan": {"type": "object", "properties": {
-                    "id": {"type": "integer"}, "doc_type": {"enum": [t.value for t in DocumentType]},
-                    "doc_type_label": {"type": "string"}, "number": {"type": "string"}, "title": {"type": "string"},
-                    "issuer": {"type": "string"}, "issued_on": date, "year": {"type": "integer"},
-                    "parent_id": {"type": ["integer", "null"]}, "parent_reference": {"type": "string"},
-                    "monitoring_unit_id": {"type": ["integer", "null"]}, "status": {"enum": ["draft", "active", "closed"]},
-                    "requires_confirmation": {"type": "boolean"}}},
-                "PlanInput": {"type": "object", "required": ["number", "title", "issuer", "issued_on"], "properties": {
-                    "doc_type": {"enum": [t.value for t in DocumentType]}, "number": {"type": "string", "examples": ["01/KH.CCHC-STTTT"]},
-                    "title": {"type": "string"}, "issuer": {"type": "string"}, "issued_on": {"type": "string", "format": "date"},
-                    "year": {"type": "integer"}, "parent_id": {"type": "integer"}, "parent_reference": {"type": "string"},
-                    "monitoring_unit_id": {"type": "integer"}, "status": {"enum": ["draft", "active", "closed"]},
-                    "requires_confirmation": {"type": "boolean"}}},
-                "TaskInput": {"type": "object", "required": ["title", "lead_unit_id"], "properties": {
-                    "title": {"type": "string"}, "description": {"type": "string"}, "ordinal": {"type": "string"},
-                    "parent_id": {"type": "integer"}, "lead_unit_id": {"type": "integer"},
-                    "cooperating_unit_ids": {"type": "array", "items": {"type": "integer"}},
-                    "assignee_id": {"type": "integer"}, "start_date": {"type": "string", "format": "date"},
-                    "deadline": {"type": "string", "description": "Thời hạn theo văn bản, ví dụ “Quý III/2024”, “Thường xuyên”",
-                                 "examples": ["Quý III/2024"]},
-                    "due_date": {"type": "string", "format": "date", "description": "Ngày hết hạn cụ thể; ưu tiên hơn deadline"}}},
-                "ProgressInput": {"type": "object", "properties": {
-                    "status": {"enum": [s.value for s in TaskStatus]}, "progress": {"type": "integer", "minimum": 0, "maximum": 100},
-                    "result": {"type": "string"}, "completed_on": {"type": "string", "format": "date"}}},
-                "Task": {"type": "object", "properties": {
-                    "id": {"type": "integer"}, "plan_id": {"type": "integer"}, "parent_id": {"type": ["integer", "null"]},
-                    "ordinal": {"type": "string"}, "title": {"type": "string"},
-                    "lead_unit": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
-                    "cooperating_unit_ids": {"type": "array", "items": {"type": "integer"}},
-                    "assignee_id": {"type": ["integer", "null"]}, "start_date": date, "deadline_text": {"type": "string"},
-                    "deadline_kind": {"enum": [k.value for k in DeadlineKind]}, "due_date": date, "extended_due": date,
-                    "effective_due": date, "status": {"enum": [s.value for s in TaskStatus]},
-                    "progress": {"type": "integer"}, "completed_on": date,
-                    "confirmation": {"enum": [c.value for c in Confirmation]}, "result": {"type": "string"},
-                    "as_of": {"type": "string", "format": "date"}, "box": {"enum": [*(b.value for b in Box), None]},
-                    "box_label": {"type": "string"}}},
-                "Extension": {"type": "object", "properties": {
-                    "id": {"type": "integer"}, "task_id": {"type": "integer"}, "reason": {"type": "string"},
-                    "previous_due": date, "proposed_due": date, "state": {"enum": ["pending", "approved", "rejected"]},
-                    "decision_note": {"type": "string"}}},
-                "Summary": {"type": "object", "properties": {
-                    "as_of": {"type": "string", "format": "date"},
-                    **{k: {"type": "integer"} for k in (
-                        "total", "completed", "open", "done_on_time", "done_late", "open_in_time", "open_overdue",
-                        "no_deadline_done", "no_deadline_open", "awaiting_confirmation", "extended")},
-                    "rate_all": {"type": "string", "description": "Hoàn thành / tổng số, 2 chữ số thập phân, dấu phẩy"},
-                    "rate_due": {"type": "string", "description": "Hoàn thành / (hoàn thành + quá hạn chưa hoàn thành)"},
-                    "headline": {"type": "string"}}},
+                "Error": {
+                    "type": "object",
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "properties": {
+                                "code": {"type": "integer"},
+                                "message": {"type": "string"},
+                                "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                            },
+                        }
+                    },
+                },
+                "Plan": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "doc_type": {"enum": [t.value for t in DocumentType]},
+                        "doc_type_label": {"type": "string"},
+                        "number": {"type": "string"},
+                        "title": {"type": "string"},
+                        "issuer": {"type": "string"},
+                        "issued_on": date,
+                        "year": {"type": "integer"},
+                        "parent_id": {"type": ["integer", "null"]},
+                        "parent_reference": {"type": "string"},
+                        "monitoring_unit_id": {"type": ["integer", "null"]},
+                        "status": {"enum": ["draft", "active", "closed"]},
+                        "requires_confirmation": {"type": "boolean"},
+                    },
+                },
+                "PlanInput": {
+                    "type": "object",
+                    "required": ["number", "title", "issuer", "issued_on"],
+                    "properties": {
+                        "doc_type": {"enum": [t.value for t in DocumentType]},
+                        "number": {"type": "string", "examples": ["01/KH.CCHC-STTTT"]},
+                        "title": {"type": "string"},
+                        "issuer": {"type": "string"},
+                        "issued_on": {"type": "string", "format": "date"},
+                        "year": {"type": "integer"},
+                        "parent_id": {"type": "integer"},
+                        "parent_reference": {"type": "string"},
+                        "monitoring_unit_id": {"type": "integer"},
+                        "status": {"enum": ["draft", "active", "closed"]},
+                        "requires_confirmation": {"type": "boolean"},
+                    },
+                },
+                "TaskInput": {
+                    "type": "object",
+                    "required": ["title", "lead_unit_id"],
+                    "properties": {
+                        "title": {"type": "string"},
+                        "description": {"type": "string"},
+                        "ordinal": {"type": "string"},
+                        "parent_id": {"type": "integer"},
+                        "lead_unit_id": {"type": "integer"},
+                        "cooperating_unit_ids": {"type": "array", "items": {"type": "integer"}},
+                        "assignee_id": {"type": "integer"},
+                        "start_date": {"type": "string", "format": "date"},
+                        "deadline": {
+                            "type": "string",
+                            "description": "Thời hạn theo văn bản, ví dụ “Quý III/2024”, “Thường xuyên”",
+                            "examples": ["Quý III/2024"],
+                        },
+                        "due_date": {
+                            "type": "string",
+                            "format": "date",
+                            "description": "Ngày hết hạn cụ thể; ưu tiên hơn deadline",
+                        },
+                    },
+                },
+                "ProgressInput": {
+                    "type": "object",
+                    "properties": {
+                        "status": {"enum": [s.value for s in TaskStatus]},
+                        "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+                        "result": {"type": "string"},
+                        "completed_on": {"type": "string", "format": "date"},
+                    },
+                },
+                "Task": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "plan_id": {"type": "integer"},
+                        "parent_id": {"type": ["integer", "null"]},
+                        "ordinal": {"type": "string"},
+                        "title": {"type": "string"},
+                        "lead_unit": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+                        "cooperating_unit_ids": {"type": "array", "items": {"type": "integer"}},
+                        "assignee_id": {"type": ["integer", "null"]},
+                        "start_date": date,
+                        "deadline_text": {"type": "string"},
+                        "deadline_kind": {"enum": [k.value for k in DeadlineKind]},
+                        "due_date": date,
+                        "extended_due": date,
+                        "effective_due": date,
+                        "status": {"enum": [s.value for s in TaskStatus]},
+                        "progress": {"type": "integer"},
+                        "completed_on": date,
+                        "confirmation": {"enum": [c.value for c in Confirmation]},
+                        "result": {"type": "string"},
+                        "as_of": {"type": "string", "format": "date"},
+                        "box": {"enum": [*(b.value for b in Box), None]},
+                        "box_label": {"type": "string"},
+                    },
+                },
+                "Extension": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "task_id": {"type": "integer"},
+                        "reason": {"type": "string"},
+                        "previous_due": date,
+                        "proposed_due": date,
+                        "state": {"enum": ["pending", "approved", "rejected"]},
+                        "decision_note": {"type": "string"},
+                    },
+                },
+                "Summary": {
+                    "type": "object",
+                    "properties": {
+                        "as_of": {"type": "string", "format": "date"},
+                        **{
+                            k: {"type": "integer"}
+                            for k in (
+                                "total",
+                                "completed",
+                                "open",
+                                "done_on_time",
+                                "done_late",
+                                "open_in_time",
+                                "open_overdue",
+                                "no_deadline_done",
+                                "no_deadline_open",
+                                "awaiting_confirmation",
+                                "extended",
+                            )
+                        },
+                        "rate_all": {"type": "string", "description": "Hoàn thành / tổng số, 2 chữ số thập phân, dấu phẩy"},
+                        "rate_due": {"type": "string", "description": "Hoàn thành / (hoàn thành + quá hạn chưa hoàn thành)"},
+                        "headline": {"type": "string"},
+                    },
+                },
             },
         },
     }

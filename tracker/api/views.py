@@ -304,8 +304,15 @@ def list_tasks():
     page = positive("page") or 1
     per_page = min(positive("per_page") or 100, 500)
     rows, total = task_list(flt, as_of, sort=args.get("sort", "due"), page=page, per_page=per_page)
-    return jsonify({"as_of": as_of.isoformat(), "total": total, "page": page, "per_page": per_page,
-                    "items": [task_json(t, as_of, name) for t, name in rows]})
+    return jsonify(
+        {
+            "as_of": as_of.isoformat(),
+            "total": total,
+            "page": page,
+            "per_page": per_page,
+            "items": [task_json(t, as_of, name) for t, name in rows],
+        }
+    )
 
 
 @bp.get("/tasks/<task_id>")
@@ -389,5 +396,3 @@ def decide_extension(ext_id):
     ops.decide_extension(req, g.api_user, approve, _str(data, "note"), clock.now())
     db.session.commit()
     return jsonify(extension_json(req))
-
-

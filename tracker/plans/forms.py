@@ -11,16 +11,30 @@ from tracker.rules.documents import DocumentType
 
 class PlanForm(BaseForm):
     doc_type = SelectField("Loại văn bản", choices=[(t.value, t.label) for t in DocumentType])
-    number = StringField("Số ký hiệu", validators=[DataRequired("Vui lòng nhập số ký hiệu."), Length(max=80, message="Tối đa 80 ký tự.")],
-                         description="Ví dụ: 01/KH.CCHC-STTTT, 199/KH-UBND")
-    title = TextAreaField("Trích yếu", validators=[DataRequired("Vui lòng nhập trích yếu."), Length(max=2000, message="Tối đa 2.000 ký tự.")])
-    issuer = StringField("Cơ quan ban hành", validators=[DataRequired("Vui lòng nhập cơ quan ban hành."), Length(max=200, message="Tối đa 200 ký tự.")])
+    number = StringField(
+        "Số ký hiệu",
+        validators=[DataRequired("Vui lòng nhập số ký hiệu."), Length(max=80, message="Tối đa 80 ký tự.")],
+        description="Ví dụ: 01/KH.CCHC-STTTT, 199/KH-UBND",
+    )
+    title = TextAreaField(
+        "Trích yếu", validators=[DataRequired("Vui lòng nhập trích yếu."), Length(max=2000, message="Tối đa 2.000 ký tự.")]
+    )
+    issuer = StringField(
+        "Cơ quan ban hành",
+        validators=[DataRequired("Vui lòng nhập cơ quan ban hành."), Length(max=200, message="Tối đa 200 ký tự.")],
+    )
     issued_on = VNDateField("Ngày ban hành", validators=[DataRequired("Vui lòng nhập ngày ban hành (dd/mm/yyyy).")])
-    year = IntegerField("Năm kế hoạch", validators=[Optional(), NumberRange(2000, 2100, "Năm không hợp lệ.")],
-                        description="Để trống: lấy năm của ngày ban hành.")
+    year = IntegerField(
+        "Năm kế hoạch",
+        validators=[Optional(), NumberRange(2000, 2100, "Năm không hợp lệ.")],
+        description="Để trống: lấy năm của ngày ban hành.",
+    )
     parent_id = SelectField("Thực hiện văn bản cấp trên (đang theo dõi)", coerce=_optional_int)
-    parent_reference = StringField("Hoặc văn bản cấp trên không theo dõi", validators=[Optional(), Length(max=300, message="Tối đa 300 ký tự.")],
-                                   description="Ví dụ: Kế hoạch số 199/KH-UBND ngày 11/12/2023 của UBND tỉnh")
+    parent_reference = StringField(
+        "Hoặc văn bản cấp trên không theo dõi",
+        validators=[Optional(), Length(max=300, message="Tối đa 300 ký tự.")],
+        description="Ví dụ: Kế hoạch số 199/KH-UBND ngày 11/12/2023 của UBND tỉnh",
+    )
     monitoring_unit_id = SelectField("Đơn vị theo dõi, đôn đốc", coerce=_optional_int)
     status = SelectField("Tình trạng", choices=[(s.value, s.label) for s in PlanStatus], default=PlanStatus.ACTIVE.value)
     requires_confirmation = BooleanField("Văn phòng xác nhận khi đơn vị báo hoàn thành", default=True)

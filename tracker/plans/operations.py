@@ -65,9 +65,7 @@ def _validate(data: PlanInput, plan: Plan | None) -> dict:
         if monitoring is None:
             errors["monitoring_unit_id"] = "Đơn vị theo dõi không tồn tại."
     if number and issuer and year and "number" not in errors:
-        clash = db.session.scalar(
-            select(Plan.id).where(Plan.number == number, Plan.issuer == issuer, Plan.year == year)
-        )
+        clash = db.session.scalar(select(Plan.id).where(Plan.number == number, Plan.issuer == issuer, Plan.year == year))
         if clash and (plan is None or clash != plan.id):
             errors["number"] = f"Đã có văn bản số {number} của {issuer} năm {year}."
     if errors:

@@ -16,7 +16,7 @@ from tracker.plans.operations import PlanInput, create_plan, update_plan
 from tracker.rules.documents import DocumentType
 from tracker.rules.rollup import Counts, headline
 from tracker.tasks.models import Task
-from tracker.tasks.queries import TaskFilter, plan_tasks, summarize, summarize_by, tree
+from tracker.tasks.queries import TaskFilter, leaf_progress, plan_tasks, summarize, summarize_by, tree
 from tracker.tasks.views import as_of_arg
 
 bp = Blueprint("plans", __name__)
@@ -39,7 +39,9 @@ def index():
 def _plan_form(plan: Plan | None) -> PlanForm:
     form = PlanForm(obj=plan)
     others = db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.number)).all()
-    form.parent_id.choices = [(None, "— Không —")] + [(p.id, f"{p.display_name} ({p.issuer})") for p in others if plan is None or p.id != plan.id]
+    form.parent_id.choices = [(None, "— Không —")] + [
+        (p.id, f"{p.display_name} ({p.issuer})") for p in others if plan is None or p.id != plan.id
+    ]
     form.monitoring_unit_id.choices = unit_choices()
     return form
 
@@ -95,6 +97,7 @@ def detail(plan_id):
         "plans/detail.html",
         plan=plan,
         rows=tree(tasks),
+        progress=leaf_progress(tasks, as_of),
         counts=counts,
         headline=headline(counts),
         as_of=as_of,

@@ -107,8 +107,7 @@ _ONGOING = re.compile(r"(?:thực hiện\s*)?thường xuyên(?:\s*,?\s*liên t�
 
 _FREQUENCIES = [
     (re.compile(r"tháng cuối (?:của )?quý|hằng quý|hàng quý|mỗi quý|định kỳ quý|theo quý"), Frequency.QUARTERLY),
-    (re.compile(r"6 tháng một lần|định kỳ 6 tháng|hằng 6 tháng|mỗi 6 tháng|tháng cuối (?:của )?6 tháng"),
-     Frequency.HALF_YEARLY),
+    (re.compile(r"6 tháng một lần|định kỳ 6 tháng|hằng 6 tháng|mỗi 6 tháng|tháng cuối (?:của )?6 tháng"), Frequency.HALF_YEARLY),
     (re.compile(r"hằng tháng|hàng tháng|mỗi tháng|định kỳ tháng|theo tháng"), Frequency.MONTHLY),
     (re.compile(r"hằng năm|hàng năm|mỗi năm|định kỳ năm"), Frequency.YEARLY),
 ]
@@ -158,10 +157,7 @@ def parse_deadline(phrase: str, default_year: int | None = None) -> DeadlineRule
 
     if m := _PART_YEAR.fullmatch(text):
         months, which, year = int(m.group(1)), m.group(2), int(m.group(3))
-        if which == "cuối":
-            due = date(year, 12, 31)
-        else:
-            due = month_end(year, months)
+        due = date(year, 12, 31) if which == "cuối" else month_end(year, months)
         return DeadlineRule(DeadlineKind.FIXED, verbatim, due=due)
 
     if m := _QUARTER.fullmatch(text):

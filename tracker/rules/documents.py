@@ -71,9 +71,7 @@ def check_number(raw: str, doc_type: DocumentType) -> str:
     head = match.group("code").split(".")[0]
     if expected is not None:
         if not match.group("issuer"):
-            raise DocumentNumberError(
-                f"Số ký hiệu “{number}” thiếu tên viết tắt của cơ quan ban hành (ví dụ …/{expected}-UBND)."
-            )
+            raise DocumentNumberError(f"Số ký hiệu “{number}” thiếu tên viết tắt của cơ quan ban hành (ví dụ …/{expected}-UBND).")
         if head != expected:
             raise DocumentNumberError(
                 f"Số ký hiệu “{number}” không phải của một {doc_type.label.lower()} "

@@ -89,9 +89,7 @@ def format_percent(rate: Fraction | None) -> str:
     """``Fraction(41, 47)`` -> ``"87,23"``: two decimals, cut not rounded, decimal comma."""
     if rate is None:
         return "–"
-    value = (Decimal(rate.numerator) * 100 / Decimal(rate.denominator)).quantize(
-        Decimal("0.01"), rounding=ROUND_DOWN
-    )
+    value = (Decimal(rate.numerator) * 100 / Decimal(rate.denominator)).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
     return f"{value:.2f}".replace(".", ",")
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from tracker import clock
 from tracker.extensions import db
 from tracker.formatting import DateInputError, parse_date
 from tracker.forms import BaseForm, VNDateField
@@ -15,7 +16,6 @@ from tracker.permissions import can_manage_accounts, require
 from tracker.rules.calendar import public_holidays
 from tracker.settings.models import CalendarDay, CalendarDayKind
 from tracker.settings.services import get_state, remove_calendar_day, set_calendar_day
-from tracker import clock
 
 bp = Blueprint("settings", __name__)
 
@@ -44,8 +44,9 @@ def calendar():
     year = clock.today().year
     holidays = sorted(public_holidays(year) | public_holidays(year + 1))
     heartbeat = get_state("scheduler.heartbeat")
-    return render_template("admin/calendar.html", form=form, rows=rows, holidays=holidays, heartbeat=heartbeat,
-                           delete_form=DeleteDayForm())
+    return render_template(
+        "admin/calendar.html", form=form, rows=rows, holidays=holidays, heartbeat=heartbeat, delete_form=DeleteDayForm()
+    )
 
 
 @bp.post("/admin/calendar/delete")

@@ -10,16 +10,25 @@ from tracker.rules.status import TaskStatus
 
 
 class TaskForm(BaseForm):
-    ordinal = StringField("Số thứ tự", validators=[Optional(), Length(max=30, message="Tối đa 30 ký tự.")],
-                          description="Để trống để đánh số tự động (1, 1.1, 1.2…); có thể ghi I, II, a, b…")
-    title = TextAreaField("Tên nhiệm vụ / phần việc", validators=[DataRequired("Vui lòng nhập tên nhiệm vụ."), Length(max=2000, message="Tối đa 2.000 ký tự.")])
+    ordinal = StringField(
+        "Số thứ tự",
+        validators=[Optional(), Length(max=30, message="Tối đa 30 ký tự.")],
+        description="Để trống để đánh số tự động (1, 1.1, 1.2…); có thể ghi I, II, a, b…",
+    )
+    title = TextAreaField(
+        "Tên nhiệm vụ / phần việc",
+        validators=[DataRequired("Vui lòng nhập tên nhiệm vụ."), Length(max=2000, message="Tối đa 2.000 ký tự.")],
+    )
     description = TextAreaField("Nội dung chi tiết", validators=[Optional()])
     lead_unit_id = SelectField("Đơn vị chủ trì", coerce=_optional_int, validators=[DataRequired("Vui lòng chọn đơn vị chủ trì.")])
     cooperating_unit_ids = SelectMultipleField("Đơn vị phối hợp", coerce=int)
     assignee_id = SelectField("Người thực hiện", coerce=_optional_int, validate_choice=False)
     start_date = VNDateField("Ngày bắt đầu")
-    deadline_text = StringField("Thời hạn theo văn bản", validators=[Optional(), Length(max=300, message="Tối đa 300 ký tự.")],
-                                description="Ví dụ: Quý III/2024; Trong năm 2024; Thường xuyên; trước ngày 15 của tháng cuối quý")
+    deadline_text = StringField(
+        "Thời hạn theo văn bản",
+        validators=[Optional(), Length(max=300, message="Tối đa 300 ký tự.")],
+        description="Ví dụ: Quý III/2024; Trong năm 2024; Thường xuyên; trước ngày 15 của tháng cuối quý",
+    )
     due_date = VNDateField("Hoặc ngày hết hạn cụ thể", description="Nếu nhập, ngày này được dùng làm thời hạn.")
 
 
@@ -44,8 +53,11 @@ class ExtensionForm(BaseForm):
 
 
 class DecisionForm(BaseForm):
-    decision = RadioField("Quyết định", choices=[("approve", "Duyệt"), ("reject", "Không duyệt")],
-                          validators=[DataRequired("Vui lòng chọn duyệt hoặc không duyệt.")])
+    decision = RadioField(
+        "Quyết định",
+        choices=[("approve", "Duyệt"), ("reject", "Không duyệt")],
+        validators=[DataRequired("Vui lòng chọn duyệt hoặc không duyệt.")],
+    )
     decision_note = TextAreaField("Ý kiến", validators=[Optional()])
 
 

@@ -29,7 +29,22 @@ from tracker.rules.status import Confirmation, TaskStatus, effective_due
 from tracker.settings.services import load_calendar, shift_deadlines
 from tracker.tasks.models import Attachment, ExtensionRequest, ExtensionState, Task, TaskEvent
 
-ALLOWED_EVIDENCE = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".tif", ".tiff"}
+ALLOWED_EVIDENCE = {
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".odt",
+    ".ods",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".webp",
+    ".tif",
+    ".tiff",
+}
 
 
 def _display(value) -> str:
@@ -113,7 +128,9 @@ def resolve_deadline(phrase: str, explicit_due: date | None, default_year: int |
     if explicit_due is not None:
         return ResolvedDeadline(phrase or fmt_date(explicit_due), DeadlineKind.FIXED, explicit_due)
     if not phrase:
-        raise ValidationFailed({"deadline_text": "Vui lòng nhập thời hạn (một ngày, hoặc cụm từ như “Quý III/2024”, “Thường xuyên”)."})
+        raise ValidationFailed(
+            {"deadline_text": "Vui lòng nhập thời hạn (một ngày, hoặc cụm từ như “Quý III/2024”, “Thường xuyên”)."}
+        )
     try:
         rule = parse_deadline(phrase, default_year)
     except DeadlineError as exc:
@@ -449,8 +466,14 @@ def move_task(task: Task, new_parent: Task | None, position: int | None, actor: 
     index = len(siblings) if position is None else max(0, min(position - 1, len(siblings)))
     siblings.insert(index, task)
     if (old_parent.id if old_parent else None) != (new_parent.id if new_parent else None):
-        journal(task, actor, "moved", "parent", old_parent.ordinal + " " + old_parent.title if old_parent else "(cấp cao nhất)",
-                new_parent.ordinal + " " + new_parent.title if new_parent else "(cấp cao nhất)")
+        journal(
+            task,
+            actor,
+            "moved",
+            "parent",
+            old_parent.ordinal + " " + old_parent.title if old_parent else "(cấp cao nhất)",
+            new_parent.ordinal + " " + new_parent.title if new_parent else "(cấp cao nhất)",
+        )
         task.parent = new_parent
     for i, sibling in enumerate(siblings, start=1):
         sibling.position = i
@@ -464,7 +487,9 @@ def _children(plan_id: int, parent_id: int | None) -> list[Task]:
 
 def has_history(task: Task) -> bool:
     """Anything beyond its creation: a journal entry, evidence, an extension, or sub-tasks."""
-    events = db.session.scalar(select(func.count()).select_from(TaskEvent).where(TaskEvent.task_id == task.id, TaskEvent.action != "created"))
+    events = db.session.scalar(
+        select(func.count()).select_from(TaskEvent).where(TaskEvent.task_id == task.id, TaskEvent.action != "created")
+    )
     files = db.session.scalar(select(func.count()).select_from(Attachment).where(Attachment.task_id == task.id))
     exts = db.session.scalar(select(func.count()).select_from(ExtensionRequest).where(ExtensionRequest.task_id == task.id))
     kids = db.session.scalar(select(func.count()).select_from(Task).where(Task.parent_id == task.id))
@@ -530,4 +555,3 @@ def unit_task_filter(unit_id: int):
         Task.lead_unit_id == unit_id,
         Task.id.in_(select(task_cooperating_unit.c.task_id).where(task_cooperating_unit.c.unit_id == unit_id)),
     )
-

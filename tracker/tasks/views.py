@@ -87,8 +87,20 @@ def index():
     rows, total = task_list(flt, as_of, sort=sort, page=page, per_page=50)
     plans = db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.number)).all()
     units = db.session.scalars(select(Unit).order_by(Unit.position, Unit.name)).all()
-    return render_template("tasks/index.html", rows=rows, total=total, page=page, per_page=50, flt=flt, sort=sort,
-                           as_of=as_of, plans=plans, units=units, Box=Box, TaskStatus=TaskStatus)
+    return render_template(
+        "tasks/index.html",
+        rows=rows,
+        total=total,
+        page=page,
+        per_page=50,
+        flt=flt,
+        sort=sort,
+        as_of=as_of,
+        plans=plans,
+        units=units,
+        Box=Box,
+        TaskStatus=TaskStatus,
+    )
 
 
 @bp.get("/unit")
@@ -105,7 +117,10 @@ def unit_tasks():
     rows, _ = task_list(flt, as_of, sort="due", per_page=2000)
     calendar = load_calendar()
     soon_days = current_app.config["DUE_SOON_WORKING_DAYS"]
-    groups: dict[Box, list] = {b: [] for b in (Box.OPEN_OVERDUE, Box.OPEN_IN_TIME, Box.NO_DEADLINE_OPEN, Box.DONE_LATE, Box.DONE_ON_TIME, Box.NO_DEADLINE_DONE)}
+    groups: dict[Box, list] = {
+        b: []
+        for b in (Box.OPEN_OVERDUE, Box.OPEN_IN_TIME, Box.NO_DEADLINE_OPEN, Box.DONE_LATE, Box.DONE_ON_TIME, Box.NO_DEADLINE_DONE)
+    }
     for task, name in rows:
         if name is None:
             continue
@@ -222,9 +237,13 @@ def _detail_forms(task: Task) -> dict:
 def _render_detail(task: Task, forms: dict | None = None, status: int = 200):
     forms = forms or _detail_forms(task)
     as_of = clock.today()
-    events = db.session.scalars(select(TaskEvent).where(TaskEvent.task_id == task.id).order_by(TaskEvent.at.desc(), TaskEvent.id.desc())).all()
+    events = db.session.scalars(
+        select(TaskEvent).where(TaskEvent.task_id == task.id).order_by(TaskEvent.at.desc(), TaskEvent.id.desc())
+    ).all()
     files = db.session.scalars(select(Attachment).where(Attachment.task_id == task.id).order_by(Attachment.uploaded_at)).all()
-    extensions = db.session.scalars(select(ExtensionRequest).where(ExtensionRequest.task_id == task.id).order_by(ExtensionRequest.requested_at.desc())).all()
+    extensions = db.session.scalars(
+        select(ExtensionRequest).where(ExtensionRequest.task_id == task.id).order_by(ExtensionRequest.requested_at.desc())
+    ).all()
     children = db.session.scalars(select(Task).where(Task.parent_id == task.id).order_by(Task.position)).all()
     box = classify(task.facts, as_of)
     soon = is_due_soon(task.facts, as_of, load_calendar(), current_app.config["DUE_SOON_WORKING_DAYS"])
@@ -233,9 +252,20 @@ def _render_detail(task: Task, forms: dict | None = None, status: int = 200):
     while node is not None:
         ancestors.insert(0, node)
         node = node.parent
-    return render_template("tasks/detail.html", task=task, box=box, soon=soon, events=events, files=files,
-                           extensions=extensions, children=children, ancestors=ancestors,
-                           ExtensionState=ExtensionState, field_labels=ops.FIELD_LABELS, **forms), status
+    return render_template(
+        "tasks/detail.html",
+        task=task,
+        box=box,
+        soon=soon,
+        events=events,
+        files=files,
+        extensions=extensions,
+        children=children,
+        ancestors=ancestors,
+        ExtensionState=ExtensionState,
+        field_labels=ops.FIELD_LABELS,
+        **forms,
+    ), status
 
 
 @bp.get("/tasks/<task_id>")
@@ -422,6 +452,9 @@ def delete(task_id):
         plan_id = task.plan_id
         outcome = ops.delete_task(task, current_user)
         db.session.commit()
-        flash("Nhiệm vụ đã có lịch sử nên được chuyển sang trạng thái Hủy." if outcome == "cancelled" else "Đã xoá nhiệm vụ.", "success")
+        flash(
+            "Nhiệm vụ đã có lịch sử nên được chuyển sang trạng thái Hủy." if outcome == "cancelled" else "Đã xoá nhiệm vụ.",
+            "success",
+        )
         return redirect(url_for("plans.detail", plan_id=plan_id))
     return render_template("tasks/delete.html", task=task, history=history)
