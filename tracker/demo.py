@@ -333,8 +333,24 @@ def _load_cds_2024(units: dict[str, Unit], users: dict[str, User], today: date) 
     ops.decide_extension(req, users["giamdoc"], True, "Đồng ý gia hạn đến 30/9/2024.", clock.now())
     _done(t, date(2024, 9, 25), office, today)
 
-    add("Báo cáo kết quả thực hiện Kế hoạch gửi Văn phòng Sở", vp, "Định kỳ trước ngày 15 của tháng cuối quý", coop=others)
-    add("Tổng hợp báo cáo kết quả thực hiện gửi Sở Thông tin và Truyền thông", vp, "trước ngày 20 của tháng cuối quý")
+    # The quarterly reporting duty (section III): one occurrence per quarter, each with its own result.
+    reports = [
+        (
+            add(
+                "Báo cáo kết quả thực hiện Kế hoạch gửi Văn phòng Sở", vp, "Định kỳ trước ngày 15 của tháng cuối quý", coop=others
+            ),
+            [date(2024, 3, 12), date(2024, 6, 18), date(2024, 9, 13), None],
+        ),
+        (
+            add("Tổng hợp báo cáo kết quả thực hiện gửi Sở Thông tin và Truyền thông", vp, "trước ngày 20 của tháng cuối quý"),
+            [date(2024, 3, 19), date(2024, 6, 20), date(2024, 9, 20), date(2024, 12, 19)],
+        ),
+    ]
+    for duty, finished in reports:
+        quarters = sorted((c for c in duty.children if c.is_occurrence), key=lambda c: c.period_start)
+        for occurrence, completed in zip(quarters, finished, strict=True):
+            if completed:
+                _done(occurrence, completed, office, today, "Đã gửi báo cáo.")
 
     du_an = add("Các dự án, hạng mục ứng dụng CNTT, chuyển đổi số năm 2024 (Phụ lục 2)", units["CCHC"], "Năm 2024")
     t = add(

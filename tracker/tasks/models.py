@@ -55,6 +55,8 @@ class Task(db.Model):
     effective_due: Mapped[date | None] = mapped_column(Date, index=True)
     frequency: Mapped[Frequency | None] = mapped_column(enum_column(Frequency))
     periodic_day: Mapped[int | None] = mapped_column(Integer)
+    # Set on the occurrences generated for a periodic duty: the first day of the period it covers.
+    period_start: Mapped[date | None] = mapped_column(Date)
     status: Mapped[TaskStatus] = mapped_column(enum_column(TaskStatus), default=TaskStatus.NOT_STARTED)
     progress: Mapped[int] = mapped_column(Integer, default=0)
     completed_on: Mapped[date | None] = mapped_column(Date)
@@ -79,6 +81,10 @@ class Task(db.Model):
             completed_on=self.completed_on,
             confirmation=self.confirmation,
         )
+
+    @property
+    def is_occurrence(self) -> bool:
+        return self.period_start is not None
 
     @property
     def is_extended(self) -> bool:

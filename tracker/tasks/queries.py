@@ -108,7 +108,7 @@ def summarize(flt: TaskFilter, as_of: date) -> Counts:
         select(
             box,
             func.count(),
-            func.sum(case((Task.confirmation == Confirmation.PENDING, 1), else_=0)),
+            func.sum(case((and_(Task.confirmation == Confirmation.PENDING, completed_condition(as_of)), 1), else_=0)),
             func.sum(case((Task.extended_due.is_not(None), 1), else_=0)),
         )
         .where(is_leaf(), Task.status != TaskStatus.CANCELLED, *flt.conditions(as_of))
