@@ -27,8 +27,26 @@ def load_calendar() -> WorkCalendar:
     return calendar
 
 
+SHIFT_KEY = "settings.shift_deadline_to_working_day"
+
+
 def shift_deadlines() -> bool:
-    return bool(current_app.config.get("SHIFT_DEADLINE_TO_WORKING_DAY", True))
+    """Điều 148 BLDS on or off: the administrator's choice if made, else the configuration default."""
+    if has_app_context() and "shift_deadlines" in g:
+        return g.shift_deadlines
+    row = db.session.get(AppState, SHIFT_KEY)
+    value = row.value == "1" if row is not None else bool(current_app.config.get("SHIFT_DEADLINE_TO_WORKING_DAY", True))
+    if has_app_context():
+        g.shift_deadlines = value
+    return value
+
+
+def set_shift_deadlines(enabled: bool) -> int:
+    """Switch the rule and re-derive every deadline in force; returns how many moved."""
+    set_state(SHIFT_KEY, "1" if enabled else "0")
+    db.session.flush()
+    g.pop("shift_deadlines", None)
+    return _calendar_changed()
 
 
 def set_calendar_day(day: date, kind: CalendarDayKind, note: str = "") -> CalendarDay:
@@ -51,11 +69,11 @@ def remove_calendar_day(day: date) -> None:
         _calendar_changed()
 
 
-def _calendar_changed() -> None:
+def _calendar_changed() -> int:
     from tracker.tasks.operations import recompute_effective_dues
 
     g.pop("work_calendar", None)
-    recompute_effective_dues()
+    return recompute_effective_dues()
 
 
 def set_state(key: str, value: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from wtforms import SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker import clock
@@ -15,7 +15,7 @@ from tracker.forms import BaseForm, VNDateField
 from tracker.permissions import can_manage_accounts, require
 from tracker.rules.calendar import public_holidays
 from tracker.settings.models import CalendarDay, CalendarDayKind
-from tracker.settings.services import get_state, remove_calendar_day, set_calendar_day
+from tracker.settings.services import get_state, remove_calendar_day, set_calendar_day, set_shift_deadlines, shift_deadlines
 
 bp = Blueprint("settings", __name__)
 
@@ -24,6 +24,10 @@ class CalendarDayForm(BaseForm):
     day = VNDateField("Ngày", validators=[DataRequired("Vui lòng nhập ngày (dd/mm/yyyy).")])
     kind = SelectField("Loại", choices=[(k.value, k.label) for k in CalendarDayKind])
     note = StringField("Ghi chú", validators=[Optional(), Length(max=200, message="Tối đa 200 ký tự.")])
+
+
+class ShiftForm(BaseForm):
+    shift = BooleanField("Thời hạn rơi vào ngày nghỉ được chuyển sang ngày làm việc tiếp theo (Điều 148 Bộ luật Dân sự 2015)")
 
 
 class DeleteDayForm(BaseForm):
@@ -44,9 +48,29 @@ def calendar():
     year = clock.today().year
     holidays = sorted(public_holidays(year) | public_holidays(year + 1))
     heartbeat = get_state("scheduler.heartbeat")
+    shift_form = ShiftForm(prefix="s")
+    shift_form.shift.data = shift_deadlines()
     return render_template(
-        "admin/calendar.html", form=form, rows=rows, holidays=holidays, heartbeat=heartbeat, delete_form=DeleteDayForm()
+        "admin/calendar.html",
+        form=form,
+        rows=rows,
+        holidays=holidays,
+        heartbeat=heartbeat,
+        delete_form=DeleteDayForm(),
+        shift_form=shift_form,
     )
+
+
+@bp.post("/admin/calendar/shift")
+@login_required
+def calendar_shift():
+    require(can_manage_accounts(current_user))
+    form = ShiftForm(prefix="s")
+    if form.validate_on_submit():
+        moved = set_shift_deadlines(bool(form.shift.data))
+        db.session.commit()
+        flash(f"Đã lưu; {moved} thời hạn được tính lại.", "success")
+    return redirect(url_for("settings.calendar"))
 
 
 @bp.post("/admin/calendar/delete")
