@@ -28,8 +28,8 @@ def can_edit_plans(user: User) -> bool:
 
 
 def can_update_task(user: User, task: Task) -> bool:
-    """Status, progress, result, evidence."""
-    if user.role is Role.OFFICE:
+    """Status, progress, result, evidence. Văn phòng and lãnh đạo may update any task (and back-date)."""
+    if user.role in (Role.OFFICE, Role.LEADER):
         return True
     if user.role is Role.UNIT_HEAD:
         return user.unit_id is not None and task.lead_unit_id == user.unit_id
