@@ -52,6 +52,10 @@ class Config:
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
     SMTP_STARTTLS = _bool("SMTP_STARTTLS", False)
     SMTP_SENDER = os.environ.get("SMTP_SENDER", "tracker@localhost")
+    # Where reminders post JSON for the office's document system or chat bots; unset: no webhook.
+    WEBHOOK_URL = os.environ.get("TRACKER_WEBHOOK_URL", "")
+    # Links in e-mails point here.
+    BASE_URL = os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:5000")
     BOOTSTRAP_SERVE_LOCAL = True
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True

@@ -4,9 +4,15 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 FLASK=(.venv/bin/flask --app wsgi)
 PORT=${PORT:-5000}
+children=()
+# A local mailbox for the reminders, unless real SMTP settings were given.
+if [ -z "${SMTP_HOST:-}" ]; then
+  "${FLASK[@]}" mailsink --port "${SMTP_PORT:-8025}" &
+  children+=($!)
+fi
 "${FLASK[@]}" scheduler run &
-scheduler=$!
-stop() { kill "$scheduler" 2>/dev/null; wait "$scheduler" 2>/dev/null; }
+children+=($!)
+stop() { kill "${children[@]}" 2>/dev/null; wait "${children[@]}" 2>/dev/null; }
 trap stop EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -19,6 +25,8 @@ cat <<MSG
     truongphong  Trưởng phòng Cải cách hành chính
     chuyenvien   Chuyên viên Phòng Cải cách hành chính
     admin        Quản trị
+  Thư nhắc việc được lưu trong instance/mailbox/ (hộp thư thử nghiệm tại 127.0.0.1:8025).
+  Chạy thử nhắc việc tại một thời điểm: .venv/bin/flask --app wsgi scheduler tick --now 2024-12-27T07:00
   Ctrl-C để dừng.
 
 MSG

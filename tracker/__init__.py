@@ -11,6 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from tracker import clock
+from tracker.database import sqlite_read_only
 from tracker.extensions import csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,8 +32,11 @@ def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
 
 @event.listens_for(Engine, "begin")
 def _sqlite_on_begin(conn) -> None:
+    """SQLite: a transaction that may write takes the write lock up front (BEGIN IMMEDIATE), so two
+    writers queue on busy_timeout instead of failing with "database is locked" when both try to turn a
+    read into a write. Pages that only read (GET) begin deferred and never wait for a writer."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN" if sqlite_read_only.get() else "BEGIN IMMEDIATE")
 
 
 def create_app(config_class=None) -> Flask:
@@ -60,6 +64,7 @@ def create_app(config_class=None) -> Flask:
     from tracker.accounts.views import bp as accounts_bp
     from tracker.api.views import bp as api_bp
     from tracker.cli import register_cli
+    from tracker.notifications.views import bp as notifications_bp
     from tracker.plans.views import bp as plans_bp
     from tracker.settings.views import bp as settings_bp
     from tracker.tasks.views import bp as tasks_bp
@@ -69,6 +74,7 @@ def create_app(config_class=None) -> Flask:
     app.register_blueprint(plans_bp)
     app.register_blueprint(tasks_bp)
     app.register_blueprint(settings_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
     register_web(app)

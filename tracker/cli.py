@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -121,6 +122,26 @@ def register_cli(app: Flask) -> None:
                 click.echo(line)
         finally:
             clock.freeze(None)
+
+    @app.cli.command("mailsink")
+    @click.option("--host", default="127.0.0.1")
+    @click.option("--port", default=8025, type=int)
+    def mailsink(host, port):
+        """Hộp thư thử nghiệm: nhận thư SMTP trên máy này, lưu vào instance/mailbox/ và in tiêu đề."""
+        import time
+
+        from tracker.mailsink import start_sink
+
+        folder = Path(current_app.instance_path) / "mailbox"
+        controller = start_sink(host, port, folder, echo=click.echo)
+        click.echo(f"Hộp thư thử nghiệm tại {host}:{port}, lưu thư vào {folder}")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            controller.stop()
 
     @app.cli.command("summary")
     @click.argument("plan_number")

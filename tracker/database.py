@@ -6,6 +6,7 @@ tables in batch mode.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator
@@ -18,6 +19,10 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# Set for requests that only read (see tracker.web): their SQLite transactions begin deferred.
+sqlite_read_only: ContextVar[bool] = ContextVar("sqlite_read_only", default=False)
 
 
 class UTCDateTime(TypeDecorator):

@@ -34,8 +34,16 @@ class Job:
     trigger_args: dict
 
 
+def reminders(now: datetime) -> list[str]:
+    """Queue the reminders due at ``now`` and deliver what is pending (e-mail, webhook)."""
+    from tracker.notifications.services import tick
+
+    return tick(now)
+
+
 JOBS: list[Job] = [
     Job("heartbeat", heartbeat, "interval", {"minutes": 1}),
+    Job("reminders", reminders, "interval", {"minutes": 5}),
 ]
 
 

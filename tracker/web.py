@@ -9,10 +9,14 @@ from werkzeug.exceptions import HTTPException
 
 from tracker import clock, permissions
 from tracker.accounts.models import Role, User
+from tracker.database import sqlite_read_only
 from tracker.extensions import db, login_manager
 from tracker.formatting import fmt_date, fmt_datetime, fmt_number
 from tracker.rules.rollup import format_percent
 from tracker.rules.status import Box, classify
+
+# GET routes that write (opening a notification marks it read).
+WRITES_ON_GET = {"notifications.open_one"}
 
 ERROR_MESSAGES = {
     400: ("Yêu cầu không hợp lệ", "Dữ liệu gửi lên không hợp lệ. Vui lòng kiểm tra và thử lại."),
@@ -79,7 +83,18 @@ def register_web(app: Flask) -> None:
 
     @app.context_processor
     def inject():
-        return {"perm": permissions, "Role": Role, "Box": Box, "classify": classify, "today": clock.today()}
+        from tracker.notifications.services import unread_count
+
+        unread = unread_count(current_user) if getattr(current_user, "is_authenticated", False) else 0
+        return {"perm": permissions, "Role": Role, "Box": Box, "classify": classify, "today": clock.today(), "unread": unread}
+
+    @app.before_request
+    def mark_read_only():
+        sqlite_read_only.set(request.method in ("GET", "HEAD") and request.endpoint not in WRITES_ON_GET)
+
+    @app.teardown_request
+    def clear_read_only(exc):
+        sqlite_read_only.set(False)
 
     @app.get("/")
     @login_required

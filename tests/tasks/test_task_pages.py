@@ -247,7 +247,12 @@ def test_permissions_on_someone_elses_task(client, factory, app):
     # Lãnh đạo may record a completion, back-dated, on any task; quản trị manages accounts, not tasks.
     leader = client.application.test_client()
     leader_token = login(leader, factory.user(Role.LEADER))
-    assert leader.post(f"/tasks/{other_task}/progress", data={"csrf_token": leader_token, "p-status": "done", "p-completed_on": "25/09/2024"}).status_code == 302
+    assert (
+        leader.post(
+            f"/tasks/{other_task}/progress", data={"csrf_token": leader_token, "p-status": "done", "p-completed_on": "25/09/2024"}
+        ).status_code
+        == 302
+    )
     assert _task(app, other_task).completed_on == date(2024, 9, 25)
     admin = client.application.test_client()
     admin_token = login(admin, factory.user(Role.ADMIN))

@@ -78,6 +78,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(300), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # E-mail reminders may be switched off; escalations addressed to the user still go out.
+    email_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     unit: Mapped[Unit | None] = relationship()

@@ -44,6 +44,8 @@ class Plan(db.Model):
     monitoring_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     status: Mapped[PlanStatus] = mapped_column(enum_column(PlanStatus), default=PlanStatus.ACTIVE)
     requires_confirmation: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Per-plan reminder rules as JSON (see tracker.notifications.rules); NULL: the office-wide rules.
+    reminder_rules: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 

@@ -1,0 +1,90 @@
+"""The outbox: one row per message, per channel, per recipient. Its unique key is what makes every
+reminder go out exactly once, whichever scheduler process or replayed tick queued it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker import clock
+from tracker.accounts.models import User
+from tracker.database import UTCDateTime
+from tracker.enums import enum_column
+from tracker.extensions import db
+
+
+class Channel(StrEnum):
+    INAPP = "inapp"
+    EMAIL = "email"
+    WEBHOOK = "webhook"
+
+    @property
+    def label(self) -> str:
+        return {"inapp": "Trong ứng dụng", "email": "Thư điện tử", "webhook": "Webhook"}[self.value]
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        return {"pending": "Chờ gửi", "sending": "Đang gửi", "sent": "Đã gửi", "failed": "Gửi lỗi"}[self.value]
+
+
+class Delivery(db.Model):
+    __tablename__ = "delivery"
+    __table_args__ = (
+        # The sender sweeps unsent rows only: a partial index keeps that cheap however large the table grows.
+        Index(
+            "ix_delivery_unsent",
+            "next_attempt_at",
+            postgresql_where=text("status IN ('pending', 'sending')"),
+            sqlite_where=text("status IN ('pending', 'sending')"),
+        ),
+        Index("ix_delivery_inbox", "recipient_id", "channel", "read_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    rule: Mapped[str] = mapped_column(String(40))
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel))
+    status: Mapped[DeliveryStatus] = mapped_column(enum_column(DeliveryStatus), default=DeliveryStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    recipient: Mapped[User | None] = relationship(foreign_keys=[recipient_id])
+    sender: Mapped[User | None] = relationship(foreign_keys=[sender_id])
+
+
+class ReminderFiring(db.Model):
+    """Scratch rows of one tick: which (plan, due date) pairs call for which rule today.
+
+    The queueing INSERT … SELECT joins tasks to these rows, so finding what is due costs a handful of
+    queries whatever the number of tasks. ``tick`` keeps concurrent ticks apart.
+    """
+
+    __tablename__ = "reminder_firing"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tick: Mapped[str] = mapped_column(String(40), index=True)
+    plan_id: Mapped[int | None] = mapped_column(Integer)
+    due: Mapped[date] = mapped_column(Date)
+    rule: Mapped[str] = mapped_column(String(40))
+    seq: Mapped[int] = mapped_column(Integer, default=0)

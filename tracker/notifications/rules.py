@@ -1,0 +1,120 @@
+"""When a reminder fires: pure functions of a deadline, a day and the working-day calendar.
+
+Each rule fires inside a window rather than on one exact day, so a tick that was missed (the scheduler
+was down) is made good by the next one; the delivery key (rule, sequence, task, due date, recipient,
+channel) makes every message go out once however many ticks see it.
+
+* ``before_N``: N working days before the due date (default 3 and 1). With several N, each owns the days
+  down to the next smaller N: with (3, 1), "before_3" fires when 3 or 2 working days remain.
+* ``due``: on the due date.
+* ``overdue``: on the first working day after the due date, then every M working days (default 3); the
+  sequence number tells the repeats apart.
+* ``escalate``: once, after K working days overdue (default 5), to lãnh đạo and văn phòng; its window is
+  M working days long.
+Nothing fires on a day off.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+
+from tracker.rules.calendar import WorkCalendar
+
+
+@dataclass(frozen=True)
+class ReminderRules:
+    before_days: tuple[int, ...] = (3, 1)
+    on_due: bool = True
+    overdue_every: int = 3
+    escalate_after: int = 5
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["before_days"] = list(self.before_days)
+        return json.dumps(data)
+
+    @classmethod
+    def from_json(cls, text: str | None) -> ReminderRules | None:
+        if not text:
+            return None
+        data = json.loads(text)
+        return cls(
+            before_days=tuple(int(n) for n in data.get("before_days", (3, 1))),
+            on_due=bool(data.get("on_due", True)),
+            overdue_every=int(data.get("overdue_every", 3)),
+            escalate_after=int(data.get("escalate_after", 5)),
+        )
+
+    def validate(self) -> dict[str, str]:
+        errors = {}
+        if any(n < 1 or n > 60 for n in self.before_days):
+            errors["before_days"] = "Số ngày nhắc trước hạn phải từ 1 đến 60."
+        if not 0 <= self.overdue_every <= 60:
+            errors["overdue_every"] = "Chu kỳ nhắc quá hạn phải từ 0 (không nhắc) đến 60 ngày làm việc."
+        if not 0 <= self.escalate_after <= 250:
+            errors["escalate_after"] = "Số ngày quá hạn trước khi báo lãnh đạo phải từ 0 (không báo) đến 250."
+        return errors
+
+
+DEFAULT_RULES = ReminderRules()
+
+
+@dataclass(frozen=True, order=True)
+class Firing:
+    rule: str
+    seq: int = 0
+
+
+def firings_for_due(due: date, today: date, rules: ReminderRules, calendar: WorkCalendar) -> list[Firing]:
+    """The reminders an open task due on ``due`` calls for on ``today``."""
+    if not calendar.is_working_day(today):
+        return []
+    if today < due:
+        left = calendar.working_days_between(today, due)
+        steps = sorted(set(rules.before_days), reverse=True)
+        for i, n in enumerate(steps):
+            lower = steps[i + 1] if i + 1 < len(steps) else 0
+            if lower < left <= n:
+                return [Firing(f"before_{n}")]
+        return []
+    if today == due:
+        return [Firing("due")] if rules.on_due else []
+    late = calendar.working_days_between(due, today)
+    out: list[Firing] = []
+    if rules.overdue_every > 0 and late >= 1:
+        out.append(Firing("overdue", (late - 1) // rules.overdue_every))
+    window = max(rules.overdue_every, 1)
+    if rules.escalate_after > 0 and rules.escalate_after <= late < rules.escalate_after + window:
+        out.append(Firing("escalate"))
+    return out
+
+
+@dataclass(frozen=True)
+class DigestMoments:
+    weekly_weekday: int = 0  # Monday
+    weekly_hour: int = 7
+    weekly_minute: int = 30
+    daily_hour: int = 7  # reminders are queued by the first tick at or after 07:00
+
+
+def weekly_digest_key(local_now, moments: DigestMoments = DigestMoments()) -> str | None:
+    """ISO week label once this week's digest moment (Monday 07:30) has passed, else None."""
+    monday = local_now.date() - timedelta(days=local_now.weekday())
+    moment_day = monday + timedelta(days=moments.weekly_weekday)
+    if (local_now.date(), local_now.hour, local_now.minute) < (moment_day, moments.weekly_hour, moments.weekly_minute):
+        return None
+    iso = local_now.isocalendar()
+    return f"{iso.year}-W{iso.week:02d}"
+
+
+def first_working_day_of_month(day: date, calendar: WorkCalendar) -> date:
+    return calendar.on_or_next_working_day(day.replace(day=1))
+
+
+def monthly_list_key(today: date, calendar: WorkCalendar) -> str | None:
+    """ "YYYY-MM" from the first working day of the month on, else None."""
+    if today < first_working_day_of_month(today, calendar):
+        return None
+    return f"{today.year}-{today.month:02d}"
