@@ -50,9 +50,6 @@ def upgrade():
     sa.Column('read_at', tracker.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
-    sa.ForeignKeyConstraint(['recipient_id'], ['user_account.id'], name=op.f('fk_delivery_recipient_id_user_account')),
-    sa.ForeignKeyConstraint(['sender_id'], ['user_account.id'], name=op.f('fk_delivery_sender_id_user_account')),
-    sa.ForeignKeyConstraint(['task_id'], ['task.id'], name=op.f('fk_delivery_task_id_task'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_delivery')),
     sa.UniqueConstraint('key', name=op.f('uq_delivery_key'))
     )

@@ -52,15 +52,13 @@ def test_reminders_arrive_on_the_right_working_days_exactly_once(app, factory, m
     lines = at(app, "2024-05-02T07:00")
     mail = task_mail(mailbox)
     assert deliveries(app, rule="before_3") == [
-        ("before_3", 0, "chuyenvien", "email"),
         ("before_3", 0, "chuyenvien", "inapp"),
-        ("before_3", 0, "truong", "email"),
         ("before_3", 0, "truong", "inapp"),
     ]
     assert len(mail) == 2
     subjects = {m["Subject"] for m in mail}
     assert subjects == {"[Nhắc việc] Còn 3 ngày làm việc đến hạn (06/05/2024): Báo cáo sơ kết 6 tháng"}
-    assert any("đã gửi email" in line for line in lines)
+    assert any(line.startswith("đã gửi thư → truong@example.invalid") for line in lines)
     body = mail[0].get_body(("plain",)).get_content()
     assert f"http://127.0.0.1:5000/tasks/{task}" in body and "Kính gửi" in body
     assert mail[0].get_body(("html",)) is not None
@@ -86,12 +84,9 @@ def test_overdue_repeats_and_escalation_after_k_days(app, factory, mailbox):
     factory.task(factory.plan(), unit, "26/04/2024", title="Rà soát thủ tục")
     for day in ("2024-05-02", "2024-05-03", "2024-05-04", "2024-05-06", "2024-05-07", "2024-05-08"):
         at(app, f"{day}T08:00")
-    overdue = deliveries(app, rule="overdue", channel=Channel.EMAIL)
-    assert overdue == [("overdue", 0, "truong", "email"), ("overdue", 1, "truong", "email")]
+    assert deliveries(app, rule="overdue") == [("overdue", 0, "truong", "inapp"), ("overdue", 1, "truong", "inapp")]
     assert deliveries(app, rule="escalate") == [
-        ("escalate", 0, "giamdoc", "email"),
         ("escalate", 0, "giamdoc", "inapp"),
-        ("escalate", 0, "vanphong", "email"),
         ("escalate", 0, "vanphong", "inapp"),
     ]
     escalation = [m for m in task_mail(mailbox) if "Báo cáo lãnh đạo" in m["Subject"]]
@@ -128,6 +123,15 @@ def test_email_opt_out_keeps_escalations(app, factory, mailbox):
     to = sorted(m["To"].addresses[0].username for m in task_mail(mailbox))
     assert to == ["giamdoc", "vanphong"]  # the head opted out of reminders; the office still gets the escalation
     assert ("overdue", 0, "truong", "inapp") in deliveries(app)
+    with app.app_context():
+        statuses = dict(
+            db.session.execute(
+                select(User.username, Delivery.status)
+                .join(User, Delivery.recipient_id == User.id)
+                .where(Delivery.rule == "overdue")
+            ).all()
+        )
+    assert statuses == {"truong": DeliveryStatus.NONE}
 
 
 def test_weekly_digest_and_monthly_list(app, factory, mailbox):
@@ -162,9 +166,7 @@ def test_smtp_down_then_up_loses_nothing(app, factory):
         lines = at(app, "2024-05-02T07:00")
         assert any(line.startswith("LỖI") for line in lines)
         with app.app_context():
-            row = db.session.scalars(
-                select(Delivery).where(Delivery.channel == Channel.EMAIL, Delivery.task_id.is_not(None))
-            ).one()
+            row = db.session.scalars(select(Delivery).where(Delivery.task_id.is_not(None))).one()
             assert row.status is DeliveryStatus.PENDING and row.attempts == 1 and row.last_error
             assert row.next_attempt_at > clock.now()
         admin = app.test_client()
@@ -206,7 +208,7 @@ def test_notification_centre(app, factory, mailbox, client):
     page = client.get("/notifications").get_data(as_text=True)
     assert "Còn 3 ngày làm việc đến hạn (06/05/2024): Kiểm tra công vụ" in page
     with app.app_context():
-        note = db.session.scalar(select(Delivery.id).where(Delivery.channel == Channel.INAPP))
+        note = db.session.scalar(select(Delivery.id).where(Delivery.channel == Channel.INAPP, Delivery.task_id == task))
     response = client.get(f"/notifications/{note}/open")
     assert response.headers["Location"].endswith(f"/tasks/{task}")
     assert 'data-testid="unread"' not in client.get("/plans").get_data(as_text=True)

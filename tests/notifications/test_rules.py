@@ -53,6 +53,9 @@ def test_overdue_then_every_three_working_days_and_escalation_after_five():
         for s in seqs:
             firsts.setdefault(s, d)
     assert firsts == {0: date(2024, 5, 2), 1: date(2024, 5, 6), 2: date(2024, 5, 9), 3: date(2024, 5, 14)}
+    # The first notice catches up for three working days; a repeat fires on its own day only.
+    assert overdue[date(2024, 5, 4)] == [0]
+    assert overdue.get(date(2024, 5, 7), []) == [] and overdue.get(date(2024, 5, 8), []) == []
     escalations = sorted(d for d, fs in days.items() if Firing("escalate") in fs)
     assert escalations[0] == date(2024, 5, 7)  # 5 working days late: 2, 3, 4 (Sat, make-up), 6, 7 May
 

@@ -1,12 +1,13 @@
-"""The outbox: one row per message, per channel, per recipient. Its unique key is what makes every
-reminder go out exactly once, whichever scheduler process or replayed tick queued it."""
+"""The outbox: one row per message to one person (seen in the app, e-mailed too), or per webhook post.
+Its unique key (rule, sequence, task, due date, recipient) is what makes every reminder go out exactly
+once, whichever scheduler process or replayed tick queued it."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Date, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker import clock
@@ -17,16 +18,21 @@ from tracker.extensions import db
 
 
 class Channel(StrEnum):
+    """A message to a person (shown in the app, and e-mailed unless they have no address or opted out),
+    or a post to the office's webhook."""
+
     INAPP = "inapp"
-    EMAIL = "email"
     WEBHOOK = "webhook"
 
     @property
     def label(self) -> str:
-        return {"inapp": "Trong ứng dụng", "email": "Thư điện tử", "webhook": "Webhook"}[self.value]
+        return {"inapp": "Thư điện tử", "webhook": "Webhook"}[self.value]
 
 
 class DeliveryStatus(StrEnum):
+    """The state of the outgoing part: the e-mail of a person's message, or the webhook post."""
+
+    NONE = "none"
     PENDING = "pending"
     SENDING = "sending"
     SENT = "sent"
@@ -34,7 +40,9 @@ class DeliveryStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"pending": "Chờ gửi", "sending": "Đang gửi", "sent": "Đã gửi", "failed": "Gửi lỗi"}[self.value]
+        return {"none": "Không gửi thư", "pending": "Chờ gửi", "sending": "Đang gửi", "sent": "Đã gửi", "failed": "Gửi lỗi"}[
+            self.value
+        ]
 
 
 class Delivery(db.Model):
@@ -54,10 +62,13 @@ class Delivery(db.Model):
     key: Mapped[str] = mapped_column(String(200), unique=True)
     rule: Mapped[str] = mapped_column(String(40))
     seq: Mapped[int] = mapped_column(Integer, default=0)
-    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    # Plain integer references, not foreign keys: a reminder tick writes tens of thousands of rows at
+    # once, and per-row key checks (and their row locks on PostgreSQL) would double its cost. Users are
+    # never deleted (only deactivated); deleting a task deletes its deliveries (tasks.operations).
+    task_id: Mapped[int | None] = mapped_column(Integer, index=True)
     due_date: Mapped[date | None] = mapped_column(Date)
-    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    sender_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recipient_id: Mapped[int | None] = mapped_column(Integer)
+    sender_id: Mapped[int | None] = mapped_column(Integer)
     channel: Mapped[Channel] = mapped_column(enum_column(Channel))
     status: Mapped[DeliveryStatus] = mapped_column(enum_column(DeliveryStatus), default=DeliveryStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -69,8 +80,8 @@ class Delivery(db.Model):
     last_error: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
 
-    recipient: Mapped[User | None] = relationship(foreign_keys=[recipient_id])
-    sender: Mapped[User | None] = relationship(foreign_keys=[sender_id])
+    recipient: Mapped[User | None] = relationship(primaryjoin="foreign(Delivery.recipient_id) == User.id", viewonly=True)
+    sender: Mapped[User | None] = relationship(primaryjoin="foreign(Delivery.sender_id) == User.id", viewonly=True)
 
 
 class ReminderFiring(db.Model):

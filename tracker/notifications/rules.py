@@ -7,8 +7,10 @@ channel) makes every message go out once however many ticks see it.
 * ``before_N``: N working days before the due date (default 3 and 1). With several N, each owns the days
   down to the next smaller N: with (3, 1), "before_3" fires when 3 or 2 working days remain.
 * ``due``: on the due date.
-* ``overdue``: on the first working day after the due date, then every M working days (default 3); the
-  sequence number tells the repeats apart.
+* ``overdue``: on the first working day after the due date (catching up for M working days), then on
+  every M-th working day after that (default 3); the sequence number tells the repeats apart. A repeat
+  goes out on its own day only, so a task long overdue is not re-announced by every restart, and the
+  first tick of a new installation does not flood people with one message per old task.
 * ``escalate``: once, after K working days overdue (default 5), to lãnh đạo and văn phòng; its window is
   M working days long.
 Nothing fires on a day off.
@@ -67,12 +69,15 @@ class Firing:
     seq: int = 0
 
 
-def firings_for_due(due: date, today: date, rules: ReminderRules, calendar: WorkCalendar) -> list[Firing]:
-    """The reminders an open task due on ``due`` calls for on ``today``."""
+def firings_for_due(due: date, today: date, rules: ReminderRules, calendar: WorkCalendar, between=None) -> list[Firing]:
+    """The reminders an open task due on ``due`` calls for on ``today``.
+
+    ``between`` may be a precomputed ``calendar.counter(...)`` when many due dates are evaluated at once."""
+    between = between or calendar.working_days_between
     if not calendar.is_working_day(today):
         return []
     if today < due:
-        left = calendar.working_days_between(today, due)
+        left = between(today, due)
         steps = sorted(set(rules.before_days), reverse=True)
         for i, n in enumerate(steps):
             lower = steps[i + 1] if i + 1 < len(steps) else 0
@@ -81,14 +86,23 @@ def firings_for_due(due: date, today: date, rules: ReminderRules, calendar: Work
         return []
     if today == due:
         return [Firing("due")] if rules.on_due else []
-    late = calendar.working_days_between(due, today)
+    late = between(due, today)
     out: list[Firing] = []
     if rules.overdue_every > 0 and late >= 1:
-        out.append(Firing("overdue", (late - 1) // rules.overdue_every))
+        seq = (late - 1) // rules.overdue_every
+        # The first overdue notice catches up for a whole period; a repeat goes out on its own day only
+        # (a repeat missed while the scheduler was down is covered by the next one, not sent late).
+        if seq == 0 or (late - 1) % rules.overdue_every == 0:
+            out.append(Firing("overdue", seq))
     window = max(rules.overdue_every, 1)
     if rules.escalate_after > 0 and rules.escalate_after <= late < rules.escalate_after + window:
         out.append(Firing("escalate"))
     return out
+
+
+def horizon(rules: ReminderRules) -> timedelta:
+    """How far ahead a "before" rule can reach, in calendar days (generous around Tết)."""
+    return timedelta(days=max(rules.before_days, default=0) * 2 + 20)
 
 
 @dataclass(frozen=True)

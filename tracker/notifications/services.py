@@ -37,6 +37,7 @@ from tracker.notifications.rules import (
     DEFAULT_RULES,
     ReminderRules,
     firings_for_due,
+    horizon,
     monthly_list_key,
     weekly_digest_key,
 )
@@ -50,6 +51,8 @@ from tracker.tasks.queries import completed_condition, is_leaf
 RULES_KEY = "settings.reminder_rules"
 MAX_ATTEMPTS = 8
 STALE_CLAIM = timedelta(minutes=10)
+# Sent rows are marked in batches; a crash in between leaves them "sending", re-sent after STALE_CLAIM.
+COMMIT_EVERY = 50
 TASK_RULES = ("before", "due", "overdue", "escalate")
 
 
@@ -90,28 +93,37 @@ class QueueReport:
 
 
 def _plan_firings(today: date) -> tuple[list[dict], list[int]]:
-    """(plan or all plans, due date, rule, seq) decided from the distinct due dates of open tasks."""
+    """(plan or all plans, due date, rule, seq) for every due date that calls for a reminder today.
+
+    Which rule fires depends only on the due date, so the dates are enumerated from the earliest
+    deadline in the database (an index lookup) to the furthest a "before" rule reaches; no task is read.
+    """
     calendar = load_calendar()
     default = office_rules()
     overrides = {
         pid: ReminderRules.from_json(text)
         for pid, text in db.session.execute(select(Plan.id, Plan.reminder_rules).where(Plan.reminder_rules.is_not(None)))
     }
+    earliest = db.session.scalar(select(func.min(Task.effective_due)))
+    if earliest is None or earliest > today + max([horizon(r) for r in [default, *overrides.values()]]):
+        return [], list(overrides)
+    last = today + max(horizon(r) for r in [default, *overrides.values()])
+    between = calendar.counter(min(earliest, today), last)
     rows: list[dict] = []
-    dues = db.session.scalars(select(Task.effective_due).where(_open_dated_task(today)).group_by(Task.effective_due)).all()
-    for due in dues:
-        for firing in firings_for_due(due, today, default, calendar):
-            rows.append({"plan_id": None, "due": due, "rule": firing.rule, "seq": firing.seq})
-    if overrides:
-        pairs = db.session.execute(
-            select(Task.plan_id, Task.effective_due)
-            .where(_open_dated_task(today), Task.plan_id.in_(list(overrides)))
-            .group_by(Task.plan_id, Task.effective_due)
-        ).all()
-        for plan_id, due in pairs:
-            for firing in firings_for_due(due, today, overrides[plan_id], calendar):
-                rows.append({"plan_id": plan_id, "due": due, "rule": firing.rule, "seq": firing.seq})
+    for plan_id, rules in [(None, default), *overrides.items()]:
+        day = earliest
+        end = today + horizon(rules)
+        while day <= end:
+            for firing in firings_for_due(day, today, rules, calendar, between):
+                rows.append({"plan_id": plan_id, "due": day, "rule": firing.rule, "seq": firing.seq})
+            day += timedelta(days=1)
     return rows, list(overrides)
+
+
+def _inserted(stmt) -> int:
+    """Run an INSERT … ON CONFLICT DO NOTHING and count the rows it really inserted (psycopg reports no
+    rowcount for INSERT … SELECT built by SQLAlchemy, so the new ids are returned and counted)."""
+    return len(db.session.execute(stmt.returning(Delivery.__table__.c.id)).all())
 
 
 def _key(*parts):
@@ -134,70 +146,46 @@ def queue_reminders(now: datetime) -> QueueReport:
     if not firings:
         return report
     tick = uuid.uuid4().hex
-    db.session.execute(_insert(ReminderFiring).values([{**f, "tick": tick} for f in firings]))
+    db.session.execute(_insert(ReminderFiring.__table__).values([{**f, "tick": tick} for f in firings]))
     f = ReminderFiring
     plan_match = or_(
         and_(f.plan_id.is_(None), Task.plan_id.not_in(override_plans) if override_plans else literal(True)),
         f.plan_id == Task.plan_id,
     )
-    base = and_(f.tick == tick, f.due == Task.effective_due, plan_match, _open_dated_task(today))
+    firing_join = and_(f.tick == tick, f.due == Task.effective_due, plan_match)
+    open_task = _open_dated_task(today)
     webhook = bool(current_app.config.get("WEBHOOK_URL"))
     rule_col = f.rule
+    wants_email = and_(User.email != "", or_(User.email_reminders, rule_col == "escalate"))
+    columns = ["key", "rule", "seq", "task_id", "due_date", "recipient_id", "channel", "status", "next_attempt_at", "created_at"]
 
-    def insert_for(recipient_join, rule_filter, channel: Channel) -> int:
-        conditions = [base, rule_filter, User.active]
-        if channel is Channel.EMAIL:
-            conditions += [User.email != "", or_(User.email_reminders, rule_col == "escalate")]
+    def insert_for(recipient_join, rule_filter) -> int:
         source = (
             select(
-                _key(rule_col, f.seq, Task.id, Task.effective_due, User.id, channel.value),
+                _key(rule_col, f.seq, Task.id, Task.effective_due, User.id),
                 rule_col,
                 f.seq,
                 Task.id,
                 Task.effective_due,
                 User.id,
-                literal(channel.value),
-                literal(DeliveryStatus.SENT.value if channel is Channel.INAPP else DeliveryStatus.PENDING.value),
+                literal(Channel.INAPP.value),
+                case((wants_email, DeliveryStatus.PENDING.value), else_=DeliveryStatus.NONE.value),
                 literal(now, UTCDateTime),
                 literal(now, UTCDateTime),
-                literal(now if channel is Channel.INAPP else None, UTCDateTime),
             )
             .select_from(Task)
-            .join(f, base)
+            .join(f, firing_join)
             .join(User, recipient_join)
-            .where(*conditions)
+            .where(open_task, rule_filter, User.active)
         )
-        stmt = (
-            _insert(Delivery)
-            .from_select(
-                [
-                    "key",
-                    "rule",
-                    "seq",
-                    "task_id",
-                    "due_date",
-                    "recipient_id",
-                    "channel",
-                    "status",
-                    "next_attempt_at",
-                    "created_at",
-                    "sent_at",
-                ],
-                source,
-            )
-            .on_conflict_do_nothing(index_elements=["key"])
-        )
-        return db.session.execute(stmt).rowcount or 0
+        stmt = _insert(Delivery.__table__).from_select(columns, source).on_conflict_do_nothing(index_elements=["key"])
+        return _inserted(stmt)
 
     unit_rules = rule_col != "escalate"
-    heads = and_(User.unit_id == Task.lead_unit_id, User.role == Role.UNIT_HEAD)
-    assignee = User.id == Task.assignee_id
-    leadership = User.role.in_([Role.LEADER, Role.OFFICE])
-    for channel in (Channel.INAPP, Channel.EMAIL):
-        count = insert_for(heads, unit_rules, channel)
-        count += insert_for(assignee, unit_rules, channel)
-        report.by_rule[f"nhắc việc/{channel.value}"] = count
-        report.by_rule[f"báo lãnh đạo/{channel.value}"] = insert_for(leadership, rule_col == "escalate", channel)
+    report.by_rule["nhắc việc"] = insert_for(and_(User.unit_id == Task.lead_unit_id, User.role == Role.UNIT_HEAD), unit_rules)
+    if db.session.scalar(select(Task.id).where(Task.assignee_id.is_not(None)).limit(1)) is not None:
+        report.by_rule["nhắc việc"] += insert_for(User.id == Task.assignee_id, unit_rules)
+    report.by_rule["báo lãnh đạo"] = insert_for(User.role.in_([Role.LEADER, Role.OFFICE]), rule_col == "escalate")
     if webhook:
         source = (
             select(
@@ -206,50 +194,41 @@ def queue_reminders(now: datetime) -> QueueReport:
                 f.seq,
                 Task.id,
                 Task.effective_due,
+                literal(None),
                 literal(Channel.WEBHOOK.value),
                 literal(DeliveryStatus.PENDING.value),
                 literal(now, UTCDateTime),
                 literal(now, UTCDateTime),
             )
             .select_from(Task)
-            .join(f, base)
-            .where(base)
+            .join(f, firing_join)
+            .where(open_task)
         )
-        stmt = (
-            _insert(Delivery)
-            .from_select(
-                ["key", "rule", "seq", "task_id", "due_date", "channel", "status", "next_attempt_at", "created_at"], source
-            )
-            .on_conflict_do_nothing(index_elements=["key"])
-        )
-        report.by_rule["webhook"] = db.session.execute(stmt).rowcount or 0
+        stmt = _insert(Delivery.__table__).from_select(columns, source).on_conflict_do_nothing(index_elements=["key"])
+        report.by_rule["webhook"] = _inserted(stmt)
     db.session.execute(delete(ReminderFiring).where(ReminderFiring.tick == tick))
     return report
 
 
+def _person_message(user: User, now: datetime, escalation: bool = False) -> dict:
+    wants_email = bool(user.email) and (user.email_reminders or escalation)
+    return {
+        "recipient_id": user.id,
+        "channel": Channel.INAPP,
+        "next_attempt_at": now,
+        "created_at": now,
+        "status": DeliveryStatus.PENDING if wants_email else DeliveryStatus.NONE,
+    }
+
+
 def _queue_simple(rule: str, period: str, as_of: date, recipients: list[User], now: datetime) -> int:
-    rows = []
-    for user in recipients:
-        for channel in (Channel.INAPP, Channel.EMAIL):
-            if channel is Channel.EMAIL and not user.email:
-                continue
-            rows.append(
-                {
-                    "key": f"{rule}:{period}:{user.id}:{channel.value}",
-                    "rule": rule,
-                    "seq": 0,
-                    "due_date": as_of,
-                    "recipient_id": user.id,
-                    "channel": channel,
-                    "status": DeliveryStatus.SENT if channel is Channel.INAPP else DeliveryStatus.PENDING,
-                    "next_attempt_at": now,
-                    "created_at": now,
-                    "sent_at": now if channel is Channel.INAPP else None,
-                }
-            )
+    rows = [
+        {**_person_message(user, now), "key": f"{rule}:{period}:{user.id}", "rule": rule, "seq": 0, "due_date": as_of}
+        for user in recipients
+    ]
     if not rows:
         return 0
-    return db.session.execute(_insert(Delivery).values(rows).on_conflict_do_nothing(index_elements=["key"])).rowcount or 0
+    return _inserted(_insert(Delivery.__table__).values(rows).on_conflict_do_nothing(index_elements=["key"]))
 
 
 def queue_digests(now: datetime) -> QueueReport:
@@ -278,30 +257,21 @@ def nudge(task: Task, actor: User, note: str, now: datetime) -> int:
         )
     ).all()
     stamp = uuid.uuid4().hex[:12]
-    rows = []
-    for user in recipients:
-        for channel in (Channel.INAPP, Channel.EMAIL):
-            if channel is Channel.EMAIL and not user.email:
-                continue
-            rows.append(
-                {
-                    "key": f"nudge:{stamp}:{task.id}:{user.id}:{channel.value}",
-                    "rule": "nudge",
-                    "seq": 0,
-                    "task_id": task.id,
-                    "due_date": task.effective_due,
-                    "recipient_id": user.id,
-                    "sender_id": actor.id,
-                    "channel": channel,
-                    "status": DeliveryStatus.SENT if channel is Channel.INAPP else DeliveryStatus.PENDING,
-                    "note": note,
-                    "next_attempt_at": now,
-                    "created_at": now,
-                    "sent_at": now if channel is Channel.INAPP else None,
-                }
-            )
+    rows = [
+        {
+            **_person_message(user, now),
+            "key": f"nudge:{stamp}:{task.id}:{user.id}",
+            "rule": "nudge",
+            "seq": 0,
+            "task_id": task.id,
+            "due_date": task.effective_due,
+            "sender_id": actor.id,
+            "note": note,
+        }
+        for user in recipients
+    ]
     if rows:
-        db.session.execute(_insert(Delivery).values(rows))
+        db.session.execute(_insert(Delivery.__table__).values(rows))
     journal(task, actor, "nudged", note=f"Đôn đốc: {note}" if note else "Đôn đốc")
     return len(rows)
 
@@ -448,11 +418,7 @@ def _claim(now: datetime, limit: int) -> list[int]:
     )
     candidates = (
         select(Delivery.id)
-        .where(
-            Delivery.status == DeliveryStatus.PENDING,
-            Delivery.next_attempt_at <= now,
-            Delivery.channel.in_([Channel.EMAIL, Channel.WEBHOOK]),
-        )
+        .where(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= now)
         .order_by(Delivery.next_attempt_at, Delivery.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -502,12 +468,13 @@ def _send_batch(ids: list[int], now: datetime, report: SendReport) -> None:
     )
     smtp = None
     smtp_error = None
+    sent_since_commit = 0
     try:
         for delivery in deliveries:
             task = tasks.get(delivery.task_id) if delivery.task_id else None
             message = describe(delivery, task, task.lead_unit if task else None, task.plan if task else None)
             try:
-                if delivery.channel is Channel.EMAIL:
+                if delivery.channel is Channel.INAPP:
                     if smtp is None and smtp_error is None:
                         try:
                             smtp = _smtp_connect()
@@ -520,18 +487,21 @@ def _send_batch(ids: list[int], now: datetime, report: SendReport) -> None:
                     _post_webhook(message.payload)
             except (OSError, smtplib.SMTPException) as exc:
                 _failed(delivery, now, exc)
-                report.failed.append(
-                    f"{delivery.channel.value} {delivery.recipient.username if delivery.recipient else ''}: {exc}"
-                )
+                report.failed.append(f"{'thư → ' + delivery.recipient.email if delivery.recipient else 'webhook'}: {exc}")
                 continue
             delivery.status = DeliveryStatus.SENT
             delivery.sent_at = now
             delivery.attempts += 1
             delivery.last_error = ""
             report.sent.append(
-                f"{delivery.channel.value} → {delivery.recipient.email if delivery.recipient else current_app.config.get('WEBHOOK_URL')}: {message.subject}"
+                f"thư → {delivery.recipient.email}: {message.subject}"
+                if delivery.recipient
+                else f"webhook → {current_app.config.get('WEBHOOK_URL')}: {message.subject}"
             )
-            db.session.commit()
+            sent_since_commit += 1
+            if sent_since_commit >= COMMIT_EVERY:
+                db.session.commit()
+                sent_since_commit = 0
     finally:
         if smtp is not None:
             with contextlib.suppress(OSError, smtplib.SMTPException):

@@ -197,7 +197,6 @@ def deliveries():
     problems = db.session.scalars(
         select(Delivery)
         .where(
-            Delivery.channel != Channel.INAPP,
             (Delivery.status == DeliveryStatus.FAILED) | (Delivery.last_error != ""),
             Delivery.status != DeliveryStatus.SENT,
         )
@@ -207,7 +206,7 @@ def deliveries():
     ).all()
     counts = dict(
         db.session.execute(
-            select(Delivery.status, func.count()).where(Delivery.channel != Channel.INAPP).group_by(Delivery.status)
+            select(Delivery.status, func.count()).where(Delivery.status != DeliveryStatus.NONE).group_by(Delivery.status)
         ).all()
     )
     return render_template("notifications/deliveries.html", problems=problems, counts=counts, DeliveryStatus=DeliveryStatus)
@@ -220,7 +219,7 @@ def retry(delivery_id):
     require(can_manage_accounts(current_user))
     if not BaseForm().validate_on_submit():
         abort(400)
-    if delivery.status is not DeliveryStatus.SENT and delivery.channel is not Channel.INAPP:
+    if delivery.status in (DeliveryStatus.FAILED, DeliveryStatus.PENDING):
         services.retry(delivery, clock.now())
         db.session.commit()
         flash("Sẽ gửi lại ở lượt chạy tới của bộ lập lịch.", "success")

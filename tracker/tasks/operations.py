@@ -570,7 +570,10 @@ def delete_task(task: Task, actor: User) -> str:
         _apply(task, actor, "cancelled", {"status": TaskStatus.CANCELLED})
         db.session.flush()
         return "cancelled"
+    from tracker.notifications.models import Delivery
+
     db.session.execute(TaskEvent.__table__.delete().where(TaskEvent.task_id == task.id))
+    db.session.execute(Delivery.__table__.delete().where(Delivery.task_id == task.id))
     task.cooperating_units = []
     db.session.delete(task)
     db.session.flush()
