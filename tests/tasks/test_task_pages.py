@@ -400,3 +400,20 @@ def test_unit_page_groups_by_box(client, factory):
     in_time = html.index('data-testid="group-open_in_time"')
     assert overdue < in_time
     assert html.index("Việc quá hạn") < in_time < html.index("Việc trong hạn")
+
+
+def test_a_task_turns_overdue_at_midnight_in_vietnam_not_utc(client, factory):
+    from datetime import UTC, datetime
+
+    from tracker import clock
+
+    unit = factory.unit()
+    plan = factory.plan()
+    factory.task(plan, unit, "30/09/2024", title="Việc hạn 30/9")
+    login(client, factory.user(Role.LEADER))
+    clock.freeze(datetime(2024, 9, 30, 16, 59, tzinfo=UTC))  # 23:59 on 30/09 in Hà Nội
+    assert "Đang thực hiện trong hạn" in client.get(f"/tasks?plan={plan}").get_data(as_text=True)
+    clock.freeze(datetime(2024, 9, 30, 17, 0, tzinfo=UTC))  # 00:00 on 01/10 in Hà Nội, still 30/09 in UTC
+    html = client.get(f"/tasks?plan={plan}").get_data(as_text=True)
+    assert "Đang thực hiện quá hạn" in html
+    assert "Đang thực hiện quá hạn" in client.get("/unit?unit=%d" % unit).get_data(as_text=True)
