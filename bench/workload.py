@@ -34,11 +34,9 @@ def workload_dir(n: int) -> Path:
 def make_app(database_url: str | None):
     """A fresh app on a new database: a SQLite file in a temp folder, or the PostgreSQL URL given (wiped)."""
     sys.path.insert(0, str(ROOT))
-    from flask_migrate import upgrade
-
     from config import Config
     from tracker import create_app
-    from tracker.extensions import db
+    from tracker.maintenance import rebuild_schema
 
     instance = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
 
@@ -48,12 +46,7 @@ def make_app(database_url: str | None):
         SQLALCHEMY_DATABASE_URI = database_url or f"sqlite:///{instance / 'bench.db'}"
 
     app = create_app(BenchConfig)
-    with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        upgrade()
+    rebuild_schema(app)
     return app
 
 

@@ -19,7 +19,6 @@ from datetime import date, datetime
 
 import pytest
 from flask import Flask
-from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -29,6 +28,7 @@ from config import TestConfig
 from tracker import clock, create_app
 from tracker.accounts.models import Role, Unit, UnitKind, User
 from tracker.extensions import db
+from tracker.maintenance import rebuild_schema
 from tracker.plans.models import Plan
 from tracker.rules.documents import DocumentType
 from tracker.tasks import operations as ops
@@ -66,12 +66,7 @@ def build_app(tmp_dir, name: str = "test", **overrides) -> Flask:
     for key, value in overrides.items():
         setattr(Cfg, key, value)
     app = create_app(Cfg)
-    with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        upgrade()
+    rebuild_schema(app)
     return app
 
 

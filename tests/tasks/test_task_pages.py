@@ -416,4 +416,4 @@ def test_a_task_turns_overdue_at_midnight_in_vietnam_not_utc(client, factory):
     clock.freeze(datetime(2024, 9, 30, 17, 0, tzinfo=UTC))  # 00:00 on 01/10 in Hà Nội, still 30/09 in UTC
     html = client.get(f"/tasks?plan={plan}").get_data(as_text=True)
     assert "Đang thực hiện quá hạn" in html
-    assert "Đang thực hiện quá hạn" in client.get("/unit?unit=%d" % unit).get_data(as_text=True)
+    assert "Đang thực hiện quá hạn" in client.get(f"/unit?unit={unit}").get_data(as_text=True)

@@ -243,6 +243,10 @@ def _validate_input(plan: Plan, data: TaskInput) -> tuple[Unit, list[Unit], User
     return lead, coop, assignee, deadline  # type: ignore[return-value]
 
 
+# Set explicitly (not left to column defaults) so a new task classifies correctly before it is flushed.
+NEW_TASK_STATE = {"status": TaskStatus.NOT_STARTED, "progress": 0, "confirmation": Confirmation.NONE, "result": ""}
+
+
 def _next_position(plan_id: int, parent_id: int | None) -> int:
     same_parent = Task.parent_id.is_(None) if parent_id is None else Task.parent_id == parent_id
     current = db.session.scalar(select(func.max(Task.position)).where(Task.plan_id == plan_id, same_parent))
@@ -272,10 +276,7 @@ def create_task(plan: Plan, data: TaskInput, actor: User | None, parent: Task | 
         due_date=deadline.due,
         frequency=deadline.frequency,
         periodic_day=deadline.day,
-        status=TaskStatus.NOT_STARTED,
-        progress=0,
-        confirmation=Confirmation.NONE,
-        result="",
+        **NEW_TASK_STATE,
     )
     db.session.add(task)
     refresh_effective_due(task)
@@ -366,10 +367,7 @@ def sync_occurrences(task: Task, actor: User | None, periods_changed: bool = Fal
             deadline_kind=DeadlineKind.FIXED,
             due_date=occ.due,
             period_start=period_start,
-            status=TaskStatus.NOT_STARTED,
-            progress=0,
-            confirmation=Confirmation.NONE,
-            result="",
+            **NEW_TASK_STATE,
         )
         db.session.add(child)
         refresh_effective_due(child)

@@ -274,17 +274,25 @@ def detail(task_id):
     return _render_detail(get_or_404(Task, task_id))
 
 
-def _fail(task: Task, forms: dict, form_key: str, exc: ValidationFailed):
-    db.session.rollback()
-    task = db.session.get(Task, task.id)
-    for msg in show_errors(forms[form_key], exc.errors):
-        flash(msg, "danger")
-    return _render_detail(task, forms, 422)
-
-
-def _form_invalid(task: Task, forms: dict):
-    flash("Thông tin chưa hợp lệ, vui lòng xem các trường được đánh dấu.", "danger")
-    return _render_detail(task, forms, 422)
+def _act(task: Task, form_key: str, action, success: str, validate: bool = True, after: str | None = None):
+    """Run one action of the task page: validate its form, call the service, commit once; on bad input
+    re-render the page with the messages next to the fields (422) and nothing saved."""
+    forms = _detail_forms(task)
+    form = forms[form_key]
+    if validate and not form.validate():
+        flash("Thông tin chưa hợp lệ, vui lòng xem các trường được đánh dấu.", "danger")
+        return _render_detail(task, forms, 422)
+    try:
+        action(form)
+        db.session.commit()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        task = db.session.get(Task, task.id)
+        for msg in show_errors(form, exc.errors):
+            flash(msg, "danger")
+        return _render_detail(task, forms, 422)
+    flash(success, "success")
+    return redirect(after or url_for("tasks.detail", task_id=task.id))
 
 
 @bp.post("/tasks/<task_id>/progress")
@@ -292,22 +300,17 @@ def _form_invalid(task: Task, forms: dict):
 def update_progress(task_id):
     task = get_or_404(Task, task_id)
     require(can_update_task(current_user, task))
-    forms = _detail_forms(task)
-    form = forms["progress_form"]
-    if not form.validate():
-        return _form_invalid(task, forms)
-    try:
-        ops.update_progress(
+    return _act(
+        task,
+        "progress_form",
+        lambda f: ops.update_progress(
             task,
-            ops.ProgressInput(TaskStatus(form.status.data), form.progress.data, form.result.data, form.completed_on.data),
+            ops.ProgressInput(TaskStatus(f.status.data), f.progress.data, f.result.data, f.completed_on.data),
             current_user,
             clock.today(),
-        )
-        db.session.commit()
-    except ValidationFailed as exc:
-        return _fail(task, forms, "progress_form", exc)
-    flash("Đã cập nhật tình hình thực hiện.", "success")
-    return redirect(url_for("tasks.detail", task_id=task.id))
+        ),
+        "Đã cập nhật tình hình thực hiện.",
+    )
 
 
 @bp.post("/tasks/<task_id>/assign")
@@ -315,16 +318,7 @@ def update_progress(task_id):
 def assign(task_id):
     task = get_or_404(Task, task_id)
     require(can_assign(current_user, task))
-    forms = _detail_forms(task)
-    if not forms["assign_form"].validate():
-        return _form_invalid(task, forms)
-    try:
-        ops.assign_task(task, forms["assign_form"].assignee_id.data, current_user)
-        db.session.commit()
-    except ValidationFailed as exc:
-        return _fail(task, forms, "assign_form", exc)
-    flash("Đã giao việc.", "success")
-    return redirect(url_for("tasks.detail", task_id=task.id))
+    return _act(task, "assign_form", lambda f: ops.assign_task(task, f.assignee_id.data, current_user), "Đã giao việc.")
 
 
 @bp.post("/tasks/<task_id>/confirm")
@@ -332,13 +326,9 @@ def assign(task_id):
 def confirm(task_id):
     task = get_or_404(Task, task_id)
     require(can_confirm(current_user, task))
-    try:
-        ops.confirm_completion(task, current_user)
-        db.session.commit()
-    except ValidationFailed as exc:
-        return _fail(task, _detail_forms(task), "return_form", exc)
-    flash("Đã xác nhận hoàn thành.", "success")
-    return redirect(url_for("tasks.detail", task_id=task.id))
+    return _act(
+        task, "return_form", lambda f: ops.confirm_completion(task, current_user), "Đã xác nhận hoàn thành.", validate=False
+    )
 
 
 @bp.post("/tasks/<task_id>/return")
@@ -346,17 +336,12 @@ def confirm(task_id):
 def return_completion(task_id):
     task = get_or_404(Task, task_id)
     require(can_confirm(current_user, task))
-    forms = _detail_forms(task)
-    form = forms["return_form"]
-    if not form.validate():
-        return _form_invalid(task, forms)
-    try:
-        ops.return_completion(task, current_user, form.reason.data)
-        db.session.commit()
-    except ValidationFailed as exc:
-        return _fail(task, forms, "return_form", exc)
-    flash("Đã trả lại, nhiệm vụ được tính là chưa hoàn thành.", "success")
-    return redirect(url_for("tasks.detail", task_id=task.id))
+    return _act(
+        task,
+        "return_form",
+        lambda f: ops.return_completion(task, current_user, f.reason.data),
+        "Đã trả lại, nhiệm vụ được tính là chưa hoàn thành.",
+    )
 
 
 @bp.post("/tasks/<task_id>/extensions")
@@ -364,17 +349,12 @@ def return_completion(task_id):
 def request_extension(task_id):
     task = get_or_404(Task, task_id)
     require(can_request_extension(current_user, task))
-    forms = _detail_forms(task)
-    form = forms["extension_form"]
-    if not form.validate():
-        return _form_invalid(task, forms)
-    try:
-        ops.request_extension(task, current_user, form.reason.data, form.proposed_due.data, clock.today())
-        db.session.commit()
-    except ValidationFailed as exc:
-        return _fail(task, forms, "extension_form", exc)
-    flash("Đã gửi đề nghị gia hạn.", "success")
-    return redirect(url_for("tasks.detail", task_id=task.id))
+    return _act(
+        task,
+        "extension_form",
+        lambda f: ops.request_extension(task, current_user, f.reason.data, f.proposed_due.data, clock.today()),
+        "Đã gửi đề nghị gia hạn.",
+    )
 
 
 @bp.post("/extensions/<ext_id>/decide")
@@ -382,18 +362,12 @@ def request_extension(task_id):
 def decide_extension(ext_id):
     req = get_or_404(ExtensionRequest, ext_id)
     require(can_decide_extension(current_user))
-    task = req.task
-    forms = _detail_forms(task)
-    form = forms["decision_form"]
-    if not form.validate():
-        return _form_invalid(task, forms)
-    try:
-        ops.decide_extension(req, current_user, form.decision.data == "approve", form.decision_note.data or "", clock.now())
-        db.session.commit()
-    except ValidationFailed as exc:
-        return _fail(task, forms, "decision_form", exc)
-    flash("Đã xử lý đề nghị gia hạn.", "success")
-    return redirect(url_for("tasks.detail", task_id=task.id))
+    return _act(
+        req.task,
+        "decision_form",
+        lambda f: ops.decide_extension(req, current_user, f.decision.data == "approve", f.decision_note.data or "", clock.now()),
+        "Đã xử lý đề nghị gia hạn.",
+    )
 
 
 @bp.post("/tasks/<task_id>/attachments")
@@ -401,14 +375,13 @@ def decide_extension(ext_id):
 def upload(task_id):
     task = get_or_404(Task, task_id)
     require(can_update_task(current_user, task))
-    forms = _detail_forms(task)
-    try:
-        ops.add_attachment(task, request.files.get("f-file"), current_user)
-        db.session.commit()
-    except ValidationFailed as exc:
-        return _fail(task, forms, "attachment_form", exc)
-    flash("Đã tải lên tài liệu kiểm chứng.", "success")
-    return redirect(url_for("tasks.detail", task_id=task.id))
+    return _act(
+        task,
+        "attachment_form",
+        lambda f: ops.add_attachment(task, request.files.get("f-file"), current_user),
+        "Đã tải lên tài liệu kiểm chứng.",
+        validate=False,
+    )
 
 
 @bp.get("/attachments/<att_id>")
@@ -428,18 +401,18 @@ def download(att_id):
 def move(task_id):
     task = get_or_404(Task, task_id)
     require(can_edit_plans(current_user))
-    forms = _detail_forms(task)
-    form = forms["move_form"]
-    if not form.validate():
-        return _form_invalid(task, forms)
-    parent = db.session.get(Task, form.parent_id.data) if form.parent_id.data else None
-    try:
-        ops.move_task(task, parent, form.position.data, current_user)
-        db.session.commit()
-    except ValidationFailed as exc:
-        return _fail(task, forms, "move_form", exc)
-    flash("Đã chuyển nhiệm vụ.", "success")
-    return redirect(url_for("plans.detail", plan_id=task.plan_id, _anchor=f"task-{task.id}"))
+
+    def action(f):
+        parent = db.session.get(Task, f.parent_id.data) if f.parent_id.data else None
+        ops.move_task(task, parent, f.position.data, current_user)
+
+    return _act(
+        task,
+        "move_form",
+        action,
+        "Đã chuyển nhiệm vụ.",
+        after=url_for("plans.detail", plan_id=task.plan_id, _anchor=f"task-{task.id}"),
+    )
 
 
 @bp.route("/tasks/<task_id>/delete", methods=["GET", "POST"])
