@@ -68,6 +68,7 @@ def create_app(config_class=None) -> Flask:
     from tracker.accounts.views import bp as accounts_bp
     from tracker.api.views import bp as api_bp
     from tracker.cli import register_cli
+    from tracker.dashboard.views import bp as dashboard_bp
     from tracker.notifications.views import bp as notifications_bp
     from tracker.plans.views import bp as plans_bp
     from tracker.settings.views import bp as settings_bp
@@ -79,6 +80,7 @@ def create_app(config_class=None) -> Flask:
     app.register_blueprint(tasks_bp)
     app.register_blueprint(settings_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
     register_web(app)

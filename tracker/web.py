@@ -101,6 +101,10 @@ def register_web(app: Flask) -> None:
     def home():
         if current_user.role in (Role.UNIT_HEAD, Role.STAFF):
             return redirect(url_for("tasks.unit_tasks"))
+        if current_user.role is Role.LEADER:
+            return redirect(url_for("dashboard.director"))
+        if current_user.role is Role.OFFICE:
+            return redirect(url_for("dashboard.office"))
         return redirect(url_for("plans.index"))
 
     @app.get("/healthz")

@@ -11,6 +11,8 @@ pytestmark = pytest.mark.browser
 
 def test_director_reads_the_report_figure_and_clicks_through_to_the_overdue_tasks(page, tmp_path):
     sign_in(page, "giamdoc")
+    assert "/dashboard" in page.url
+    page.get_by_role("link", name="Kế hoạch, văn bản").click()
     page.get_by_role("link", name="Kế hoạch số 01/KH.CCHC-STTTT").click()
     page.get_by_label("Số liệu tính đến ngày").fill("15/12/2023")
     page.get_by_role("button", name="Tính lại").click()
@@ -82,7 +84,7 @@ def test_pages_fit_a_phone(browser, live_server):
     context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844})
     page = context.new_page()
     sign_in(page, "giamdoc")
-    for url in ("/plans", "/plans/1", "/unit", "/tasks"):
+    for url in ("/dashboard", "/plans", "/plans/1", "/unit", "/tasks"):
         page.goto(url)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, (url, overflow)

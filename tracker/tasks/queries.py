@@ -62,6 +62,8 @@ class TaskFilter:
     search: str = ""
     due_from: date | None = None
     due_to: date | None = None
+    done_from: date | None = None
+    done_to: date | None = None
     leaves_only: bool = False
     extra: list = field(default_factory=list)
 
@@ -94,6 +96,10 @@ class TaskFilter:
             conds.append(Task.effective_due >= self.due_from)
         if self.due_to:
             conds.append(Task.effective_due <= self.due_to)
+        if self.done_from:
+            conds.append(Task.completed_on >= self.done_from)
+        if self.done_to:
+            conds.append(Task.completed_on <= self.done_to)
         if self.box:
             conds.append(box_expression(as_of) == self.box.value)
         if self.leaves_only:

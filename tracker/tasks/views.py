@@ -70,18 +70,38 @@ def _enum_arg(enum_cls, name: str):
         return None
 
 
-@bp.get("/tasks")
-@login_required
-def index():
-    as_of = as_of_arg()
-    flt = TaskFilter(
+def _date_arg(name: str) -> date | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return parse_date(raw)
+    except DateInputError as exc:
+        flash(f"Bộ lọc ngày: {exc}", "warning")
+        return None
+
+
+def task_filter_from_args() -> TaskFilter:
+    """The filters every task list understands (the pages, the dashboards' links, the XLSX export)."""
+    return TaskFilter(
         plan_id=_int_arg("plan"),
         unit_id=_int_arg("unit"),
         box=_enum_arg(Box, "box"),
         status=_enum_arg(TaskStatus, "status"),
         search=request.args.get("q", "")[:200],
         leaves_only=request.args.get("leaves") == "1",
+        due_from=_date_arg("due_from"),
+        due_to=_date_arg("due_to"),
+        done_from=_date_arg("done_from"),
+        done_to=_date_arg("done_to"),
     )
+
+
+@bp.get("/tasks")
+@login_required
+def index():
+    as_of = as_of_arg()
+    flt = task_filter_from_args()
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     sort = request.args.get("sort", "due")
     rows, total = task_list(flt, as_of, sort=sort, page=page, per_page=50)
@@ -100,6 +120,31 @@ def index():
         units=units,
         Box=Box,
         TaskStatus=TaskStatus,
+    )
+
+
+EXPORT_LIMIT = 200_000
+
+
+@bp.get("/tasks/export.xlsx")
+@login_required
+def export():
+    """The same list as an XLSX workbook, streamed in pages so memory stays flat."""
+    from tracker.tasks.export import task_workbook
+
+    as_of = as_of_arg()
+    flt = task_filter_from_args()
+    sort = request.args.get("sort", "due")
+    data, total = task_workbook(flt, as_of, sort, EXPORT_LIMIT)
+    if total > EXPORT_LIMIT:
+        flash(
+            f"Danh sách có {total:,} nhiệm vụ; chỉ xuất được {EXPORT_LIMIT:,}. Hãy lọc bớt rồi xuất lại.".replace(",", "."),
+            "warning",
+        )
+        return redirect(url_for("tasks.index", **request.args))
+    name = f"nhiem-vu-{as_of:%Y%m%d}.xlsx"
+    return send_file(
+        data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", as_attachment=True, download_name=name
     )
 
 

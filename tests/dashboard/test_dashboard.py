@@ -1,0 +1,142 @@
+"""The director's dashboard, the office board, XLSX export, and the fixed number of queries per page."""
+
+import io
+import re
+from datetime import date, datetime
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import event
+
+from tests.conftest import login
+from tracker import clock
+from tracker.accounts.models import Role
+from tracker.extensions import db
+from tracker.plans.models import Plan
+
+
+@pytest.fixture
+def demo(runner, app):
+    clock.freeze(datetime(2025, 6, 2, 8, 30))
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    with app.app_context():
+        return db.session.query(Plan.id).filter_by(number="01/KH.CCHC-STTTT").scalar()
+
+
+def test_director_lands_on_the_dashboard_with_the_report_figures(client, demo):
+    login(client, "giamdoc", "demo12345")
+    assert client.get("/").headers["Location"].endswith("/dashboard")
+    html = client.get(f"/dashboard?plan={demo}&as_of=15/12/2023").get_data(as_text=True)
+    assert re.search(r"Đã hoàn thành <a[^>]*>41</a>/47 nhiệm vụ, đạt 87,23%", html)
+    assert 'data-testid="rate-due">93,18%' in html
+    assert 'data-testid="trend"' in html and "<svg" in html
+
+
+def test_every_figure_links_to_exactly_the_tasks_behind_it(client, demo):
+    login(client, "giamdoc", "demo12345")
+    html = client.get(f"/dashboard?plan={demo}&as_of=15/12/2023").get_data(as_text=True)
+    link = re.search(r'<a class="text-danger" href="([^"]+)" data-testid="overdue-total">(\d+) quá hạn', html)
+    href, shown = link.group(1).replace("&amp;", "&"), int(link.group(2))
+    listing = client.get(href).get_data(as_text=True)
+    assert f'data-testid="total">{shown} nhiệm vụ' in listing
+    assert listing.count("Đang thực hiện quá hạn</span>") == shown
+    # Per unit: the figures add up to the headline, and each links to its own list.
+    table = html[html.index('data-testid="overdue-by-unit"') : html.index('data-testid="ranking"')]
+    unit_links = re.findall(r'href="([^"]+)">(\d+)</a>', table)
+    assert sum(int(n) for _, n in unit_links) == shown
+    for href, n in unit_links:
+        assert f'data-testid="total">{n} nhiệm vụ' in client.get(href.replace("&amp;", "&")).get_data(as_text=True)
+
+
+def test_decree_09_period_counts_the_tasks_due_in_it(client, demo):
+    login(client, "giamdoc", "demo12345")
+    html = client.get(f"/dashboard?plan={demo}&period=year&year=2023&scheme=nd09&as_of=01/06/2025").get_data(as_text=True)
+    assert "Năm 2023 (từ 15/12/2022 đến 14/12/2023)" in html
+    assert "tính tại ngày 14/12/2023" in html
+    # "Trong năm 2023" deadlines (02/01/2024 after Điều 148) fall outside this period.
+    match = re.search(r"Đã hoàn thành <a[^>]*>(\d+)</a>/(\d+) nhiệm vụ", html)
+    assert int(match.group(2)) < 47
+
+
+def test_bad_period_is_explained(client, demo):
+    login(client, "giamdoc", "demo12345")
+    html = client.get("/dashboard?period=quarter&index=7").get_data(as_text=True)
+    assert "Kỳ báo cáo không hợp lệ" in html
+
+
+def test_office_board(client, demo, app):
+    login(client, "vanphong", "demo12345")
+    assert client.get("/").headers["Location"].endswith("/board")
+    html = client.get("/board").get_data(as_text=True)
+    for marker in (
+        'data-testid="chase"',
+        'data-testid="confirm"',
+        'data-testid="extensions"',
+        'data-testid="silent"',
+        'data-testid="plans"',
+    ):
+        assert marker in html
+    assert "Duy trì, nâng cấp Hệ thống chấm điểm chỉ số cải cách hành chính" in html  # awaiting confirmation
+    assert "Par Index" in html  # extension waiting
+    head = app.test_client()
+    login(head, "truongphong", "demo12345")
+    assert head.get("/board").status_code == 403
+
+
+def test_xlsx_export_matches_the_list(client, demo):
+    login(client, "vanphong", "demo12345")
+    listing = client.get(f"/tasks?plan={demo}&leaves=1&as_of=15/12/2023").get_data(as_text=True)
+    total = int(re.search(r'data-testid="total">(\d+) nhiệm vụ', listing).group(1))
+    response = client.get(f"/tasks/export.xlsx?plan={demo}&leaves=1&as_of=15/12/2023")
+    assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Danh sách nhiệm vụ, tình trạng tính đến ngày 15/12/2023"
+    assert rows[1][:4] == ("Kế hoạch", "STT", "Nhiệm vụ", "Đơn vị chủ trì")
+    body = rows[2:]
+    assert len(body) == total == 47
+    assert sum(1 for r in body if r[10] == "Hoàn thành đúng hạn") == 36
+    assert isinstance(body[0][5], datetime | date)
+
+
+def _count_queries(app, client, url):
+    with app.app_context():
+        engine = db.engine
+    seen = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200, url
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/dashboard",
+        "/dashboard?period=quarter&index=4&year=2024",
+        "/board",
+        "/tasks?box=open_overdue",
+        "/tasks?leaves=1",
+        "/plans",
+        "/unit?unit={unit}",
+    ],
+)
+def test_pages_issue_a_fixed_number_of_queries(client, factory, app, url):
+    units = [factory.unit() for _ in range(3)]
+    plan = factory.plan()
+    office = factory.user(Role.OFFICE)
+    login(client, office)
+    factory.task(plan, units[0], "Tháng 8/2024")
+    url = url.format(unit=units[0])
+    small = _count_queries(app, client, url)
+    for i in range(40):
+        parent = factory.task(plan, units[i % 3], "Quý IV/2024")
+        factory.task(plan, units[(i + 1) % 3], "Tháng 8/2024", parent_id=parent)
+    large = _count_queries(app, client, url)
+    assert small == large, (url, small, large)

@@ -1,0 +1,215 @@
+"""Reads for the dashboards: a fixed number of queries whatever the number of tasks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import case, func, select
+
+from tracker import clock
+from tracker.accounts.models import Unit
+from tracker.extensions import db
+from tracker.rules.periods import Period, Scheme, months_of
+from tracker.rules.periods import PeriodKind as Kind
+from tracker.rules.periods import period as make_period
+from tracker.rules.rollup import Counts
+from tracker.rules.status import Box, TaskStatus
+from tracker.tasks.models import Task
+from tracker.tasks.queries import TaskFilter, box_expression, summarize, summarize_by
+
+
+@dataclass
+class Scope:
+    """What a dashboard shows: an optional plan, unit and reporting period, counted as of a date."""
+
+    as_of: date
+    plan_id: int | None = None
+    unit_id: int | None = None
+    period: Period | None = None
+
+    @property
+    def counted_at(self) -> date:
+        """A period is counted at its end (or today, while it runs)."""
+        return min(self.as_of, self.period.end) if self.period else self.as_of
+
+    def task_filter(self, **extra) -> TaskFilter:
+        flt = TaskFilter(plan_id=self.plan_id, unit_id=self.unit_id, leaves_only=True, **extra)
+        if self.period:
+            flt.due_from, flt.due_to = self.period.start, self.period.end
+        return flt
+
+    def link_args(self) -> dict:
+        args = {"as_of": self.counted_at.strftime("%d/%m/%Y"), "leaves": 1}
+        if self.plan_id:
+            args["plan"] = self.plan_id
+        if self.unit_id:
+            args["unit"] = self.unit_id
+        if self.period:
+            args["due_from"] = self.period.start.strftime("%d/%m/%Y")
+            args["due_to"] = self.period.end.strftime("%d/%m/%Y")
+        return args
+
+
+@dataclass
+class UnitRow:
+    unit: Unit
+    counts: Counts
+    oldest_overdue: date | None
+
+    @property
+    def on_time_rate(self):
+        """On time over what has come due (completed with a deadline + open past it)."""
+        from fractions import Fraction
+
+        due = self.counts.come_due
+        return Fraction(self.counts[Box.DONE_ON_TIME], due) if due else None
+
+
+def headline(scope: Scope) -> Counts:
+    return summarize(scope.task_filter(), scope.counted_at)
+
+
+def unit_rows(scope: Scope) -> list[UnitRow]:
+    """Every unit's four boxes and its oldest overdue deadline: two grouped queries and the unit names."""
+    at = scope.counted_at
+    flt = scope.task_filter()
+    by_unit = summarize_by(Task.lead_unit_id, flt, at)
+    oldest = dict(
+        db.session.execute(
+            select(Task.lead_unit_id, func.min(Task.effective_due))
+            .where(*flt.conditions(at), box_expression(at) == Box.OPEN_OVERDUE.value)
+            .group_by(Task.lead_unit_id)
+        ).all()
+    )
+    units = db.session.scalars(select(Unit).where(Unit.id.in_(list(by_unit)))).all() if by_unit else []
+    return [UnitRow(u, by_unit[u.id], oldest.get(u.id)) for u in units]
+
+
+@dataclass
+class MonthPoint:
+    label: str
+    start: date
+    end: date
+    on_time: int
+    late: int
+    due: int
+
+
+def trend(scope: Scope) -> list[MonthPoint]:
+    """Month by month over the year of the scope: completions on time and late, and deadlines falling due.
+
+    Two queries grouped by day (at most a year of rows, whatever the number of tasks), bucketed here.
+    """
+    year = scope.period.year if scope.period else scope.counted_at.year
+    scheme = scope.period.scheme if scope.period else Scheme.CALENDAR
+    whole = make_period(Kind.YEAR, year, scheme=scheme)
+    at = scope.counted_at
+    base = TaskFilter(plan_id=scope.plan_id, unit_id=scope.unit_id, leaves_only=True).conditions(at)
+    on_time = case((Task.completed_on <= Task.effective_due, 1), else_=0)
+    done = db.session.execute(
+        select(Task.completed_on, func.sum(on_time), func.count())
+        .where(
+            *base,
+            Task.status == TaskStatus.DONE,
+            Task.effective_due.is_not(None),
+            Task.completed_on.between(whole.start, min(whole.end, at)),
+            box_expression(at).in_([Box.DONE_ON_TIME.value, Box.DONE_LATE.value]),
+        )
+        .group_by(Task.completed_on)
+    ).all()
+    due = db.session.execute(
+        select(Task.effective_due, func.count())
+        .where(*base, Task.status != TaskStatus.CANCELLED, Task.effective_due.between(whole.start, whole.end))
+        .group_by(Task.effective_due)
+    ).all()
+    points = []
+    for start, end in months_of(whole):
+        ok = sum(int(n or 0) for d, n, _ in done if start <= d <= end)
+        total = sum(int(t) for d, _, t in done if start <= d <= end)
+        points.append(
+            MonthPoint(
+                f"{end.month:02d}/{end.year}", start, end, ok, total - ok, sum(int(c) for d, c in due if start <= d <= end)
+            )
+        )
+    return points
+
+
+def chart_geometry(points: list[MonthPoint], width: int = 720, height: int = 220) -> dict:
+    """Coordinates for the server-drawn SVG (no script, no CDN): stacked bars and a line of deadlines."""
+    top = max([p.on_time + p.late for p in points] + [p.due for p in points] + [1])
+    left, bottom, plot_h = 36, height - 28, height - 48
+    step = (width - left - 10) / max(len(points), 1)
+    bars, line = [], []
+    for i, p in enumerate(points):
+        x = left + i * step + step * 0.15
+        w = step * 0.7
+        h_ok = plot_h * p.on_time / top
+        h_late = plot_h * p.late / top
+        bars.append(
+            {
+                "x": round(x, 1),
+                "w": round(w, 1),
+                "ok_y": round(bottom - h_ok, 1),
+                "ok_h": round(h_ok, 1),
+                "late_y": round(bottom - h_ok - h_late, 1),
+                "late_h": round(h_late, 1),
+                "point": p,
+                "label_x": round(x + w / 2, 1),
+            }
+        )
+        line.append(f"{round(x + w / 2, 1)},{round(bottom - plot_h * p.due / top, 1)}")
+    ticks = [{"y": round(bottom - plot_h * v / top, 1), "value": v} for v in sorted({0, top // 2, top})]
+    return {
+        "width": width,
+        "height": height,
+        "bars": bars,
+        "line": " ".join(line),
+        "bottom": bottom,
+        "left": left,
+        "ticks": ticks,
+    }
+
+
+def pending_counts(scope: Scope) -> dict:
+    """For the office board: completions awaiting confirmation and extension requests waiting, one query each."""
+    from tracker.rules.status import Confirmation
+    from tracker.tasks.models import ExtensionRequest, ExtensionState
+
+    flt = TaskFilter(plan_id=scope.plan_id, unit_id=scope.unit_id)
+    confirm = db.session.scalar(
+        select(func.count()).select_from(Task).where(*flt.conditions(scope.as_of), Task.confirmation == Confirmation.PENDING)
+    )
+    extensions = db.session.scalar(
+        select(func.count())
+        .select_from(ExtensionRequest)
+        .join(Task, Task.id == ExtensionRequest.task_id)
+        .where(*flt.conditions(scope.as_of), ExtensionRequest.state == ExtensionState.PENDING)
+    )
+    return {"confirm": confirm or 0, "extensions": extensions or 0}
+
+
+def silent_units(scope: Scope, since: date) -> list[tuple[Unit, int]]:
+    """Units with open tasks in scope that recorded no update since ``since`` ("chưa báo cáo kỳ này")."""
+    from tracker.tasks.models import TaskEvent
+
+    at = scope.counted_at
+    flt = scope.task_filter()
+    open_box = box_expression(at).in_([Box.OPEN_IN_TIME.value, Box.OPEN_OVERDUE.value])
+    updated = (
+        select(Task.lead_unit_id)
+        .join(TaskEvent, TaskEvent.task_id == Task.id)
+        .where(
+            TaskEvent.action.in_(["updated", "attachment_added", "extension_requested"]),
+            TaskEvent.at >= datetime.combine(since, time.min, tzinfo=clock.timezone_info()),
+        )
+        .distinct()
+    )
+    rows = db.session.execute(
+        select(Unit, func.count())
+        .join(Task, Task.lead_unit_id == Unit.id)
+        .where(*flt.conditions(at), open_box, Task.lead_unit_id.not_in(updated))
+        .group_by(Unit)
+        .order_by(func.count().desc())
+    ).all()
+    return [(u, n) for u, n in rows]

@@ -1,0 +1,128 @@
+"""The director's dashboard and the office's board. Thin: parse the filters, call queries, render."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker.accounts.models import Unit
+from tracker.dashboard import queries as q
+from tracker.extensions import db
+from tracker.permissions import can_edit_plans, require
+from tracker.plans.models import Plan
+from tracker.rules.periods import PeriodKind, Scheme, period
+from tracker.rules.rollup import Counts
+from tracker.rules.status import Box, Confirmation
+from tracker.settings.services import load_calendar
+from tracker.tasks.models import ExtensionRequest, ExtensionState, Task
+from tracker.tasks.queries import TaskFilter, summarize_by, task_list
+from tracker.tasks.views import as_of_arg
+
+bp = Blueprint("dashboard", __name__)
+
+
+def scope_from_request() -> q.Scope:
+    as_of = as_of_arg()
+    scope = q.Scope(
+        as_of=as_of, plan_id=request.args.get("plan", type=int) or None, unit_id=request.args.get("unit", type=int) or None
+    )
+    kind = request.args.get("period", "")
+    if kind:
+        try:
+            scheme = Scheme(request.args.get("scheme", Scheme.CALENDAR.value))
+            year = request.args.get("year", type=int) or as_of.year
+            scope.period = period(PeriodKind(kind), year, request.args.get("index", 1, type=int) or 1, scheme)
+        except ValueError:
+            flash("Kỳ báo cáo không hợp lệ, đang hiển thị số liệu không theo kỳ.", "warning")
+    return scope
+
+
+def _filter_choices() -> dict:
+    return {
+        "plans": db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.number)).all(),
+        "units": db.session.scalars(select(Unit).order_by(Unit.position, Unit.name)).all(),
+        "kinds": list(PeriodKind),
+        "schemes": list(Scheme),
+    }
+
+
+@bp.get("/dashboard")
+@login_required
+def director():
+    scope = scope_from_request()
+    counts = q.headline(scope)
+    rows = q.unit_rows(scope)
+    at = scope.counted_at
+    overdue_rows = sorted(
+        (r for r in rows if r.counts[Box.OPEN_OVERDUE]), key=lambda r: (-r.counts[Box.OPEN_OVERDUE], r.oldest_overdue or at)
+    )
+    ranked = sorted((r for r in rows if r.on_time_rate is not None), key=lambda r: (-r.on_time_rate, r.unit.name))
+    calendar = load_calendar()
+    horizon = calendar.add_working_days(at, 7)
+    soon, soon_total = task_list(
+        scope.task_filter(box=Box.OPEN_IN_TIME, extra=[Task.effective_due <= horizon]), at, sort="due", per_page=15
+    )
+    points = q.trend(scope)
+    return render_template(
+        "dashboard/director.html",
+        scope=scope,
+        counts=counts,
+        overdue_rows=overdue_rows,
+        ranked=ranked,
+        soon=soon,
+        soon_total=soon_total,
+        horizon=horizon,
+        chart=q.chart_geometry(points),
+        points=points,
+        **_filter_choices(),
+    )
+
+
+@bp.get("/board")
+@login_required
+def office():
+    require(can_edit_plans(current_user))
+    scope = scope_from_request()
+    at = scope.counted_at
+    active_plans = db.session.scalars(select(Plan).where(Plan.status != "closed").order_by(Plan.year.desc(), Plan.number)).all()
+    plan_counts = summarize_by(Task.plan_id, TaskFilter(unit_id=scope.unit_id), at)
+    chase, chase_total = task_list(scope.task_filter(box=Box.OPEN_OVERDUE), at, sort="due", per_page=20)
+    horizon = load_calendar().add_working_days(at, current_app.config["DUE_SOON_WORKING_DAYS"])
+    soon, soon_total = task_list(
+        scope.task_filter(box=Box.OPEN_IN_TIME, extra=[Task.effective_due <= horizon]), at, sort="due", per_page=20
+    )
+    confirm, confirm_total = task_list(
+        TaskFilter(plan_id=scope.plan_id, unit_id=scope.unit_id, extra=[Task.confirmation == Confirmation.PENDING]),
+        at,
+        sort="updated",
+        per_page=20,
+    )
+    extensions = db.session.scalars(
+        select(ExtensionRequest)
+        .where(ExtensionRequest.state == ExtensionState.PENDING)
+        .order_by(ExtensionRequest.requested_at)
+        .limit(50)
+        .options(selectinload(ExtensionRequest.task).selectinload(Task.lead_unit), selectinload(ExtensionRequest.requested_by))
+    ).all()
+    since = scope.period.start if scope.period else at.replace(day=1)
+    silent = q.silent_units(scope, since)
+    return render_template(
+        "dashboard/office.html",
+        scope=scope,
+        active_plans=active_plans,
+        plan_counts=plan_counts,
+        empty=Counts(),
+        chase=chase,
+        chase_total=chase_total,
+        soon=soon,
+        soon_total=soon_total,
+        horizon=horizon,
+        confirm=confirm,
+        confirm_total=confirm_total,
+        extensions=extensions,
+        silent=silent,
+        since=since,
+        **_filter_choices(),
+    )

@@ -1,0 +1,115 @@
+"""Reporting periods: calendar periods, and those of Nghị định 09/2019/NĐ-CP, which end on the 14th.
+
+Under Nghị định 09 a month runs from the 15th of the previous month to the 14th; a year from 15/12 of
+the previous year to 14/12 (seed 003: "Năm 2023 (từ ngày 15/12/2022-14/12/2023)"); quarters, 6 and 9
+months likewise. "6 tháng" and "9 tháng" are cumulative from the start of the year, as the reports use them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from tracker.rules.deadlines import month_end
+
+
+class PeriodKind(StrEnum):
+    MONTH = "month"
+    QUARTER = "quarter"
+    HALF_YEAR = "half"
+    NINE_MONTHS = "nine"
+    YEAR = "year"
+
+    @property
+    def label(self) -> str:
+        return {"month": "Tháng", "quarter": "Quý", "half": "6 tháng", "nine": "9 tháng", "year": "Năm"}[self.value]
+
+    @property
+    def count(self) -> int:
+        """How many periods of this kind a year has."""
+        return {"month": 12, "quarter": 4, "half": 1, "nine": 1, "year": 1}[self.value]
+
+
+class Scheme(StrEnum):
+    CALENDAR = "calendar"
+    DECREE_09 = "nd09"
+
+    @property
+    def label(self) -> str:
+        return {"calendar": "Theo năm dương lịch", "nd09": "Theo Nghị định 09/2019/NĐ-CP (đến ngày 14)"}[self.value]
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: PeriodKind
+    scheme: Scheme
+    year: int
+    index: int
+    start: date
+    end: date
+
+    @property
+    def label(self) -> str:
+        roman = ["I", "II", "III", "IV"]
+        name = {
+            PeriodKind.MONTH: f"Tháng {self.index}/{self.year}",
+            PeriodKind.QUARTER: f"Quý {roman[self.index - 1]}/{self.year}",
+            PeriodKind.HALF_YEAR: f"6 tháng đầu năm {self.year}",
+            PeriodKind.NINE_MONTHS: f"9 tháng năm {self.year}",
+            PeriodKind.YEAR: f"Năm {self.year}",
+        }[self.kind]
+        return f"{name} (từ {self.start:%d/%m/%Y} đến {self.end:%d/%m/%Y})"
+
+
+def _last_month(kind: PeriodKind, index: int) -> tuple[int, int]:
+    """(first month, last month) of the period within its year."""
+    if kind is PeriodKind.MONTH:
+        return index, index
+    if kind is PeriodKind.QUARTER:
+        return 3 * index - 2, 3 * index
+    if kind is PeriodKind.HALF_YEAR:
+        return 1, 6
+    if kind is PeriodKind.NINE_MONTHS:
+        return 1, 9
+    return 1, 12
+
+
+def period(kind: PeriodKind, year: int, index: int = 1, scheme: Scheme = Scheme.CALENDAR) -> Period:
+    if not 1 <= index <= kind.count:
+        raise ValueError(f"{kind.label} {index} không tồn tại.")
+    first, last = _last_month(kind, index)
+    if scheme is Scheme.CALENDAR:
+        return Period(kind, scheme, year, index, date(year, first, 1), month_end(year, last))
+    start = date(year - 1, 12, 15) if first == 1 else date(year, first - 1, 15)
+    return Period(kind, scheme, year, index, start, date(year, last, 14))
+
+
+def periods_of_year(kind: PeriodKind, year: int, scheme: Scheme = Scheme.CALENDAR) -> list[Period]:
+    return [period(kind, year, i, scheme) for i in range(1, kind.count + 1)]
+
+
+def period_containing(day: date, kind: PeriodKind, scheme: Scheme = Scheme.CALENDAR) -> Period:
+    """The period of ``kind`` that ``day`` falls in (for cumulative kinds, the one of its year)."""
+    year = day.year
+    if scheme is Scheme.DECREE_09 and day >= date(year, 12, 15):
+        year += 1
+    for p in periods_of_year(kind, year, scheme):
+        if p.start <= day <= p.end:
+            return p
+    return periods_of_year(kind, year, scheme)[-1]
+
+
+def months_of(p: Period) -> list[tuple[date, date]]:
+    """The month-long slices of a period, for trends (each ends on the 14th under Nghị định 09)."""
+    out = []
+    start = p.start
+    while start <= p.end:
+        if p.scheme is Scheme.CALENDAR:
+            end = month_end(start.year, start.month)
+        else:
+            nxt = (start.replace(day=1) + timedelta(days=32)).replace(day=14)
+            end = nxt
+        out.append((start, min(end, p.end)))
+        start = end + timedelta(days=1)
+    return out

@@ -1,0 +1,63 @@
+"""Task lists as XLSX (openpyxl, write-only), with dates as real dates and the box spelled out."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from openpyxl import Workbook
+
+from tracker.formatting import fmt_date
+from tracker.rules.status import Box
+from tracker.tasks.queries import TaskFilter, task_list
+
+HEADERS = [
+    "Kế hoạch",
+    "STT",
+    "Nhiệm vụ",
+    "Đơn vị chủ trì",
+    "Thời hạn theo văn bản",
+    "Thời hạn",
+    "Thời hạn ban đầu",
+    "Trạng thái",
+    "Tiến độ (%)",
+    "Ngày hoàn thành",
+    "Tình trạng",
+    "Kết quả",
+]
+
+
+def task_workbook(flt: TaskFilter, as_of: date, sort: str, limit: int, page_size: int = 5000) -> tuple[io.BytesIO, int]:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Nhiệm vụ")
+    ws.append([f"Danh sách nhiệm vụ, tình trạng tính đến ngày {fmt_date(as_of)}"])
+    ws.append(HEADERS)
+    page, total = 1, None
+    while True:
+        rows, total = task_list(flt, as_of, sort=sort, page=page, per_page=page_size)
+        if total > limit:
+            return io.BytesIO(), total
+        for task, box in rows:
+            ws.append(
+                [
+                    task.plan.number,
+                    task.ordinal,
+                    task.title,
+                    task.lead_unit.name,
+                    task.deadline_text,
+                    task.effective_due,
+                    task.due_date if task.extended_due else None,
+                    task.status.label,
+                    task.progress,
+                    task.completed_on,
+                    Box(box).label if box else "Đã hủy",
+                    task.result,
+                ]
+            )
+        if page * page_size >= total:
+            break
+        page += 1
+    out = io.BytesIO()
+    wb.save(out)
+    out.seek(0)
+    return out, total
