@@ -417,3 +417,23 @@ def test_a_task_turns_overdue_at_midnight_in_vietnam_not_utc(client, factory):
     html = client.get(f"/tasks?plan={plan}").get_data(as_text=True)
     assert "Đang thực hiện quá hạn" in html
     assert "Đang thực hiện quá hạn" in client.get(f"/unit?unit={unit}").get_data(as_text=True)
+
+
+def test_quick_update_from_the_unit_page_keeps_the_result(client, factory, app):
+    unit = factory.unit()
+    task = factory.task(factory.plan(), unit, "Quý IV/2024")
+    token = login(client, factory.user(Role.UNIT_HEAD, unit))
+    client.post(f"/tasks/{task}/progress", data={"csrf_token": token, "p-status": "in_progress", "p-result": "Đã có dự thảo"})
+    html = client.get("/unit").get_data(as_text=True)
+    assert f'action="/tasks/{task}/progress"' in html and 'name="next"' in html
+    response = client.post(
+        f"/tasks/{task}/progress",
+        data={"csrf_token": token, "p-status": "in_progress", "p-progress": "70", "next": "/unit?as_of=01/10/2024"},
+    )
+    assert response.headers["Location"] == "/unit?as_of=01/10/2024"
+    t = _task(app, task)
+    assert t.progress == 70 and t.result == "Đã có dự thảo"
+    evil = client.post(
+        f"/tasks/{task}/progress", data={"csrf_token": token, "p-status": "in_progress", "next": "//evil.example/"}
+    )
+    assert evil.headers["Location"] == f"/tasks/{task}"

@@ -57,6 +57,8 @@ class TaskFilter:
     unit_role: str = "lead"
     assignee_id: int | None = None
     box: Box | None = None
+    # Several boxes at once: "đã hoàn thành" (both completed boxes and no-deadline done), "chưa hoàn thành".
+    boxes: tuple[Box, ...] = ()
     status: TaskStatus | None = None
     year: int | None = None
     search: str = ""
@@ -102,6 +104,8 @@ class TaskFilter:
             conds.append(Task.completed_on <= self.done_to)
         if self.box:
             conds.append(box_expression(as_of) == self.box.value)
+        if self.boxes:
+            conds.append(box_expression(as_of).in_([b.value for b in self.boxes]))
         if self.leaves_only:
             conds.append(is_leaf())
         return conds

@@ -81,12 +81,21 @@ def _date_arg(name: str) -> date | None:
         return None
 
 
+BOX_GROUPS = {
+    "counted": tuple(Box),  # everything counted in the figures: all but cancelled tasks
+    "done": tuple(b for b in Box if b.completed),
+    "open": tuple(b for b in Box if not b.completed),
+}
+
+
 def task_filter_from_args() -> TaskFilter:
     """The filters every task list understands (the pages, the dashboards' links, the XLSX export)."""
+    group = BOX_GROUPS.get(request.args.get("box", ""))
     return TaskFilter(
         plan_id=_int_arg("plan"),
         unit_id=_int_arg("unit"),
-        box=_enum_arg(Box, "box"),
+        box=None if group else _enum_arg(Box, "box"),
+        boxes=group or (),
         status=_enum_arg(TaskStatus, "status"),
         search=request.args.get("q", "")[:200],
         leaves_only=request.args.get("leaves") == "1",
@@ -174,7 +183,9 @@ def unit_tasks():
     for box in groups:
         groups[box].sort(key=lambda pair: (not pair[1], pair[0].effective_due or date.max))
     counts = summarize(flt, as_of)
-    return render_template("tasks/unit.html", unit=unit, units=units, groups=list(groups.items()), counts=counts, as_of=as_of)
+    return render_template(
+        "tasks/unit.html", unit=unit, units=units, groups=list(groups.items()), counts=counts, as_of=as_of, TaskStatus=TaskStatus
+    )
 
 
 def _task_form(plan: Plan, task: Task | None) -> TaskForm:
@@ -340,21 +351,33 @@ def _act(task: Task, form_key: str, action, success: str, validate: bool = True,
     return redirect(after or url_for("tasks.detail", task_id=task.id))
 
 
+def safe_next(target: str | None) -> str | None:
+    """A same-site path to go back to after an action, or None."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
 @bp.post("/tasks/<task_id>/progress")
 @login_required
 def update_progress(task_id):
     task = get_or_404(Task, task_id)
     require(can_update_task(current_user, task))
+    # The quick form on "Việc của đơn vị" sends no result text: leave the recorded one as it is.
+    result_sent = "p-result" in request.form
     return _act(
         task,
         "progress_form",
         lambda f: ops.update_progress(
             task,
-            ops.ProgressInput(TaskStatus(f.status.data), f.progress.data, f.result.data, f.completed_on.data),
+            ops.ProgressInput(
+                TaskStatus(f.status.data), f.progress.data, f.result.data if result_sent else None, f.completed_on.data
+            ),
             current_user,
             clock.today(),
         ),
         "Đã cập nhật tình hình thực hiện.",
+        after=safe_next(request.form.get("next")),
     )
 
 
