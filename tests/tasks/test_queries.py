@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.rules.deadlines import DeadlineKind
+from tracker.rules.rollup import Counts
 from tracker.rules.status import Box, Confirmation, TaskStatus, classify
 from tracker.tasks.models import Task
 from tracker.tasks.queries import TaskFilter, box_expression, summarize, summarize_by
@@ -71,3 +72,6 @@ def test_summary_counts_leaves_only_and_leaves_out_cancelled(app, factory):
         assert counts[Box.NO_DEADLINE_OPEN] == 1
         by_unit = summarize_by(Task.lead_unit_id, TaskFilter(plan_id=plan), AS_OF)
         assert by_unit[unit].total == 2 and by_unit[other].total == 1
+        # Grouped and ungrouped roll-ups agree; a unit's oldest overdue deadline comes with its counts.
+        assert sum(by_unit.values(), Counts()) == counts
+        assert by_unit[unit].oldest_overdue == date(2024, 7, 31) and by_unit[other].oldest_overdue is None

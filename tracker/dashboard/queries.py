@@ -16,7 +16,7 @@ from tracker.rules.periods import period as make_period
 from tracker.rules.rollup import Counts
 from tracker.rules.status import Box, TaskStatus
 from tracker.tasks.models import Task
-from tracker.tasks.queries import TaskFilter, box_expression, summarize, summarize_by
+from tracker.tasks.queries import TaskFilter, box_expression, summarize_by
 
 
 @dataclass
@@ -55,7 +55,10 @@ class Scope:
 class UnitRow:
     unit: Unit
     counts: Counts
-    oldest_overdue: date | None
+
+    @property
+    def oldest_overdue(self) -> date | None:
+        return self.counts.oldest_overdue
 
     @property
     def on_time_rate(self):
@@ -66,24 +69,13 @@ class UnitRow:
         return Fraction(self.counts[Box.DONE_ON_TIME], due) if due else None
 
 
-def headline(scope: Scope) -> Counts:
-    return summarize(scope.task_filter(), scope.counted_at)
-
-
-def unit_rows(scope: Scope) -> list[UnitRow]:
-    """Every unit's four boxes and its oldest overdue deadline: two grouped queries and the unit names."""
-    at = scope.counted_at
-    flt = scope.task_filter()
-    by_unit = summarize_by(Task.lead_unit_id, flt, at)
-    oldest = dict(
-        db.session.execute(
-            select(Task.lead_unit_id, func.min(Task.effective_due))
-            .where(*flt.conditions(at), box_expression(at) == Box.OPEN_OVERDUE.value)
-            .group_by(Task.lead_unit_id)
-        ).all()
-    )
+def unit_rows(scope: Scope) -> tuple[Counts, list[UnitRow]]:
+    """Every unit's four boxes and oldest overdue deadline in one grouped query; the headline is their sum
+    (each leaf has exactly one lead unit, so nothing is counted twice)."""
+    by_unit = summarize_by(Task.lead_unit_id, scope.task_filter(), scope.counted_at)
+    total = sum(by_unit.values(), Counts())
     units = db.session.scalars(select(Unit).where(Unit.id.in_(list(by_unit)))).all() if by_unit else []
-    return [UnitRow(u, by_unit[u.id], oldest.get(u.id)) for u in units]
+    return total, [UnitRow(u, by_unit[u.id]) for u in units]
 
 
 @dataclass

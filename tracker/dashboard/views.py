@@ -52,8 +52,7 @@ def _filter_choices() -> dict:
 @login_required
 def director():
     scope = scope_from_request()
-    counts = q.headline(scope)
-    rows = q.unit_rows(scope)
+    counts, rows = q.unit_rows(scope)
     at = scope.counted_at
     overdue_rows = sorted(
         (r for r in rows if r.counts[Box.OPEN_OVERDUE]), key=lambda r: (-r.counts[Box.OPEN_OVERDUE], r.oldest_overdue or at)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 
@@ -23,6 +24,7 @@ class Counts:
     boxes: Mapping[Box, int] = field(default_factory=dict)
     awaiting_confirmation: int = 0
     extended: int = 0
+    oldest_overdue: date | None = None  # the earliest deadline among the open overdue tasks
 
     def __getitem__(self, box: Box) -> int:
         return int(self.boxes.get(box, 0))
@@ -34,6 +36,11 @@ class Counts:
             if box is not None:
                 tally[box] = tally.get(box, 0) + 1
         return cls(tally, **extra)
+
+    def __add__(self, other: Counts) -> Counts:
+        boxes = {b: self[b] + other[b] for b in Box if self[b] or other[b]}
+        oldest = min((d for d in (self.oldest_overdue, other.oldest_overdue) if d), default=None)
+        return Counts(boxes, self.awaiting_confirmation + other.awaiting_confirmation, self.extended + other.extended, oldest)
 
     @property
     def total(self) -> int:

@@ -44,6 +44,18 @@ def box_expression(as_of: date):
     )
 
 
+def implied_by_box(box: Box, as_of: date) -> list:
+    """Plain conditions every task in ``box`` meets, so the database can use its indexes; the box
+    expression alone is a CASE no index can serve."""
+    if box is Box.OPEN_OVERDUE:
+        return [Task.effective_due < as_of, Task.status != TaskStatus.CANCELLED]
+    if box is Box.OPEN_IN_TIME:
+        return [Task.effective_due >= as_of, Task.status != TaskStatus.CANCELLED]
+    if box in (Box.DONE_ON_TIME, Box.DONE_LATE, Box.NO_DEADLINE_DONE):
+        return [Task.completed_on <= as_of, Task.status == TaskStatus.DONE]
+    return []
+
+
 def is_leaf():
     child = aliased(Task)
     return ~exists(select(child.id).where(child.parent_id == Task.id))
@@ -104,6 +116,7 @@ class TaskFilter:
             conds.append(Task.completed_on <= self.done_to)
         if self.box:
             conds.append(box_expression(as_of) == self.box.value)
+            conds.extend(implied_by_box(self.box, as_of))
         if self.boxes:
             conds.append(box_expression(as_of).in_([b.value for b in self.boxes]))
         if self.leaves_only:
@@ -113,41 +126,41 @@ class TaskFilter:
 
 def summarize(flt: TaskFilter, as_of: date) -> Counts:
     """The roll-up for one scope at ``as_of``: leaves only, cancelled left out, in one query."""
+    return summarize_by(None, flt, as_of).get(None, Counts())
+
+
+def summarize_by(key_column, flt: TaskFilter, as_of: date) -> dict:
+    """The same roll-up grouped by a column (``Task.plan_id``, ``Task.lead_unit_id``; ``None``: no
+    grouping), in one query; each group also carries its oldest overdue deadline."""
     box = box_expression(as_of).label("box")
+    keys = [key_column] if key_column is not None else []
     stmt = (
         select(
+            *keys,
             box,
             func.count(),
             func.sum(case((and_(Task.confirmation == Confirmation.PENDING, completed_condition(as_of)), 1), else_=0)),
             func.sum(case((Task.extended_due.is_not(None), 1), else_=0)),
+            func.min(Task.effective_due),
         )
         .where(is_leaf(), Task.status != TaskStatus.CANCELLED, *flt.conditions(as_of))
-        .group_by(box)
+        .group_by(*keys, box)
     )
-    boxes: dict[Box, int] = {}
-    pending = extended = 0
-    for name, count, pend, ext in db.session.execute(stmt):
+    tallies: dict = {}
+    for row in db.session.execute(stmt):
+        key, (name, count, pending, extended, earliest) = (row[0], row[1:]) if keys else (None, row)
         if name is None:
             continue
-        boxes[Box(name)] = count
-        pending += int(pend or 0)
-        extended += int(ext or 0)
-    return Counts(boxes, awaiting_confirmation=pending, extended=extended)
-
-
-def summarize_by(key_column, flt: TaskFilter, as_of: date) -> dict[int, Counts]:
-    """The same roll-up grouped by a column (``Task.plan_id``, ``Task.lead_unit_id``), in one query."""
-    box = box_expression(as_of).label("box")
-    stmt = (
-        select(key_column, box, func.count())
-        .where(is_leaf(), Task.status != TaskStatus.CANCELLED, *flt.conditions(as_of))
-        .group_by(key_column, box)
-    )
-    tallies: dict[int, dict[Box, int]] = {}
-    for key, name, count in db.session.execute(stmt):
-        if name is not None:
-            tallies.setdefault(key, {})[Box(name)] = count
-    return {key: Counts(boxes) for key, boxes in tallies.items()}
+        group = tallies.setdefault(key, {"boxes": {}, "pending": 0, "extended": 0, "oldest": None})
+        group["boxes"][Box(name)] = count
+        group["pending"] += int(pending or 0)
+        group["extended"] += int(extended or 0)
+        if name == Box.OPEN_OVERDUE.value:
+            group["oldest"] = earliest
+    return {
+        key: Counts(g["boxes"], awaiting_confirmation=g["pending"], extended=g["extended"], oldest_overdue=g["oldest"])
+        for key, g in tallies.items()
+    }
 
 
 SORTS = {
@@ -172,7 +185,12 @@ def task_list(
         .order_by(*SORTS.get(sort, SORTS["due"]))
         .limit(per_page)
         .offset(max(page - 1, 0) * per_page)
-        .options(selectinload(Task.lead_unit), selectinload(Task.plan), selectinload(Task.assignee))
+        .options(
+            selectinload(Task.lead_unit),
+            selectinload(Task.plan),
+            selectinload(Task.assignee),
+            selectinload(Task.cooperating_units),
+        )
     )
     rows = [(task, name) for task, name in db.session.execute(stmt)]
     return rows, total

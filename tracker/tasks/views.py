@@ -112,8 +112,9 @@ def index():
     as_of = as_of_arg()
     flt = task_filter_from_args()
     page = max(request.args.get("page", 1, type=int) or 1, 1)
+    per_page = min(max(request.args.get("per_page", 50, type=int) or 50, 10), 200)
     sort = request.args.get("sort", "due")
-    rows, total = task_list(flt, as_of, sort=sort, page=page, per_page=50)
+    rows, total = task_list(flt, as_of, sort=sort, page=page, per_page=per_page)
     plans = db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.number)).all()
     units = db.session.scalars(select(Unit).order_by(Unit.position, Unit.name)).all()
     return render_template(
@@ -121,7 +122,7 @@ def index():
         rows=rows,
         total=total,
         page=page,
-        per_page=50,
+        per_page=per_page,
         flt=flt,
         sort=sort,
         as_of=as_of,
