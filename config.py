@@ -38,6 +38,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tracker.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     TIMEZONE = os.environ.get("TRACKER_TIMEZONE", "Asia/Ho_Chi_Minh")
+    # Pin "now" (ISO, local time) for demonstrations and benchmarks that replay a given day; unset in use.
+    FROZEN_NOW = os.environ.get("TRACKER_NOW", "")
     UPLOAD_DIR = Path(os.environ.get("TRACKER_UPLOAD_DIR", INSTANCE_DIR / "uploads"))
     MAX_UPLOAD_BYTES = int(os.environ.get("TRACKER_MAX_UPLOAD_MB", "20")) * 1024 * 1024
     # Werkzeug rejects bodies above this before our code runs; keep it a little above the file limit

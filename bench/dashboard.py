@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.workload import load, make_app  # noqa: E402
 
 AS_OF = "2024-10-01"
+WORKLOAD_NOW = "2024-10-01T09:00:00"  # the workload's "today"
 URLS = {
     "overdue JSON (100 rows)": f"/api/v1/tasks?box=open_overdue&per_page=100&as_of={AS_OF}",
     "overdue HTML (100 rows)": "/tasks?box=open_overdue&per_page=100&as_of=01/10/2024",
@@ -70,7 +71,7 @@ def in_process(app, token: str, repeat: int) -> dict[str, tuple[float, int]]:
 
 def throughput(database_url: str, instance: Path, token: str, seconds: float, connections: int = 8) -> dict:
     port = 8765
-    env = {**os.environ, "DATABASE_URL": database_url, "TRACKER_INSTANCE_DIR": str(instance)}
+    env = {**os.environ, "DATABASE_URL": database_url, "TRACKER_INSTANCE_DIR": str(instance), "TRACKER_NOW": WORKLOAD_NOW}
     root = Path(__file__).resolve().parent.parent
     server = subprocess.Popen(
         [str(root / ".venv" / "bin" / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
@@ -142,7 +143,10 @@ def main() -> None:
     from tracker import clock
 
     rows, load_rows = [], []
+    from datetime import datetime
+
     for n in args.n or [10_000, 100_000, 1_000_000]:
+        clock.freeze(datetime.fromisoformat(WORKLOAD_NOW))
         app = make_app(args.database_url)
         info = load(app, n)
         token, _ = token_and_login(app)

@@ -57,6 +57,10 @@ def create_app(config_class=None) -> Flask:
     app.config.from_object(config_class)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     clock.set_timezone(app.config["TIMEZONE"])
+    if app.config.get("FROZEN_NOW"):
+        from datetime import datetime
+
+        clock.freeze(datetime.fromisoformat(app.config["FROZEN_NOW"]))
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)

@@ -75,3 +75,33 @@ def test_summary_counts_leaves_only_and_leaves_out_cancelled(app, factory):
         # Grouped and ungrouped roll-ups agree; a unit's oldest overdue deadline comes with its counts.
         assert sum(by_unit.values(), Counts()) == counts
         assert by_unit[unit].oldest_overdue == date(2024, 7, 31) and by_unit[other].oldest_overdue is None
+
+
+def test_box_filters_use_indexable_predicates_without_changing_the_answer(app, factory):
+    """From today on the lists filter open tasks by status (partial index); the answer must equal
+    classifying every task in Python, for the boxes and for today and a past date."""
+    from tracker import clock
+    from tracker.tasks import operations as ops
+    from tracker.tasks.queries import task_list
+
+    unit = factory.unit()
+    plan = factory.plan()
+    ids = [factory.task(plan, unit, d) for d in ("15/08/2024", "30/09/2024", "01/10/2024", "31/10/2024", "Thường xuyên")]
+    with app.app_context():
+        from tracker.accounts.models import Role, User
+
+        office = User(username="vp.q", full_name="VP", role=Role.OFFICE)
+        db.session.add(office)
+        db.session.flush()
+        today = clock.today()
+        ops.update_progress(
+            db.session.get(Task, ids[0]), ops.ProgressInput(TaskStatus.DONE, completed_on=date(2024, 9, 1)), office, today
+        )
+        ops.update_progress(db.session.get(Task, ids[3]), ops.ProgressInput(TaskStatus.DONE), office, today)
+        db.session.commit()
+        for as_of in (today, date(2024, 8, 20), date(2024, 12, 1)):
+            tasks = db.session.scalars(select(Task).where(Task.plan_id == plan)).all()
+            for box in Box:
+                expected = sorted(t.id for t in tasks if classify(t.facts, as_of) is box)
+                got, total = task_list(TaskFilter(plan_id=plan, box=box), as_of, per_page=100)
+                assert sorted(t.id for t, _ in got) == expected and total == len(expected), (box, as_of)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker import clock
@@ -36,6 +36,13 @@ class Task(db.Model):
         CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
         Index("ix_task_plan_parent_position", "plan_id", "parent_id", "position"),
         Index("ix_task_lead_unit_due", "lead_unit_id", "effective_due"),
+        # Open tasks by deadline: the overdue and due-soon lists (see queries.implied_by_box).
+        Index(
+            "ix_task_open_due",
+            "effective_due",
+            sqlite_where=text("status NOT IN ('done', 'cancelled')"),
+            postgresql_where=text("status NOT IN ('done', 'cancelled')"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
+from sqlalchemy import Select, and_, case, exists, func, literal, or_, select, text
 from sqlalchemy.orm import aliased, selectinload
 
+from tracker import clock
 from tracker.extensions import db
 from tracker.plans.models import Plan
 from tracker.rules.deadlines import DeadlineKind
@@ -44,13 +45,21 @@ def box_expression(as_of: date):
     )
 
 
+OPEN_STATUS = text("task.status NOT IN ('done', 'cancelled')")
+
+
 def implied_by_box(box: Box, as_of: date) -> list:
     """Plain conditions every task in ``box`` meets, so the database can use its indexes; the box
     expression alone is a CASE no index can serve."""
-    if box is Box.OPEN_OVERDUE:
-        return [Task.effective_due < as_of, Task.status != TaskStatus.CANCELLED]
-    if box is Box.OPEN_IN_TIME:
-        return [Task.effective_due >= as_of, Task.status != TaskStatus.CANCELLED]
+    if box in (Box.OPEN_OVERDUE, Box.OPEN_IN_TIME):
+        due = Task.effective_due < as_of if box is Box.OPEN_OVERDUE else Task.effective_due >= as_of
+        if as_of >= clock.today():
+            # No completion date lies in the future and a returned task is never "done" (both enforced by
+            # tasks.operations), so from today on an open task is one not done: the partial index
+            # ix_task_open_due serves this. The predicate is written out literally so SQLite and
+            # PostgreSQL can match it to the index.
+            return [due, OPEN_STATUS]
+        return [due, Task.status != TaskStatus.CANCELLED]
     if box in (Box.DONE_ON_TIME, Box.DONE_LATE, Box.NO_DEADLINE_DONE):
         return [Task.completed_on <= as_of, Task.status == TaskStatus.DONE]
     return []
