@@ -1,9 +1,9 @@
 """Queueing reminders into the outbox, and delivering them: in the app, by e-mail, by webhook.
 
-Queueing is set-based: the tick asks the database for the distinct due dates of open tasks (one row per
-date, not per task), decides in Python which rules fire for each date, writes those few decisions to
-``reminder_firing``, and lets INSERT … SELECT … ON CONFLICT DO NOTHING create the deliveries. The
-unique key makes a replayed or concurrent tick a no-op.
+Queueing is set-based: which rule fires depends only on a due date, so the tick enumerates the dates
+from the earliest deadline on, decides in Python which rules fire for each, writes those few decisions to
+``reminder_firing``, and lets INSERT … SELECT … ON CONFLICT DO NOTHING create the deliveries: a handful
+of statements whatever the number of tasks. The unique key makes a replayed or concurrent tick a no-op.
 
 Sending claims rows (FOR UPDATE SKIP LOCKED on PostgreSQL) before it sends, marks each sent or failed,
 and retries failures with exponential backoff; after MAX_ATTEMPTS a delivery stays "failed" and is shown
@@ -53,7 +53,6 @@ MAX_ATTEMPTS = 8
 STALE_CLAIM = timedelta(minutes=10)
 # Sent rows are marked in batches; a crash in between leaves them "sending", re-sent after STALE_CLAIM.
 COMMIT_EVERY = 50
-TASK_RULES = ("before", "due", "overdue", "escalate")
 
 
 def office_rules() -> ReminderRules:
