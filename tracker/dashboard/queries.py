@@ -163,24 +163,6 @@ def chart_geometry(points: list[MonthPoint], width: int = 720, height: int = 220
     }
 
 
-def pending_counts(scope: Scope) -> dict:
-    """For the office board: completions awaiting confirmation and extension requests waiting, one query each."""
-    from tracker.rules.status import Confirmation
-    from tracker.tasks.models import ExtensionRequest, ExtensionState
-
-    flt = TaskFilter(plan_id=scope.plan_id, unit_id=scope.unit_id)
-    confirm = db.session.scalar(
-        select(func.count()).select_from(Task).where(*flt.conditions(scope.as_of), Task.confirmation == Confirmation.PENDING)
-    )
-    extensions = db.session.scalar(
-        select(func.count())
-        .select_from(ExtensionRequest)
-        .join(Task, Task.id == ExtensionRequest.task_id)
-        .where(*flt.conditions(scope.as_of), ExtensionRequest.state == ExtensionState.PENDING)
-    )
-    return {"confirm": confirm or 0, "extensions": extensions or 0}
-
-
 def silent_units(scope: Scope, since: date) -> list[tuple[Unit, int]]:
     """Units with open tasks in scope that recorded no update since ``since`` ("chưa báo cáo kỳ này")."""
     from tracker.tasks.models import TaskEvent

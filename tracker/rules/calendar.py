@@ -97,6 +97,3 @@ class WorkCalendar:
             return self.working_days_between(a, b)
 
         return between
-
-
-DEFAULT_CALENDAR = WorkCalendar()

@@ -67,10 +67,6 @@ class DeadlineRule:
     # Periodic duties: the day of the period's last month it falls on (None: that month's last day).
     day: int | None = None
 
-    @property
-    def is_dated(self) -> bool:
-        return self.kind is DeadlineKind.FIXED
-
 
 class DeadlineError(ValueError):
     """A date that cannot exist, such as 31/02/2024."""

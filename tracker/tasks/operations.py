@@ -14,7 +14,7 @@ from enum import Enum
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, func, select
 from werkzeug.datastructures import FileStorage
 
 from tracker.accounts.models import Role, Unit, User
@@ -614,13 +614,3 @@ def add_attachment(task: Task, upload: FileStorage | None, actor: User) -> Attac
 
 def attachment_path(att: Attachment) -> Path:
     return Path(current_app.config["UPLOAD_DIR"]) / att.stored_name
-
-
-def unit_task_filter(unit_id: int):
-    """Tasks a unit answers for or cooperates on."""
-    from tracker.tasks.models import task_cooperating_unit
-
-    return or_(
-        Task.lead_unit_id == unit_id,
-        Task.id.in_(select(task_cooperating_unit.c.task_id).where(task_cooperating_unit.c.unit_id == unit_id)),
-    )
