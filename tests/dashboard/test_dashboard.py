@@ -81,6 +81,13 @@ def test_office_board(client, demo, app):
         assert marker in html
     assert "Duy trì, nâng cấp Hệ thống chấm điểm chỉ số cải cách hành chính" in html  # awaiting confirmation
     assert "Par Index" in html  # extension waiting
+    # The board's filters apply to every list on it, extension requests included.
+    with app.app_context():
+        from tracker.accounts.models import Unit
+
+        archive = db.session.query(Unit.id).filter_by(name="Trung tâm Lưu trữ lịch sử").scalar()
+    filtered = client.get(f"/board?unit={archive}").get_data(as_text=True)
+    assert "Par Index" not in filtered.split('data-testid="extensions"')[1].split("</ul>")[0]
     head = app.test_client()
     login(head, "truongphong", "demo12345")
     assert head.get("/board").status_code == 403

@@ -100,7 +100,11 @@ def office():
     )
     extensions = db.session.scalars(
         select(ExtensionRequest)
-        .where(ExtensionRequest.state == ExtensionState.PENDING)
+        .join(Task, Task.id == ExtensionRequest.task_id)
+        .where(
+            ExtensionRequest.state == ExtensionState.PENDING,
+            *TaskFilter(plan_id=scope.plan_id, unit_id=scope.unit_id).conditions(at),
+        )
         .order_by(ExtensionRequest.requested_at)
         .limit(50)
         .options(selectinload(ExtensionRequest.task).selectinload(Task.lead_unit), selectinload(ExtensionRequest.requested_by))
