@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
@@ -27,6 +29,13 @@ ERROR_MESSAGES = {
     413: ("Tệp quá lớn", "Tệp gửi lên vượt quá dung lượng cho phép."),
     500: ("Lỗi hệ thống", "Đã có lỗi xảy ra. Dữ liệu chưa được lưu; vui lòng thử lại hoặc báo quản trị."),
 }
+
+
+def safe_next(target: str | None) -> str | None:
+    """A same-site path to go back to (after signing in, after an action), or None: never another host."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target and not urlsplit(target).netloc:
+        return target
+    return None
 
 
 def wants_json() -> bool:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -13,14 +11,9 @@ from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.forms import show_errors
 from tracker.permissions import can_manage_accounts, get_or_404, require
+from tracker.web import safe_next
 
 bp = Blueprint("accounts", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -34,7 +27,7 @@ def login():
             form.password.errors = ["Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khoá."]
         else:
             login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")) or url_for("home"))
     return render_template("accounts/login.html", form=form)
 
 

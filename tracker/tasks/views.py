@@ -41,6 +41,7 @@ from tracker.tasks.forms import (
 )
 from tracker.tasks.models import Attachment, ExtensionRequest, ExtensionState, Task, TaskEvent
 from tracker.tasks.queries import TaskFilter, plan_tasks, summarize, task_list, tree
+from tracker.web import safe_next
 
 bp = Blueprint("tasks", __name__)
 
@@ -350,13 +351,6 @@ def _act(task: Task, form_key: str, action, success: str, validate: bool = True,
         return _render_detail(task, forms, 422)
     flash(success, "success")
     return redirect(after or url_for("tasks.detail", task_id=task.id))
-
-
-def safe_next(target: str | None) -> str | None:
-    """A same-site path to go back to after an action, or None."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 @bp.post("/tasks/<task_id>/progress")
