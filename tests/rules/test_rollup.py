@@ -3,8 +3,9 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.rules.rollup import Counts, format_percent, headline
-from tracker.rules.status import Box
+from tests.rules.test_status import DAYS, FACTS
+from tracker.rules.rollup import Counts, LaterCompletion, StandingRow, counts_at, format_percent, headline
+from tracker.rules.status import Box, Confirmation, Standing, classify, standing
 
 
 def test_seed_003_headline():
@@ -47,3 +48,49 @@ def test_percent_is_truncated_to_two_decimals(num, den):
     exact = Fraction(num * 100, den)
     assert value <= exact < value + Fraction(1, 100)
     assert text.count(",") == 1 and len(text.split(",")[1]) == 2
+
+
+# ---------------------------------------------------------------- counts_at: the roll-up's arithmetic
+
+
+def counted_like_the_database(facts, as_of):
+    """What the three grouped reads of ``tasks.queries.summarize_by`` return, computed here row by row."""
+    rows, later = {}, {}
+    open_past_due, oldest = 0, None
+    for f in facts:
+        s = standing(f)
+        if s is None:
+            continue
+        count, pending, extended = rows.get(s, (0, 0, 0))
+        rows[s] = (count + 1, pending + (f.confirmation is Confirmation.PENDING), extended)
+        if s is Standing.OPEN and f.due < as_of:
+            open_past_due += 1
+            oldest = min(oldest or f.due, f.due)
+        if s.completed and f.completed_on > as_of:
+            key = (s, f.due is not None and f.due < as_of)
+            n, earliest, pend = later.get(key, (0, None, 0))
+            later[key] = (
+                n + 1,
+                min((d for d in (earliest, f.due) if d), default=None),
+                pend + (f.confirmation is Confirmation.PENDING),
+            )
+    return counts_at(
+        [StandingRow(s, *v) for s, v in rows.items()],
+        open_past_due,
+        oldest,
+        [LaterCompletion(s, past, *v) for (s, past), v in later.items()],
+    )
+
+
+@given(st.lists(FACTS, max_size=40), DAYS)
+def test_counts_at_equals_classifying_every_task(facts, as_of):
+    got = counted_like_the_database(facts, as_of)
+    boxes = [classify(f, as_of) for f in facts]
+    expected = Counts.from_boxes(boxes)
+    assert got.boxes == expected.boxes
+    completed = {Box.DONE_ON_TIME, Box.DONE_LATE, Box.NO_DEADLINE_DONE}
+    assert got.awaiting_confirmation == sum(
+        1 for f, b in zip(facts, boxes, strict=True) if b in completed and f.confirmation is Confirmation.PENDING
+    )
+    overdue = [f.due for f, b in zip(facts, boxes, strict=True) if b is Box.OPEN_OVERDUE]
+    assert got.oldest_overdue == (min(overdue) if overdue else None)

@@ -110,3 +110,33 @@ def test_a_completed_task_never_changes_box_after_its_completion(completed_on, l
     f = facts(TaskStatus.DONE, completed_on=completed_on)
     first = classify(f, completed_on)
     assert classify(f, completed_on + timedelta(days=later)) is first
+
+
+def classify_as_written(f: TaskFacts, as_of: date) -> Box | None:
+    """The rules as domain.md states them, written out once more as the reference for ``classify``,
+    which goes through ``standing`` and ``box_at`` (the roll-up's and the database's shape)."""
+    if f.status is TaskStatus.CANCELLED:
+        return None
+    done = f.status is TaskStatus.DONE and f.confirmation is not Confirmation.RETURNED and f.completed_on is not None
+    done = done and f.completed_on <= as_of
+    if f.deadline_kind is not DeadlineKind.FIXED or f.due is None:
+        return Box.NO_DEADLINE_DONE if done else Box.NO_DEADLINE_OPEN
+    if done:
+        return Box.DONE_ON_TIME if f.completed_on <= f.due else Box.DONE_LATE
+    return Box.OPEN_IN_TIME if as_of <= f.due else Box.OPEN_OVERDUE
+
+
+DAYS = st.dates(min_value=date(2023, 1, 1), max_value=date(2025, 12, 31))
+FACTS = st.builds(
+    TaskFacts,
+    status=st.sampled_from(TaskStatus),
+    deadline_kind=st.sampled_from(DeadlineKind),
+    due=st.none() | DAYS,
+    completed_on=st.none() | DAYS,
+    confirmation=st.sampled_from(Confirmation),
+)
+
+
+@given(FACTS, DAYS)
+def test_classify_through_standing_is_the_rule_as_written(f, as_of):
+    assert classify(f, as_of) is classify_as_written(f, as_of)

@@ -1,4 +1,5 @@
-"""The SQL classification must agree with the Python one on every combination."""
+"""The SQL classification (the generated standing column, box conditions, the roll-up) must agree with
+the Python one on every combination."""
 
 import itertools
 from datetime import date, timedelta
@@ -8,9 +9,9 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.rules.deadlines import DeadlineKind
 from tracker.rules.rollup import Counts
-from tracker.rules.status import Box, Confirmation, TaskStatus, classify
+from tracker.rules.status import Box, Confirmation, TaskStatus, classify, standing
 from tracker.tasks.models import Task
-from tracker.tasks.queries import TaskFilter, box_expression, summarize, summarize_by
+from tracker.tasks.queries import TaskFilter, box_condition, summarize, summarize_by
 
 AS_OF = date(2024, 9, 30)
 OFFSETS = [-10, -1, 0, 1, 10]
@@ -30,6 +31,7 @@ def _insert_combinations(plan_id: int, unit_id: int) -> int:
                 deadline_kind=kind,
                 due_date=due,
                 effective_due=due,
+                extended_due=due if done_off == 1 else None,
                 status=status,
                 confirmation=confirmation,
                 completed_on=AS_OF + timedelta(days=done_off) if done_off is not None else None,
@@ -40,17 +42,42 @@ def _insert_combinations(plan_id: int, unit_id: int) -> int:
     return count
 
 
-def test_sql_box_matches_python_classify(app, factory):
+def test_sql_standing_boxes_and_rollup_match_python_classify(app, factory):
+    """Every combination of status, deadline kind, deadline, completion date and confirmation; as of a
+    past date, today and a later date (the box conditions drop a term from today on)."""
+    from tracker import clock
+
     unit = factory.unit()
     plan = factory.plan()
     with app.app_context():
         n = _insert_combinations(plan, unit)
-        for as_of in (AS_OF - timedelta(days=5), AS_OF, AS_OF + timedelta(days=5)):
-            rows = db.session.execute(select(Task, box_expression(as_of)).where(Task.plan_id == plan)).all()
-            assert len(rows) == n
-            for task, sql_box in rows:
-                expected = classify(task.facts, as_of)
-                assert sql_box == (expected.value if expected else None), (task.facts, as_of)
+        rows = db.session.execute(select(Task, Task.standing).where(Task.plan_id == plan)).all()
+        assert len(rows) == n
+        for task, sql_standing in rows:
+            expected = standing(task.facts)
+            assert sql_standing == (expected.value if expected else None), task.facts
+        tasks = [t for t, _ in rows]
+        # Only the combinations the application can produce from today on: no completion in the future.
+        today = clock.today()
+        for as_of in (AS_OF - timedelta(days=5), AS_OF, AS_OF + timedelta(days=5), today, today + timedelta(days=30)):
+            possible = [t for t in tasks if as_of < today or t.completed_on is None or t.completed_on <= today]
+            ids = {t.id for t in possible}
+            for box in Box:
+                got = set(db.session.scalars(select(Task.id).where(Task.plan_id == plan, box_condition(box, as_of))))
+                assert got & ids == {t.id for t in possible if classify(t.facts, as_of) is box}, (box, as_of)
+            # The roll-up does not rely on that: it is exact for every task and every date.
+            counts = summarize(TaskFilter(plan_id=plan), as_of)
+            expected_counts = Counts.from_boxes(classify(t.facts, as_of) for t in tasks)
+            assert counts.boxes == {b: n for b, n in expected_counts.boxes.items() if n}, as_of
+            pending = sum(1 for t in tasks if t.confirmation is Confirmation.PENDING and classify(t.facts, as_of) in COMPLETED)
+            assert counts.awaiting_confirmation == pending
+            extended = [t for t in tasks if t.extended_due and t.status is not TaskStatus.CANCELLED]
+            assert counts.extended == len(extended) > 0
+            overdue = [t.effective_due for t in tasks if classify(t.facts, as_of) is Box.OPEN_OVERDUE]
+            assert counts.oldest_overdue == min(overdue)
+
+
+COMPLETED = {Box.DONE_ON_TIME, Box.DONE_LATE, Box.NO_DEADLINE_DONE}
 
 
 def test_summary_counts_leaves_only_and_leaves_out_cancelled(app, factory):

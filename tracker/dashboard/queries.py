@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, or_, select
 
 from tracker import clock
 from tracker.accounts.models import Unit
@@ -14,9 +14,9 @@ from tracker.rules.periods import Period, Scheme, months_of
 from tracker.rules.periods import PeriodKind as Kind
 from tracker.rules.periods import period as make_period
 from tracker.rules.rollup import Counts
-from tracker.rules.status import Box, TaskStatus
+from tracker.rules.status import Box, Standing
 from tracker.tasks.models import Task
-from tracker.tasks.queries import TaskFilter, box_expression, summarize_by
+from tracker.tasks.queries import TaskFilter, box_condition, summarize_by
 
 
 @dataclass
@@ -98,27 +98,24 @@ def trend(scope: Scope) -> list[MonthPoint]:
     whole = make_period(Kind.YEAR, year, scheme=scheme)
     at = scope.counted_at
     base = TaskFilter(plan_id=scope.plan_id, unit_id=scope.unit_id, leaves_only=True).conditions(at)
-    on_time = case((Task.completed_on <= Task.effective_due, 1), else_=0)
     done = db.session.execute(
-        select(Task.completed_on, func.sum(on_time), func.count())
+        select(Task.completed_on, Task.standing, func.count())
         .where(
             *base,
-            Task.status == TaskStatus.DONE,
-            Task.effective_due.is_not(None),
+            Task.standing.in_([Standing.ON_TIME.value, Standing.LATE.value]),
             Task.completed_on.between(whole.start, min(whole.end, at)),
-            box_expression(at).in_([Box.DONE_ON_TIME.value, Box.DONE_LATE.value]),
         )
-        .group_by(Task.completed_on)
+        .group_by(Task.completed_on, Task.standing)
     ).all()
     due = db.session.execute(
         select(Task.effective_due, func.count())
-        .where(*base, Task.status != TaskStatus.CANCELLED, Task.effective_due.between(whole.start, whole.end))
+        .where(*base, Task.standing.is_not(None), Task.effective_due.between(whole.start, whole.end))
         .group_by(Task.effective_due)
     ).all()
     points = []
     for start, end in months_of(whole):
-        ok = sum(int(n or 0) for d, n, _ in done if start <= d <= end)
-        total = sum(int(t) for d, _, t in done if start <= d <= end)
+        ok = sum(n for d, standing, n in done if start <= d <= end and standing == Standing.ON_TIME)
+        total = sum(n for d, _, n in done if start <= d <= end)
         points.append(
             MonthPoint(
                 f"{end.month:02d}/{end.year}", start, end, ok, total - ok, sum(int(c) for d, c in due if start <= d <= end)
@@ -169,7 +166,7 @@ def silent_units(scope: Scope, since: date) -> list[tuple[Unit, int]]:
 
     at = scope.counted_at
     flt = scope.task_filter()
-    open_box = box_expression(at).in_([Box.OPEN_IN_TIME.value, Box.OPEN_OVERDUE.value])
+    open_box = or_(box_condition(Box.OPEN_IN_TIME, at), box_condition(Box.OPEN_OVERDUE, at))
     updated = (
         select(Task.lead_unit_id)
         .join(TaskEvent, TaskEvent.task_id == Task.id)

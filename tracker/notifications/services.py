@@ -46,7 +46,7 @@ from tracker.rules.deadlines import DeadlineKind
 from tracker.rules.status import TaskStatus
 from tracker.settings.services import get_state, load_calendar, set_state
 from tracker.tasks.models import Task
-from tracker.tasks.queries import completed_condition, is_leaf
+from tracker.tasks.queries import box_condition, completed_condition, leaf
 
 RULES_KEY = "settings.reminder_rules"
 MAX_ATTEMPTS = 8
@@ -78,7 +78,7 @@ def _open_dated_task(today: date):
         Task.effective_due.is_not(None),
         Task.status.not_in([TaskStatus.CANCELLED, TaskStatus.PAUSED]),
         ~completed_condition(today),
-        is_leaf(),
+        leaf(),
     )
 
 
@@ -370,15 +370,15 @@ def describe(delivery: Delivery, task: Task | None, unit: Unit | None, plan: Pla
 def _digest_context(as_of: date, rule: str) -> dict:
     """Overdue (and, for the weekly digest, due within 7 days) by lead unit, and late people: two queries."""
     from tracker.rules.status import Box
-    from tracker.tasks.queries import box_expression
 
-    box = box_expression(as_of)
-    overdue = func.sum(case((box == Box.OPEN_OVERDUE.value, 1), else_=0))
-    soon = func.sum(case((and_(box == Box.OPEN_IN_TIME.value, Task.effective_due <= as_of + timedelta(days=7)), 1), else_=0))
+    overdue = func.sum(case((box_condition(Box.OPEN_OVERDUE, as_of), 1), else_=0))
+    soon = func.sum(
+        case((and_(box_condition(Box.OPEN_IN_TIME, as_of), Task.effective_due <= as_of + timedelta(days=7)), 1), else_=0)
+    )
     stmt = (
         select(Unit.name, overdue, soon)
         .join(Unit, Unit.id == Task.lead_unit_id)
-        .where(is_leaf())
+        .where(leaf())
         .group_by(Unit.name)
         .order_by(overdue.desc(), Unit.name)
     )
@@ -392,7 +392,7 @@ def _digest_context(as_of: date, rule: str) -> dict:
                 select(User.full_name, Unit.name, func.count())
                 .join(Task, Task.assignee_id == User.id)
                 .join(Unit, Unit.id == Task.lead_unit_id)
-                .where(is_leaf(), box == Box.OPEN_OVERDUE.value)
+                .where(leaf(), box_condition(Box.OPEN_OVERDUE, as_of))
                 .group_by(User.full_name, Unit.name)
                 .order_by(func.count().desc())
             )

@@ -116,17 +116,62 @@ def is_completed(facts: TaskFacts, as_of: date) -> bool:
     )
 
 
-def classify(facts: TaskFacts, as_of: date) -> Box | None:
-    """The box a task falls in at ``as_of``, or ``None`` for a cancelled task (never counted)."""
+class Standing(StrEnum):
+    """Where a task stands with no date in view: the part of its box that never changes with time.
+
+    Stored in the database as a generated column (``task.standing``, same rules in SQL) so the
+    roll-ups count it from an index; ``box_at`` turns it into the box at a given date.
+    """
+
+    ON_TIME = "on_time"  # completed, on or before its deadline
+    LATE = "late"  # completed after its deadline
+    OPEN = "open"  # has a deadline, not completed
+    UNDATED_DONE = "undated_done"
+    UNDATED_OPEN = "undated_open"
+
+    @property
+    def completed(self) -> bool:
+        return self in (Standing.ON_TIME, Standing.LATE, Standing.UNDATED_DONE)
+
+
+def standing(facts: TaskFacts) -> Standing | None:
+    """``None`` for a cancelled task. A completion returned by the monitoring unit is no completion."""
     if facts.status is TaskStatus.CANCELLED:
         return None
-    done = is_completed(facts, as_of)
-    if facts.deadline_kind is not DeadlineKind.FIXED or facts.due is None:
-        return Box.NO_DEADLINE_DONE if done else Box.NO_DEADLINE_OPEN
-    if done:
-        assert facts.completed_on is not None
-        return Box.DONE_ON_TIME if facts.completed_on <= facts.due else Box.DONE_LATE
-    return Box.OPEN_IN_TIME if as_of <= facts.due else Box.OPEN_OVERDUE
+    dated = facts.deadline_kind is DeadlineKind.FIXED and facts.due is not None
+    done = facts.status is TaskStatus.DONE and facts.confirmation is not Confirmation.RETURNED and facts.completed_on is not None
+    if not dated:
+        return Standing.UNDATED_DONE if done else Standing.UNDATED_OPEN
+    if not done:
+        return Standing.OPEN
+    assert facts.completed_on is not None and facts.due is not None
+    return Standing.ON_TIME if facts.completed_on <= facts.due else Standing.LATE
+
+
+def box_at(standing: Standing | None, due: date | None, completed_on: date | None, as_of: date) -> Box | None:
+    """The box at ``as_of`` of a task that stands at ``standing``: a completion dated after ``as_of``
+    had not happened yet, so at that date the task was open (in time or overdue by its deadline)."""
+    if standing is None:
+        return None
+    if standing.completed and completed_on is not None and completed_on > as_of:
+        standing = Standing.UNDATED_OPEN if standing is Standing.UNDATED_DONE else Standing.OPEN
+    if standing is Standing.OPEN:
+        assert due is not None
+        return Box.OPEN_IN_TIME if as_of <= due else Box.OPEN_OVERDUE
+    return STANDING_BOX[standing]
+
+
+STANDING_BOX = {
+    Standing.ON_TIME: Box.DONE_ON_TIME,
+    Standing.LATE: Box.DONE_LATE,
+    Standing.UNDATED_DONE: Box.NO_DEADLINE_DONE,
+    Standing.UNDATED_OPEN: Box.NO_DEADLINE_OPEN,
+}
+
+
+def classify(facts: TaskFacts, as_of: date) -> Box | None:
+    """The box a task falls in at ``as_of``, or ``None`` for a cancelled task (never counted)."""
+    return box_at(standing(facts), facts.due, facts.completed_on, as_of)
 
 
 def effective_due(

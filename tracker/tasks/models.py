@@ -10,7 +10,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table, Text, text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    text,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker import clock
@@ -30,18 +43,36 @@ task_cooperating_unit = Table(
 )
 
 
+# Partial indexes: a query uses one only if its WHERE repeats the index's condition word for word,
+# so queries.py builds its conditions from the same text.
+LEAF_INDEX = {"sqlite_where": text("is_leaf = 1"), "postgresql_where": text("is_leaf")}
+FLAGGED = "(confirmation = 'pending' OR extended_due IS NOT NULL)"
+FLAGGED_INDEX = {"sqlite_where": text(f"is_leaf = 1 AND {FLAGGED}"), "postgresql_where": text(f"is_leaf AND {FLAGGED}")}
+OPEN_INDEX = {"sqlite_where": text("standing = 'open'"), "postgresql_where": text("standing = 'open'")}
+
+
 class Task(db.Model):
     __tablename__ = "task"
     __table_args__ = (
         CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
         Index("ix_task_plan_parent_position", "plan_id", "parent_id", "position"),
         Index("ix_task_lead_unit_due", "lead_unit_id", "effective_due"),
-        # Open tasks by deadline: the overdue and due-soon lists (see queries.implied_by_box).
+        # Open tasks by deadline: the overdue and due-soon lists, the overdue count of the roll-up.
+        Index("ix_task_open", "effective_due", "id", "is_leaf", "lead_unit_id", "plan_id", "standing", **OPEN_INDEX),
+        # Leaves by unit, by deadline and by completion date: the roll-ups and the trend read these
+        # indexes alone (see queries.summarize_by). SQLite does so only if a partial index also holds
+        # the columns of its condition, hence the trailing is_leaf.
+        Index("ix_task_leaf_unit", "lead_unit_id", "standing", "plan_id", "effective_due", "is_leaf", **LEAF_INDEX),
+        Index("ix_task_leaf_due", "effective_due", "standing", "lead_unit_id", "plan_id", "is_leaf", **LEAF_INDEX),
         Index(
-            "ix_task_open_due",
-            "effective_due",
-            sqlite_where=text("status NOT IN ('done', 'cancelled')"),
-            postgresql_where=text("status NOT IN ('done', 'cancelled')"),
+            "ix_task_leaf_done",
+            *("completed_on", "standing", "lead_unit_id", "plan_id", "effective_due", "confirmation", "is_leaf"),
+            **LEAF_INDEX,
+        ),
+        Index(
+            "ix_task_leaf_flagged",
+            *("lead_unit_id", "standing", "plan_id", "effective_due", "confirmation", "extended_due", "is_leaf"),
+            **FLAGGED_INDEX,
         ),
     )
 
@@ -69,6 +100,10 @@ class Task(db.Model):
     completed_on: Mapped[date | None] = mapped_column(Date)
     confirmation: Mapped[Confirmation] = mapped_column(enum_column(Confirmation), default=Confirmation.NONE)
     result: Mapped[str] = mapped_column(Text, default="")
+    # Kept by the database's triggers (migration 0005), never written from Python, possibly stale on a
+    # loaded object: false while the task has sub-tasks; the task's standing (rules.status.standing).
+    is_leaf: Mapped[bool] = mapped_column(Boolean, server_default=true(), deferred=True)
+    standing: Mapped[str | None] = mapped_column(String(12), deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
 

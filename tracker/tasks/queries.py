@@ -1,8 +1,10 @@
-"""Reads: the four boxes in SQL, the roll-up counts, and the filtered task lists.
+"""Reads: the boxes in SQL, the roll-up counts, and the filtered task lists.
 
-``box_expression`` is the SQL twin of ``tracker.rules.status.classify``; a test checks that the two
-agree on every combination. Counting happens in the database (GROUP BY), never in a Python loop over
-rows, and only over leaves: a task with sub-tasks is counted through them, never twice.
+The database keeps two columns for these reads (migration 0005): ``standing``, generated from the
+task's own fields by the same rules as ``rules.status.standing``, and ``is_leaf``, kept by triggers.
+``box_condition`` is ``rules.status.box_at`` in SQL; tests check both against ``classify`` on every
+combination. Counting happens in the database (GROUP BY), never in a Python loop over rows, and only
+over leaves: a task with sub-tasks is counted through them, never twice.
 """
 
 from __future__ import annotations
@@ -10,15 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, and_, case, exists, func, literal, literal_column, or_, select, text
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal_column, or_, select
+from sqlalchemy.orm import selectinload
 
 from tracker import clock
 from tracker.extensions import db
 from tracker.plans.models import Plan
-from tracker.rules.deadlines import DeadlineKind
-from tracker.rules.rollup import Counts
-from tracker.rules.status import Box, Confirmation, TaskStatus
+from tracker.rules.rollup import Counts, LaterCompletion, StandingRow, counts_at
+from tracker.rules.status import STANDING_BOX, Box, Confirmation, Standing, TaskStatus, classify
 from tracker.tasks.models import Task, task_cooperating_unit
 
 
@@ -31,43 +32,46 @@ def completed_condition(as_of: date):
     )
 
 
-def box_expression(as_of: date):
-    completed = completed_condition(as_of)
-    dated = and_(Task.deadline_kind == DeadlineKind.FIXED, Task.effective_due.is_not(None))
-    return case(
-        (Task.status == TaskStatus.CANCELLED, literal(None)),
-        (and_(completed, ~dated), literal(Box.NO_DEADLINE_DONE.value)),
-        (~dated, literal(Box.NO_DEADLINE_OPEN.value)),
-        (and_(completed, Task.completed_on <= Task.effective_due), literal(Box.DONE_ON_TIME.value)),
-        (completed, literal(Box.DONE_LATE.value)),
-        (Task.effective_due >= as_of, literal(Box.OPEN_IN_TIME.value)),
-        else_=literal(Box.OPEN_OVERDUE.value),
-    )
+def _is(standing: Standing):
+    # A literal, not a bound parameter: the partial indexes (ix_task_open) are matched on it.
+    return Task.standing == literal_column(f"'{standing.value}'")
 
 
-OPEN_STATUS = text("task.status NOT IN ('done', 'cancelled')")
+def _among(standings) -> ColumnElement:
+    return Task.standing.in_([literal_column(f"'{s.value}'") for s in standings])
 
 
-def implied_by_box(box: Box, as_of: date) -> list:
-    """Plain conditions every task in ``box`` meets, so the database can use its indexes; the box
-    expression alone is a CASE no index can serve."""
-    if box in (Box.OPEN_OVERDUE, Box.OPEN_IN_TIME):
-        due = Task.effective_due < as_of if box is Box.OPEN_OVERDUE else Task.effective_due >= as_of
-        if as_of >= clock.today():
-            # No completion date lies in the future and a returned task is never "done" (both enforced by
-            # tasks.operations), so from today on an open task is one not done: the partial index
-            # ix_task_open_due serves this. The predicate is written out literally so SQLite and
-            # PostgreSQL can match it to the index.
-            return [due, OPEN_STATUS]
-        return [due, Task.status != TaskStatus.CANCELLED]
-    if box in (Box.DONE_ON_TIME, Box.DONE_LATE, Box.NO_DEADLINE_DONE):
-        return [Task.completed_on <= as_of, Task.status == TaskStatus.DONE]
-    return []
+COMPLETED = [s for s in Standing if s.completed]
+# Written as the condition of the partial index ix_task_leaf_flagged.
+FLAGGED = or_(Task.confirmation == literal_column("'pending'"), Task.extended_due.is_not(None))
 
 
-def is_leaf():
-    child = aliased(Task)
-    return ~exists(select(child.id).where(child.parent_id == Task.id))
+def leaf():
+    """Leaves only: a task with sub-tasks is counted through them. Renders as the partial indexes'
+    condition (``is_leaf = 1`` on SQLite, ``is_leaf`` on PostgreSQL)."""
+    return Task.is_leaf
+
+
+def box_condition(box: Box, as_of: date) -> ColumnElement:
+    """Exactly the tasks in ``box`` at ``as_of`` (``rules.status.box_at`` in SQL), in plain terms an
+    index can serve. A completion dated after ``as_of`` counts as open at ``as_of``; for today or later
+    there is none (tasks.operations refuses completion dates in the future), so that term is dropped and
+    the overdue list is a range of the partial index ix_task_open."""
+    later = as_of < clock.today()
+    reopened = Task.completed_on > as_of
+    match box:
+        case Box.DONE_ON_TIME | Box.DONE_LATE | Box.NO_DEADLINE_DONE:
+            standing = next(s for s, b in STANDING_BOX.items() if b is box)
+            return and_(_is(standing), Task.completed_on <= as_of)
+        case Box.NO_DEADLINE_OPEN:
+            undone = or_(_is(Standing.UNDATED_OPEN), and_(_is(Standing.UNDATED_DONE), reopened))
+            return undone if later else _is(Standing.UNDATED_OPEN)
+        case Box.OPEN_OVERDUE | Box.OPEN_IN_TIME:
+            due = Task.effective_due < as_of if box is Box.OPEN_OVERDUE else Task.effective_due >= as_of
+            if not later:
+                return and_(_is(Standing.OPEN), due)
+            return and_(or_(_is(Standing.OPEN), and_(_among([Standing.ON_TIME, Standing.LATE]), reopened)), due)
+    raise ValueError(box)
 
 
 @dataclass
@@ -124,57 +128,66 @@ class TaskFilter:
         if self.done_to:
             conds.append(Task.completed_on <= self.done_to)
         if self.box:
-            conds.append(box_expression(as_of) == self.box.value)
-            conds.extend(implied_by_box(self.box, as_of))
+            conds.append(box_condition(self.box, as_of))
         if self.boxes:
-            conds.append(box_expression(as_of).in_([b.value for b in self.boxes]))
+            conds.append(or_(*(box_condition(b, as_of) for b in self.boxes)))
         if self.leaves_only:
-            conds.append(is_leaf())
+            conds.append(leaf())
         return conds
 
 
 def summarize(flt: TaskFilter, as_of: date) -> Counts:
-    """The roll-up for one scope at ``as_of``: leaves only, cancelled left out, in one query."""
+    """The roll-up for one scope at ``as_of``: leaves only, cancelled left out."""
     return summarize_by(None, flt, as_of).get(None, Counts())
 
 
 def summarize_by(key_column, flt: TaskFilter, as_of: date) -> dict:
-    """The same roll-up grouped by a column (``Task.plan_id``, ``Task.lead_unit_id``; ``None``: no
-    grouping), in one query; each group also carries its oldest overdue deadline."""
-    box = box_expression(as_of).label("box")
-    # "+ 0" keeps SQLite from walking an index on the key for the grouping (one random row read per task,
-    # twice as slow as scanning the table); positions in GROUP BY keep the CASE from being computed twice.
-    keys = [(key_column + 0).label("key")] if key_column is not None else []
-    leaf = [] if flt.leaves_only else [is_leaf()]
-    stmt = (
-        select(
-            *keys,
-            box,
-            func.count(),
-            func.sum(case((and_(Task.confirmation == Confirmation.PENDING, completed_condition(as_of)), 1), else_=0)),
-            func.sum(case((Task.extended_due.is_not(None), 1), else_=0)),
-            func.min(Task.effective_due),
-        )
-        .where(*leaf, Task.status != TaskStatus.CANCELLED, *flt.conditions(as_of))
-        .group_by(*(literal_column(str(i + 1)) for i in range(len(keys) + 1)))
+    """The roll-up grouped by a column (``Task.plan_id``, ``Task.lead_unit_id``; ``None``: no grouping).
+
+    Four grouped reads, whatever the number of tasks, each served by one of the leaf indexes alone:
+    leaves by standing; those awaiting confirmation or extended; the open ones whose deadline is before
+    ``as_of`` (count, earliest deadline); and the completions dated after ``as_of`` (for today none).
+    ``rules.rollup.counts_at`` makes the boxes of them. No CASE is evaluated per row: the stored
+    standing carries what does not change with the date.
+    """
+    conds = [*([] if flt.leaves_only else [leaf()]), *flt.conditions(as_of)]
+    keys = [key_column] if key_column is not None else []
+    # "+ 0" where the rows come from a range of another index: SQLite would otherwise walk an index on
+    # the key for its order, reading every task.
+    ranged = [(key_column + 0).label("key")] if key_column is not None else []
+    pending = func.sum(case((Task.confirmation == Confirmation.PENDING, 1), else_=0))
+    extended = func.sum(case((Task.extended_due.is_not(None), 1), else_=0))
+
+    def grouped(by: list, values: list, where: list, keys=keys) -> list:
+        columns = keys + by
+        stmt = select(*columns, *values).where(*conds, *where)
+        # Positions in GROUP BY: an expression is not computed twice.
+        return db.session.execute(stmt.group_by(*(literal_column(str(i + 1)) for i in range(len(columns))))).all()
+
+    by_standing = grouped([Task.standing], [func.count()], [Task.standing.is_not(None)])
+    flagged = grouped([Task.standing], [pending, extended], [Task.standing.is_not(None), FLAGGED])
+    past_due = grouped(
+        [], [func.count(), func.min(Task.effective_due)], [_is(Standing.OPEN), Task.effective_due < as_of], keys=ranged
     )
-    tallies: dict = {}
-    for row in db.session.execute(stmt):
-        key, (name, count, pending, extended, earliest) = (row[0], row[1:]) if keys else (None, row)
-        if name is None:
-            continue
-        group = tallies.setdefault(key, {"boxes": {}, "pending": 0, "extended": 0, "oldest": None})
-        group["boxes"][Box(name)] = count
-        group["pending"] += int(pending or 0)
-        group["extended"] += int(extended or 0)
-        if name == Box.OPEN_OVERDUE.value:
-            group["oldest"] = earliest
-    return {
-        key: Counts(g["boxes"], awaiting_confirmation=g["pending"], extended=g["extended"], oldest_overdue=g["oldest"])
-        for key, g in tallies.items()
-    }
+    later = grouped(
+        [Task.standing, Task.effective_due < as_of],
+        [func.count(), func.min(Task.effective_due), pending],
+        [_among(COMPLETED), Task.completed_on > as_of],
+        keys=ranged,
+    )
+    split = (lambda row: (row[0], row[1:])) if keys else (lambda row: (None, row))
+    flags = {(key, name): (int(p or 0), int(e or 0)) for key, (name, p, e) in map(split, flagged)}
+    rows: dict = {}
+    for key, (name, count) in map(split, by_standing):
+        rows.setdefault(key, []).append(StandingRow(Standing(name), count, *flags.get((key, name), (0, 0))))
+    overdue = {key: (count, earliest) for key, (count, earliest) in map(split, past_due) if count}
+    completions: dict = {}
+    for key, (name, was_due, count, earliest, pend) in map(split, later):
+        completions.setdefault(key, []).append(LaterCompletion(Standing(name), bool(was_due), count, earliest, int(pend or 0)))
+    return {key: counts_at(group, *overdue.get(key, (0, None)), later=completions.get(key, ())) for key, group in rows.items()}
 
 
+DATED_BOXES = (Box.DONE_ON_TIME, Box.DONE_LATE, Box.OPEN_IN_TIME, Box.OPEN_OVERDUE)
 SORTS = {
     "due": (Task.effective_due.is_(None), Task.effective_due, Task.id),
     "-due": (Task.effective_due.is_(None), Task.effective_due.desc(), Task.id),
@@ -190,11 +203,13 @@ def task_list(
     """One page of tasks with their box at ``as_of``, and the total count: two queries whatever the size."""
     conds = flt.conditions(as_of)
     total = db.session.scalar(select(func.count()).select_from(Task).where(*conds)) or 0
-    box = box_expression(as_of).label("box")
+    order = SORTS.get(sort, SORTS["due"])
+    if sort in ("due", "-due") and flt.box in DATED_BOXES:
+        order = order[1:]  # every task has a deadline: the index on it gives the order, no sort
     stmt: Select = (
-        select(Task, box)
+        select(Task)
         .where(*conds)
-        .order_by(*SORTS.get(sort, SORTS["due"]))
+        .order_by(*order)
         .limit(per_page)
         .offset(max(page - 1, 0) * per_page)
         .options(
@@ -204,7 +219,10 @@ def task_list(
             selectinload(Task.cooperating_units),
         )
     )
-    rows = [(task, name) for task, name in db.session.execute(stmt)]
+    rows = []
+    for task in db.session.scalars(stmt):
+        box = classify(task.facts, as_of)
+        rows.append((task, box.value if box else None))
     return rows, total
 
 
