@@ -34,7 +34,7 @@ from tracker.rules.rollup import headline
 from tracker.rules.status import Box, TaskStatus, classify
 from tracker.tasks import operations as ops
 from tracker.tasks.models import ExtensionRequest, Task
-from tracker.tasks.queries import TaskFilter, summarize, task_list
+from tracker.tasks.queries import TaskFilter, TaskRow, summarize, task_list
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -154,7 +154,7 @@ def plan_json(plan: Plan) -> dict:
     }
 
 
-def task_json(task: Task, as_of: date, box: str | None = None) -> dict:
+def task_json(task: Task | TaskRow, as_of: date, box: str | None = None) -> dict:
     if box is None:
         computed = classify(task.facts, as_of)
         box = computed.value if computed else None
@@ -165,7 +165,7 @@ def task_json(task: Task, as_of: date, box: str | None = None) -> dict:
         "ordinal": task.ordinal,
         "title": task.title,
         "lead_unit": {"id": task.lead_unit.id, "name": task.lead_unit.name},
-        "cooperating_unit_ids": [u.id for u in task.cooperating_units],
+        "cooperating_unit_ids": list(task.cooperating_unit_ids),
         "assignee_id": task.assignee_id,
         "start_date": iso(task.start_date),
         "deadline_text": task.deadline_text,

@@ -125,6 +125,10 @@ class Task(db.Model):
         )
 
     @property
+    def cooperating_unit_ids(self) -> list[int]:
+        return [u.id for u in self.cooperating_units]
+
+    @property
     def is_occurrence(self) -> bool:
         return self.period_start is not None
 

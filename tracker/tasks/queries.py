@@ -11,15 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal_column, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from tracker import clock
+from tracker.accounts.models import Unit
 from tracker.extensions import db
 from tracker.plans.models import Plan
+from tracker.rules.deadlines import DeadlineKind
 from tracker.rules.rollup import Counts, LaterCompletion, StandingRow, counts_at
-from tracker.rules.status import STANDING_BOX, Box, Confirmation, Standing, TaskStatus, classify
+from tracker.rules.status import STANDING_BOX, Box, Confirmation, Standing, TaskFacts, TaskStatus, classify
 from tracker.tasks.models import Task, task_cooperating_unit
 
 
@@ -197,31 +200,94 @@ SORTS = {
 }
 
 
+class PlanRef(NamedTuple):
+    id: int
+    number: str
+
+
+class UnitRef(NamedTuple):
+    id: int
+    name: str
+
+
+ROW_FIELDS = (
+    "id", "plan_id", "parent_id", "ordinal", "title", "lead_unit_id", "assignee_id", "start_date", "deadline_text",
+    "deadline_kind", "due_date", "extended_due", "effective_due", "status", "progress", "completed_on", "confirmation",
+    "result",
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class TaskRow:
+    """A task as the lists show it: its own fields, its plan's number, its lead unit's name and its
+    cooperating units; read as plain rows, several times cheaper than ORM objects for a page of 100."""
+
+    id: int
+    plan_id: int
+    parent_id: int | None
+    ordinal: str
+    title: str
+    lead_unit_id: int
+    assignee_id: int | None
+    start_date: date | None
+    deadline_text: str
+    deadline_kind: DeadlineKind
+    due_date: date | None
+    extended_due: date | None
+    effective_due: date | None
+    status: TaskStatus
+    progress: int
+    completed_on: date | None
+    confirmation: Confirmation
+    result: str
+    plan_number: str
+    lead_unit_name: str
+    cooperating_unit_ids: list[int] = field(default_factory=list)
+
+    @property
+    def plan(self) -> PlanRef:
+        return PlanRef(self.plan_id, self.plan_number)
+
+    @property
+    def lead_unit(self) -> UnitRef:
+        return UnitRef(self.lead_unit_id, self.lead_unit_name)
+
+    @property
+    def facts(self) -> TaskFacts:
+        return TaskFacts(self.status, self.deadline_kind, self.effective_due, self.completed_on, self.confirmation)
+
+
 def task_list(
     flt: TaskFilter, as_of: date, sort: str = "due", page: int = 1, per_page: int = 50
-) -> tuple[list[tuple[Task, str | None]], int]:
-    """One page of tasks with their box at ``as_of``, and the total count: two queries whatever the size."""
+) -> tuple[list[tuple[TaskRow, str | None]], int]:
+    """One page of tasks with their box at ``as_of``, and the total count: three queries whatever the size."""
     conds = flt.conditions(as_of)
     total = db.session.scalar(select(func.count()).select_from(Task).where(*conds)) or 0
     order = SORTS.get(sort, SORTS["due"])
     if sort in ("due", "-due") and flt.box in DATED_BOXES:
         order = order[1:]  # every task has a deadline: the index on it gives the order, no sort
     stmt: Select = (
-        select(Task)
+        select(*(getattr(Task, f) for f in ROW_FIELDS), Plan.number, Unit.name)
+        .join(Plan, Plan.id == Task.plan_id)
+        .join(Unit, Unit.id == Task.lead_unit_id)
         .where(*conds)
         .order_by(*order)
         .limit(per_page)
         .offset(max(page - 1, 0) * per_page)
-        .options(
-            # Many-to-one in the same query (no round trip each); the cooperating units in one more.
-            joinedload(Task.lead_unit, innerjoin=True),
-            joinedload(Task.plan, innerjoin=True),
-            joinedload(Task.assignee),
-            selectinload(Task.cooperating_units),
-        )
     )
+    tasks = [TaskRow(*row) for row in db.session.execute(stmt)]
+    if tasks:
+        by_id = {t.id: t for t in tasks}
+        link = task_cooperating_unit.c
+        for task_id, unit_id in db.session.execute(
+            select(link.task_id, link.unit_id)
+            .join(Unit, Unit.id == link.unit_id)
+            .where(link.task_id.in_(list(by_id)))
+            .order_by(Unit.position, Unit.id)
+        ):
+            by_id[task_id].cooperating_unit_ids.append(unit_id)
     rows = []
-    for task in db.session.scalars(stmt):
+    for task in tasks:
         box = classify(task.facts, as_of)
         rows.append((task, box.value if box else None))
     return rows, total
