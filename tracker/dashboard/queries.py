@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal_column, or_, select, union_all
 
 from tracker import clock
 from tracker.accounts.models import Unit
@@ -70,7 +71,7 @@ class UnitRow:
 
 
 def unit_rows(scope: Scope) -> tuple[Counts, list[UnitRow]]:
-    """Every unit's four boxes and oldest overdue deadline in one grouped query; the headline is their sum
+    """Every unit's boxes and oldest overdue deadline from the grouped roll-up; the headline is their sum
     (each leaf has exactly one lead unit, so nothing is counted twice)."""
     by_unit = summarize_by(Task.lead_unit_id, scope.task_filter(), scope.counted_at)
     total = sum(by_unit.values(), Counts())
@@ -91,36 +92,39 @@ class MonthPoint:
 def trend(scope: Scope) -> list[MonthPoint]:
     """Month by month over the year of the scope: completions on time and late, and deadlines falling due.
 
-    Two queries grouped by day (at most a year of rows, whatever the number of tasks), bucketed here.
+    One query of two parts grouped by day (at most two years of rows, whatever the number of tasks),
+    bucketed here: completions by day and standing, deadlines by day.
     """
     year = scope.period.year if scope.period else scope.counted_at.year
     scheme = scope.period.scheme if scope.period else Scheme.CALENDAR
     whole = make_period(Kind.YEAR, year, scheme=scheme)
     at = scope.counted_at
     base = TaskFilter(plan_id=scope.plan_id, unit_id=scope.unit_id, leaves_only=True).conditions(at)
-    done = db.session.execute(
+    done = (
         select(Task.completed_on, Task.standing, func.count())
         .where(
             *base,
             Task.standing.in_([Standing.ON_TIME.value, Standing.LATE.value]),
             Task.completed_on.between(whole.start, min(whole.end, at)),
         )
-        .group_by(Task.completed_on, Task.standing)
-    ).all()
-    due = db.session.execute(
-        select(Task.effective_due, func.count())
+        .group_by(literal_column("1"), literal_column("2"))
+    )
+    due = (
+        select(Task.effective_due, literal_column("'due'"), func.count())
         .where(*base, Task.standing.is_not(None), Task.effective_due.between(whole.start, whole.end))
-        .group_by(Task.effective_due)
-    ).all()
-    points = []
-    for start, end in months_of(whole):
-        ok = sum(n for d, standing, n in done if start <= d <= end and standing == Standing.ON_TIME)
-        total = sum(n for d, _, n in done if start <= d <= end)
-        points.append(
-            MonthPoint(
-                f"{end.month:02d}/{end.year}", start, end, ok, total - ok, sum(int(c) for d, c in due if start <= d <= end)
-            )
-        )
+        .group_by(literal_column("1"))
+    )
+    rows = db.session.execute(union_all(done, due)).all()
+    months = months_of(whole)
+    starts = [start for start, _ in months]
+    on_time, late, falling_due = [0] * len(months), [0] * len(months), [0] * len(months)
+    series = {Standing.ON_TIME.value: on_time, Standing.LATE.value: late, "due": falling_due}
+    for day, kind, n in rows:
+        series[kind][bisect_right(starts, day) - 1] += n
+    points = [
+        MonthPoint(f"{end.month:02d}/{end.year}", start, end, on_time[i], late[i], falling_due[i])
+        for i, (start, end) in enumerate(months)
+    ]
     return points
 
 

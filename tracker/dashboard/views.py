@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker.accounts.models import Unit
 from tracker.dashboard import queries as q
 from tracker.extensions import db
 from tracker.permissions import can_edit_plans, require
@@ -18,7 +17,7 @@ from tracker.rules.status import Box, Confirmation
 from tracker.settings.services import load_calendar
 from tracker.tasks.models import ExtensionRequest, ExtensionState, Task
 from tracker.tasks.queries import TaskFilter, summarize_by, task_list
-from tracker.tasks.views import as_of_arg
+from tracker.tasks.views import as_of_arg, plan_options, unit_options
 
 bp = Blueprint("dashboard", __name__)
 
@@ -41,8 +40,8 @@ def scope_from_request() -> q.Scope:
 
 def _filter_choices() -> dict:
     return {
-        "plans": db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.number)).all(),
-        "units": db.session.scalars(select(Unit).order_by(Unit.position, Unit.name)).all(),
+        "plans": plan_options(),
+        "units": unit_options(),
         "kinds": list(PeriodKind),
         "schemes": list(Scheme),
     }

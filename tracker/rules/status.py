@@ -103,24 +103,12 @@ class TaskFacts:
     confirmation: Confirmation = Confirmation.NONE
 
 
-def is_completed(facts: TaskFacts, as_of: date) -> bool:
-    """Completed at ``as_of``: marked done (confirmed or awaiting confirmation) on or before it.
-
-    A completion returned by the monitoring unit is not a completion: returning a task reopens it.
-    """
-    return (
-        facts.status is TaskStatus.DONE
-        and facts.confirmation is not Confirmation.RETURNED
-        and facts.completed_on is not None
-        and facts.completed_on <= as_of
-    )
-
-
 class Standing(StrEnum):
-    """Where a task stands with no date in view: the part of its box that never changes with time.
+    """Where a task stands with no date in view: the part of its box that does not change with time.
 
-    Stored in the database as a generated column (``task.standing``, same rules in SQL) so the
-    roll-ups count it from an index; ``box_at`` turns it into the box at a given date.
+    Kept in the database too (``task.standing``, set by triggers from the same rules, migration 0005)
+    so the roll-ups count it from an index; ``box_at`` turns it into the box at a given date. A returned
+    completion is no completion: returning a task reopens it.
     """
 
     ON_TIME = "on_time"  # completed, on or before its deadline

@@ -1,6 +1,6 @@
 """Reads: the boxes in SQL, the roll-up counts, and the filtered task lists.
 
-The database keeps two columns for these reads (migration 0005): ``standing``, generated from the
+The database keeps two columns for these reads (migration 0005): ``standing``, set by triggers from the
 task's own fields by the same rules as ``rules.status.standing``, and ``is_leaf``, kept by triggers.
 ``box_condition`` is ``rules.status.box_at`` in SQL; tests check both against ``classify`` on every
 combination. Counting happens in the database (GROUP BY), never in a Python loop over rows, and only

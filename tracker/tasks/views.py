@@ -107,6 +107,15 @@ def task_filter_from_args() -> TaskFilter:
     )
 
 
+def plan_options() -> list:
+    """(id, number) of every plan for the filter menus: plain rows, there may be thousands."""
+    return db.session.execute(select(Plan.id, Plan.number).order_by(Plan.year.desc(), Plan.number)).all()
+
+
+def unit_options() -> list:
+    return db.session.execute(select(Unit.id, Unit.name).order_by(Unit.position, Unit.name)).all()
+
+
 @bp.get("/tasks")
 @login_required
 def index():
@@ -116,8 +125,6 @@ def index():
     per_page = min(max(request.args.get("per_page", 50, type=int) or 50, 10), 200)
     sort = request.args.get("sort", "due")
     rows, total = task_list(flt, as_of, sort=sort, page=page, per_page=per_page)
-    plans = db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.number)).all()
-    units = db.session.scalars(select(Unit).order_by(Unit.position, Unit.name)).all()
     return render_template(
         "tasks/index.html",
         rows=rows,
@@ -127,8 +134,8 @@ def index():
         flt=flt,
         sort=sort,
         as_of=as_of,
-        plans=plans,
-        units=units,
+        plans=plan_options(),
+        units=unit_options(),
         Box=Box,
         TaskStatus=TaskStatus,
     )
