@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import Field
 from wtforms.validators import StopValidation
 from wtforms.widgets import TextInput
 
+from tracker.errors import ValidationFailed
+from tracker.extensions import db
 from tracker.formatting import DateInputError, fmt_date, parse_date
 
 _MESSAGES = {
@@ -83,3 +89,18 @@ def show_errors(form: BaseForm, errors: dict[str, str]) -> list[str]:
         else:
             field.errors = [*list(field.errors or []), message]
     return loose
+
+
+def attempt(form: BaseForm, action: Callable[[], Any]) -> tuple[bool, Any]:
+    """Call a service and commit once: ``(True, what it returned)``. If it refuses the input
+    (``ValidationFailed``): roll back so nothing is half-saved, put its messages next to the form's
+    fields, flash the others, and return ``(False, None)``."""
+    try:
+        result = action()
+        db.session.commit()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        for msg in show_errors(form, exc.errors):
+            flash(msg, "danger")
+        return False, None
+    return True, result

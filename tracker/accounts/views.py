@@ -7,9 +7,8 @@ from sqlalchemy import select
 from tracker.accounts.forms import LoginForm, UnitForm, UserForm
 from tracker.accounts.models import Role, Unit, UnitKind, User
 from tracker.accounts.operations import save_unit, save_user
-from tracker.errors import ValidationFailed
 from tracker.extensions import db
-from tracker.forms import show_errors
+from tracker.forms import attempt
 from tracker.permissions import can_manage_accounts, get_or_404, require
 from tracker.web import safe_next
 
@@ -61,9 +60,11 @@ def unit_form(unit_id):
     unit = get_or_404(Unit, unit_id) if unit_id is not None else None
     form = UnitForm(obj=unit)
     form.parent_id.choices = unit_choices()
-    if form.validate_on_submit():
-        try:
-            save_unit(
+    if (
+        form.validate_on_submit()
+        and attempt(
+            form,
+            lambda: save_unit(
                 unit,
                 name=form.name.data,
                 short_name=form.short_name.data or "",
@@ -72,14 +73,11 @@ def unit_form(unit_id):
                 position=form.position.data or 0,
                 email=form.email.data or "",
                 active=form.active.data,
-            )
-            db.session.commit()
-            flash("Đã lưu đơn vị.", "success")
-            return redirect(url_for("accounts.units"))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            for msg in show_errors(form, exc.errors):
-                flash(msg, "danger")
+            ),
+        )[0]
+    ):
+        flash("Đã lưu đơn vị.", "success")
+        return redirect(url_for("accounts.units"))
     return render_template("admin/unit_form.html", form=form, unit=unit)
 
 
@@ -101,9 +99,11 @@ def user_form(user_id):
     if user is not None and request.method == "GET":
         form.role.data = user.role.value
     form.unit_id.choices = unit_choices()
-    if form.validate_on_submit():
-        try:
-            save_user(
+    if (
+        form.validate_on_submit()
+        and attempt(
+            form,
+            lambda: save_user(
                 user,
                 username=form.username.data,
                 full_name=form.full_name.data,
@@ -112,12 +112,9 @@ def user_form(user_id):
                 email=form.email.data or "",
                 active=form.active.data,
                 password=form.password.data or None,
-            )
-            db.session.commit()
-            flash("Đã lưu tài khoản.", "success")
-            return redirect(url_for("accounts.users"))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            for msg in show_errors(form, exc.errors):
-                flash(msg, "danger")
+            ),
+        )[0]
+    ):
+        flash("Đã lưu tài khoản.", "success")
+        return redirect(url_for("accounts.users"))
     return render_template("admin/user_form.html", form=form, user=user)

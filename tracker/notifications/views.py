@@ -12,7 +12,7 @@ from wtforms.validators import NumberRange, Optional
 from tracker import clock
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
-from tracker.forms import BaseForm, show_errors
+from tracker.forms import BaseForm, attempt
 from tracker.notifications import services
 from tracker.notifications.models import Channel, Delivery, DeliveryStatus
 from tracker.notifications.rules import ReminderRules
@@ -154,15 +154,9 @@ def office_rules():
     require(can_manage_accounts(current_user) or can_edit_plans(current_user))
     form = RulesForm()
     if form.validate_on_submit():
-        try:
-            services.save_office_rules(form.rules())
-            db.session.commit()
+        if attempt(form, lambda: services.save_office_rules(form.rules()))[0]:
             flash("Đã lưu quy tắc nhắc việc chung.", "success")
             return redirect(url_for("notifications.office_rules"))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            for msg in show_errors(form, exc.errors):
-                flash(msg, "danger")
     elif request.method == "GET":
         form.fill(services.office_rules())
     return render_template("notifications/rules.html", form=form, plan=None)
@@ -175,15 +169,13 @@ def plan_rules(plan_id):
     require(can_edit_plans(current_user))
     form = RulesForm()
     if form.validate_on_submit():
-        try:
+
+        def save() -> None:
             plan.reminder_rules = None if form.use_office.data else form.rules().to_json()
-            db.session.commit()
+
+        if attempt(form, save)[0]:
             flash("Đã lưu quy tắc nhắc việc của văn bản.", "success")
             return redirect(url_for("plans.detail", plan_id=plan.id))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            for msg in show_errors(form, exc.errors):
-                flash(msg, "danger")
     elif request.method == "GET":
         form.fill(services.plan_rules(plan))
         form.use_office.data = plan.reminder_rules is None

@@ -6,9 +6,8 @@ from sqlalchemy import select
 
 from tracker import clock
 from tracker.accounts.views import unit_choices
-from tracker.errors import ValidationFailed
 from tracker.extensions import db
-from tracker.forms import show_errors
+from tracker.forms import attempt
 from tracker.permissions import can_edit_plans, get_or_404, require
 from tracker.plans.forms import PlanForm
 from tracker.plans.models import Plan, PlanStatus
@@ -70,19 +69,17 @@ def edit(plan_id):
     require(can_edit_plans(current_user))
     form = _plan_form(plan)
     if form.validate_on_submit():
-        try:
+
+        def save() -> Plan:
             if plan is None:
-                plan = create_plan(_input(form), current_user)
-            else:
-                update_plan(plan, _input(form), current_user)
-            db.session.commit()
+                return create_plan(_input(form), current_user)
+            update_plan(plan, _input(form), current_user)
+            return plan
+
+        ok, saved = attempt(form, save)
+        if ok:
             flash("Đã lưu văn bản.", "success")
-            return redirect(url_for("plans.detail", plan_id=plan.id))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            plan = db.session.get(Plan, plan.id) if plan is not None and plan.id else None
-            for msg in show_errors(form, exc.errors):
-                flash(msg, "danger")
+            return redirect(url_for("plans.detail", plan_id=saved.id))
     return render_template("plans/form.html", form=form, plan=plan)
 
 

@@ -9,10 +9,9 @@ from sqlalchemy import select
 from tracker import clock
 from tracker.accounts.models import Unit
 from tracker.accounts.views import unit_choices
-from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.formatting import DateInputError, parse_date
-from tracker.forms import show_errors
+from tracker.forms import attempt
 from tracker.permissions import (
     can_assign,
     can_confirm,
@@ -235,17 +234,12 @@ def create(plan_id):
             abort(404)
     form = _task_form(plan, None)
     if form.validate_on_submit():
-        try:
-            task = ops.create_task(plan, _task_input(form), current_user, parent=parent)
-            db.session.commit()
+        ok, task = attempt(form, lambda: ops.create_task(plan, _task_input(form), current_user, parent=parent))
+        if ok:
             flash("Đã thêm nhiệm vụ.", "success")
             if request.form.get("again"):
                 return redirect(url_for("tasks.create", plan_id=plan.id, parent=parent.id if parent else None))
             return redirect(url_for("plans.detail", plan_id=plan.id, _anchor=f"task-{task.id}"))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            for msg in show_errors(form, exc.errors):
-                flash(msg, "danger")
     return render_template("tasks/form.html", form=form, plan=plan, parent=parent, task=None)
 
 
@@ -256,16 +250,10 @@ def edit(task_id):
     require(can_edit_plans(current_user))
     form = _task_form(task.plan, task)
     if form.validate_on_submit():
-        try:
-            ops.edit_task(task, _task_input(form), current_user)
-            db.session.commit()
+        if attempt(form, lambda: ops.edit_task(task, _task_input(form), current_user))[0]:
             flash("Đã lưu nhiệm vụ.", "success")
             return redirect(url_for("tasks.detail", task_id=task.id))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            task = db.session.get(Task, task.id)
-            for msg in show_errors(form, exc.errors):
-                flash(msg, "danger")
+        task = db.session.get(Task, task.id)
     return render_template("tasks/form.html", form=form, plan=task.plan, parent=task.parent, task=task)
 
 
@@ -347,15 +335,8 @@ def _act(task: Task, form_key: str, action, success: str, validate: bool = True,
     if validate and not form.validate():
         flash("Thông tin chưa hợp lệ, vui lòng xem các trường được đánh dấu.", "danger")
         return _render_detail(task, forms, 422)
-    try:
-        action(form)
-        db.session.commit()
-    except ValidationFailed as exc:
-        db.session.rollback()
-        task = db.session.get(Task, task.id)
-        for msg in show_errors(form, exc.errors):
-            flash(msg, "danger")
-        return _render_detail(task, forms, 422)
+    if not attempt(form, lambda: action(form))[0]:
+        return _render_detail(db.session.get(Task, task.id), forms, 422)
     flash(success, "success")
     return redirect(after or url_for("tasks.detail", task_id=task.id))
 
