@@ -88,9 +88,8 @@ def test_counts_at_equals_classifying_every_task(facts, as_of):
     boxes = [classify(f, as_of) for f in facts]
     expected = Counts.from_boxes(boxes)
     assert got.boxes == expected.boxes
-    completed = {Box.DONE_ON_TIME, Box.DONE_LATE, Box.NO_DEADLINE_DONE}
     assert got.awaiting_confirmation == sum(
-        1 for f, b in zip(facts, boxes, strict=True) if b in completed and f.confirmation is Confirmation.PENDING
+        1 for f, b in zip(facts, boxes, strict=True) if b and b.completed and f.confirmation is Confirmation.PENDING
     )
     overdue = [f.due for f, b in zip(facts, boxes, strict=True) if b is Box.OPEN_OVERDUE]
     assert got.oldest_overdue == (min(overdue) if overdue else None)
