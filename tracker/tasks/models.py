@@ -140,6 +140,41 @@ class Task(db.Model):
         return f"<Task {self.id} {self.ordinal}>"
 
 
+class TaskTally(db.Model):
+    """How many leaves there are per (unit, standing, day), kept by the database's triggers (migration
+    0006) on every write to ``task``, never from Python. ``kind`` 'due': leaves counted in the roll-ups
+    (cancelled left out) by deadline in force (``day`` NULL when there is none), with how many await
+    confirmation and how many were extended; 'done': leaves completed on time or late, by completion date.
+
+    The whole-Sở roll-up and the trend read these few thousand rows instead of every leaf
+    (``tasks.queries.summarize_by`` and ``dashboard.queries.trend``); any other filter reads the tasks.
+    A test checks after every kind of write that the tally equals the same count over ``task``.
+    """
+
+    __tablename__ = "task_tally"
+    __table_args__ = (
+        # The key; on PostgreSQL it also carries the counts, so the roll-up reads this index alone.
+        Index(
+            "uq_task_tally_key",
+            *("kind", "lead_unit_id", "standing", "day"),
+            unique=True,
+            postgresql_nulls_not_distinct=True,
+            postgresql_include=["n", "pending", "extended"],
+        ),
+        # By day, for the trend (read alone on both databases).
+        Index("ix_task_tally_day", "kind", "day", "standing", "n"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(4))
+    lead_unit_id: Mapped[int] = mapped_column(Integer)
+    standing: Mapped[str] = mapped_column(String(12))
+    day: Mapped[date | None] = mapped_column(Date)
+    n: Mapped[int] = mapped_column(Integer)
+    pending: Mapped[int] = mapped_column(Integer)
+    extended: Mapped[int] = mapped_column(Integer)
+
+
 class TaskEvent(db.Model):
     """One line of a task's journal: who changed which field, from what, to what, and when."""
 

@@ -1,0 +1,132 @@
+"""``task_tally`` (migration 0006) is kept by the database's triggers: after any write to ``task`` — the
+task services, rows inserted, updated, re-parented and deleted in raw SQL — it equals the same counts
+taken over the tasks themselves, and holds no empty rows."""
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import case, delete, func, insert, select, update
+
+from tracker.accounts.models import Role, User
+from tracker.extensions import db
+from tracker.rules.deadlines import DeadlineKind
+from tracker.rules.status import Confirmation, TaskStatus
+from tracker.tasks import operations as ops
+from tracker.tasks.models import Task, TaskTally
+
+COMPLETED = ("on_time", "late")
+
+
+def tally() -> dict:
+    rows = db.session.execute(
+        select(TaskTally.kind, TaskTally.lead_unit_id, TaskTally.standing, TaskTally.day, TaskTally.n).add_columns(
+            TaskTally.pending, TaskTally.extended
+        )
+    )
+    out = {}
+    for kind, unit, standing, day, n, pending, extended in rows:
+        assert (kind, unit, standing, day) not in out, "one row per key"
+        assert n > 0, "rows whose count falls to zero are deleted"
+        out[(kind, unit, standing, day)] = (n, pending, extended)
+    return out
+
+
+def recount() -> dict:
+    """The same figures counted over the tasks."""
+    pending = func.sum(case((Task.confirmation == Confirmation.PENDING, 1), else_=0))
+    extended = func.sum(case((Task.extended_due.is_not(None), 1), else_=0))
+    due = db.session.execute(
+        select(Task.lead_unit_id, Task.standing, Task.effective_due, func.count(), pending, extended)
+        .where(Task.is_leaf, Task.standing.is_not(None))
+        .group_by(Task.lead_unit_id, Task.standing, Task.effective_due)
+    )
+    done = db.session.execute(
+        select(Task.lead_unit_id, Task.standing, Task.completed_on, func.count())
+        .where(Task.is_leaf, Task.standing.in_(COMPLETED))
+        .group_by(Task.lead_unit_id, Task.standing, Task.completed_on)
+    )
+    out = {("due", u, s, d): (n, p, e) for u, s, d, n, p, e in due}
+    out.update({("done", u, s, d): (n, 0, 0) for u, s, d, n in done})
+    return out
+
+
+def test_tally_follows_the_task_services(app, factory):
+    unit_a, unit_b = factory.unit(), factory.unit()
+    plan = factory.plan(requires_confirmation=True)
+    parent = factory.task(plan, unit_a, deadline="31/10/2024")
+    child = factory.task(plan, unit_a, deadline="15/10/2024", parent_id=parent)
+    other = factory.task(plan, unit_b, deadline="Thường xuyên")
+    with app.app_context():
+        assert tally() == recount()
+        # The parent is counted through its child only.
+        assert ("due", unit_a, "open", date(2024, 10, 15)) in tally()
+        assert ("due", unit_a, "open", date(2024, 10, 31)) not in tally()
+        assert ("due", unit_b, "undated_open", None) in tally()
+        actor = User(username="vp.tally", full_name="VP", role=Role.OFFICE)
+        db.session.add(actor)
+        db.session.flush()
+        task = db.session.get(Task, child)
+        done = ops.ProgressInput(status=TaskStatus.DONE, progress=100, completed_on=date(2024, 9, 30))
+        ops.update_progress(task, done, actor, date(2024, 10, 1))
+        db.session.commit()
+        assert tally() == recount()
+        assert tally()[("done", unit_a, "on_time", date(2024, 9, 30))] == (1, 0, 0)
+        ops.move_task(db.session.get(Task, child), None, None, actor)
+        db.session.commit()
+        assert tally() == recount()
+        assert ("due", unit_a, "open", date(2024, 10, 31)) in tally()
+        ops.delete_task(db.session.get(Task, other), actor)
+        db.session.commit()
+        assert tally() == recount()
+        assert not any(key[1] == unit_b for key in tally())
+
+
+def test_tally_follows_raw_writes(app, factory):
+    """A random walk of inserts, updates (status, dates, confirmation, unit, parent) and deletes in raw SQL."""
+    units = [factory.unit() for _ in range(3)]
+    plans = [factory.plan(), factory.plan()]
+    rng = random.Random(20241001)
+    days = [None] + [date(2024, 9, 20) + timedelta(days=i) for i in range(20)]
+    values = {
+        "status": list(TaskStatus),
+        "deadline_kind": list(DeadlineKind),
+        "confirmation": list(Confirmation),
+        "effective_due": days,
+        "extended_due": days,
+        "completed_on": days,
+        "lead_unit_id": units,
+    }
+
+    def random_fields() -> dict:
+        return {name: rng.choice(choices) for name, choices in values.items() if rng.random() < 0.5}
+
+    with app.app_context():
+        for step in range(150):
+            ids = db.session.scalars(select(Task.id)).all()
+            roll = rng.random()
+            if roll < 0.35 or len(ids) < 5:
+                rows = [
+                    {
+                        "plan_id": rng.choice(plans),
+                        "title": f"t{step}.{i}",
+                        "lead_unit_id": rng.choice(units),
+                        "parent_id": rng.choice([None, *ids]) if ids else None,
+                        **random_fields(),
+                    }
+                    for i in range(rng.randint(1, 4))
+                ]
+                db.session.execute(insert(Task), rows)
+            elif roll < 0.8:
+                chosen = rng.sample(ids, k=rng.randint(1, min(4, len(ids))))
+                fields = random_fields() or {"status": rng.choice(values["status"])}
+                if rng.random() < 0.2:
+                    # Re-parent under an earlier task (no cycles) or to the top.
+                    fields["parent_id"] = rng.choice([None, *[i for i in ids if i < min(chosen)]])
+                db.session.execute(update(Task).where(Task.id.in_(chosen)).values(**fields))
+            else:
+                parents = set(db.session.scalars(select(Task.parent_id).where(Task.parent_id.is_not(None))))
+                childless = [i for i in ids if i not in parents]
+                db.session.execute(delete(Task).where(Task.id.in_(rng.sample(childless, k=min(2, len(childless))))))
+            db.session.commit()
+            assert tally() == recount(), f"step {step}"
+        assert len(tally()) > 10
