@@ -89,6 +89,15 @@ def test_sql_standing_boxes_and_rollup_match_python_classify(app, factory):
             assert counts.extended == len(extended) > 0
             overdue = [t.effective_due for t in tasks if classify(t.facts, as_of) is Box.OPEN_OVERDUE]
             assert counts.oldest_overdue == min(overdue)
+            # Without a plan filter the figures come from task_tally (this test's tasks are the only
+            # ones in its transaction): the same, whole, per unit and within a deadline range.
+            assert TaskFilter().tally_conditions() == [] and TaskFilter(plan_id=plan).tally_conditions() is None
+            assert summarize(TaskFilter(), as_of) == counts
+            assert summarize_by(Task.lead_unit_id, TaskFilter(unit_id=unit), as_of) == {unit: counts}
+            window = {"due_from": AS_OF - timedelta(days=3), "due_to": AS_OF + timedelta(days=5)}
+            in_window = summarize(TaskFilter(**window), as_of)
+            assert in_window == summarize(TaskFilter(plan_id=plan, **window), as_of)
+            assert 0 < in_window.total < counts.total
 
 
 def test_summary_counts_leaves_only_and_leaves_out_cancelled(app, factory):

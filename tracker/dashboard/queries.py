@@ -16,8 +16,8 @@ from tracker.rules.periods import PeriodKind as Kind
 from tracker.rules.periods import period as make_period
 from tracker.rules.rollup import Counts
 from tracker.rules.status import Box, Standing
-from tracker.tasks.models import Task
-from tracker.tasks.queries import TaskFilter, box_condition, summarize_by
+from tracker.tasks.models import Task, TaskTally
+from tracker.tasks.queries import TaskFilter, box_condition, standing_in, summarize_by
 
 
 @dataclass
@@ -93,27 +93,34 @@ def trend(scope: Scope) -> list[MonthPoint]:
     """Month by month over the year of the scope: completions on time and late, and deadlines falling due.
 
     One query of two parts grouped by day (at most two years of rows, whatever the number of tasks),
-    bucketed here: completions by day and standing, deadlines by day.
+    bucketed here: completions by day and standing, deadlines by day; from ``task_tally`` unless a plan
+    is chosen (the tally does not know plans; a plan's tasks are few).
     """
     year = scope.period.year if scope.period else scope.counted_at.year
     scheme = scope.period.scheme if scope.period else Scheme.CALENDAR
     whole = make_period(Kind.YEAR, year, scheme=scheme)
     at = scope.counted_at
-    base = TaskFilter(plan_id=scope.plan_id, unit_id=scope.unit_id, leaves_only=True).conditions(at)
-    done = (
-        select(Task.completed_on, Task.standing, func.count())
-        .where(
+    flt = TaskFilter(plan_id=scope.plan_id, unit_id=scope.unit_id, leaves_only=True)
+    tally = flt.tally_conditions()
+    if tally is not None:  # no plan filter: from task_tally's rows, a few per day
+        done = select(TaskTally.day, TaskTally.standing, func.sum(TaskTally.n)).where(
+            TaskTally.kind == "done", *tally, TaskTally.day.between(whole.start, min(whole.end, at))
+        )
+        due = select(TaskTally.day, literal_column("'due'"), func.sum(TaskTally.n)).where(
+            TaskTally.kind == "due", *tally, TaskTally.day.between(whole.start, whole.end)
+        )
+    else:
+        base = flt.conditions(at)
+        done = select(Task.completed_on, Task.standing, func.count()).where(
             *base,
-            Task.standing.in_([Standing.ON_TIME.value, Standing.LATE.value]),
+            standing_in([Standing.ON_TIME, Standing.LATE]),
             Task.completed_on.between(whole.start, min(whole.end, at)),
         )
-        .group_by(literal_column("1"), literal_column("2"))
-    )
-    due = (
-        select(Task.effective_due, literal_column("'due'"), func.count())
-        .where(*base, Task.standing.is_not(None), Task.effective_due.between(whole.start, whole.end))
-        .group_by(literal_column("1"))
-    )
+        due = select(Task.effective_due, literal_column("'due'"), func.count()).where(
+            *base, Task.standing.is_not(None), Task.effective_due.between(whole.start, whole.end)
+        )
+    done = done.group_by(literal_column("1"), literal_column("2"))
+    due = due.group_by(literal_column("1"))
     rows = db.session.execute(union_all(done, due)).all()
     months = months_of(whole)
     starts = [start for start, _ in months]

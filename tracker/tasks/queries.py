@@ -9,7 +9,7 @@ over leaves: a task with sub-tasks is counted through them, never twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import NamedTuple
 
@@ -23,7 +23,7 @@ from tracker.plans.models import Plan
 from tracker.rules.deadlines import DeadlineKind
 from tracker.rules.rollup import Counts, LaterCompletion, StandingRow, counts_at
 from tracker.rules.status import STANDING_BOX, Box, Confirmation, Standing, TaskFacts, TaskStatus, classify
-from tracker.tasks.models import Task, task_cooperating_unit
+from tracker.tasks.models import Task, TaskTally, task_cooperating_unit
 
 
 def completed_condition(as_of: date):
@@ -40,7 +40,8 @@ def _is(standing: Standing):
     return Task.standing == literal_column(f"'{standing.value}'")
 
 
-def _among(standings) -> ColumnElement:
+def standing_in(standings) -> ColumnElement:
+    """``standing IN (…)`` with literals, as the partial index ix_task_count_done is written."""
     return Task.standing.in_([literal_column(f"'{s.value}'") for s in standings])
 
 
@@ -73,7 +74,7 @@ def box_condition(box: Box, as_of: date) -> ColumnElement:
             due = Task.effective_due < as_of if box is Box.OPEN_OVERDUE else Task.effective_due >= as_of
             if not later:
                 return and_(_is(Standing.OPEN), due)
-            return and_(or_(_is(Standing.OPEN), and_(_among([Standing.ON_TIME, Standing.LATE]), reopened)), due)
+            return and_(or_(_is(Standing.OPEN), and_(standing_in([Standing.ON_TIME, Standing.LATE]), reopened)), due)
     raise ValueError(box)
 
 
@@ -138,6 +139,24 @@ class TaskFilter:
             conds.append(leaf())
         return conds
 
+    def tally_conditions(self) -> list | None:
+        """This filter on ``task_tally`` rows, or None when the tally cannot answer it: it knows the lead
+        unit and the deadline, nothing else (it counts leaves only, so ``leaves_only`` is moot)."""
+        default = TaskFilter()
+        answerable = {"unit_id", "unit_role", "due_from", "due_to", "leaves_only"}
+        if any(getattr(self, f.name) != getattr(default, f.name) for f in fields(self) if f.name not in answerable):
+            return None
+        if self.unit_id and self.unit_role != "lead":
+            return None
+        conds = []
+        if self.unit_id:
+            conds.append(TaskTally.lead_unit_id == self.unit_id)
+        if self.due_from:
+            conds.append(TaskTally.day >= self.due_from)
+        if self.due_to:
+            conds.append(TaskTally.day <= self.due_to)
+        return conds
+
 
 def summarize(flt: TaskFilter, as_of: date) -> Counts:
     """The roll-up for one scope at ``as_of``: leaves only, cancelled left out."""
@@ -147,47 +166,90 @@ def summarize(flt: TaskFilter, as_of: date) -> Counts:
 def summarize_by(key_column, flt: TaskFilter, as_of: date) -> dict:
     """The roll-up grouped by a column (``Task.plan_id``, ``Task.lead_unit_id``; ``None``: no grouping).
 
-    Four grouped reads, whatever the number of tasks, each served by one of the leaf indexes alone:
-    leaves by standing; those awaiting confirmation or extended; the open ones whose deadline is before
-    ``as_of`` (count, earliest deadline); and the completions dated after ``as_of`` (for today none).
+    A fixed number of grouped reads whatever the number of tasks: leaves by standing, with how many
+    await confirmation or were extended; the open ones whose deadline is before ``as_of`` (count,
+    earliest deadline); and the completions dated after ``as_of`` (for today none).
     ``rules.rollup.counts_at`` makes the boxes of them. No CASE is evaluated per row: the stored
-    standing carries what does not change with the date.
+    standing carries what does not change with the date. The first two come from ``task_tally`` (a few
+    thousand rows) when it can answer the filter — by lead unit or none, a deadline range — and
+    otherwise from the leaf indexes of ``task``.
     """
-    conds = [*([] if flt.leaves_only else [leaf()]), *flt.conditions(as_of)]
-    keys = [key_column] if key_column is not None else []
-    # "+ 0" where the rows come from a range of another index: SQLite would otherwise walk an index on
-    # the key for its order, reading every task.
-    ranged = [(key_column + 0).label("key")] if key_column is not None else []
-    pending = func.sum(case((Task.confirmation == Confirmation.PENDING, 1), else_=0))
-    extended = func.sum(case((Task.extended_due.is_not(None), 1), else_=0))
-
-    def grouped(by: list, values: list, where: list, keys=keys) -> list:
-        columns = keys + by
-        stmt = select(*columns, *values).where(*conds, *where)
-        # Positions in GROUP BY: an expression is not computed twice.
-        return db.session.execute(stmt.group_by(*(literal_column(str(i + 1)) for i in range(len(columns))))).all()
-
-    by_standing = grouped([Task.standing], [func.count()], [Task.standing.is_not(None)])
-    flagged = grouped([Task.standing], [pending, extended], [Task.standing.is_not(None), FLAGGED])
-    past_due = grouped(
-        [], [func.count(), func.min(Task.effective_due)], [_is(Standing.OPEN), Task.effective_due < as_of], keys=ranged
-    )
-    later = grouped(
+    tally = flt.tally_conditions() if key_column is None or key_column is Task.lead_unit_id else None
+    if tally is not None:
+        standing_rows, past_due = _tally_reads(key_column is not None, tally, as_of)
+    else:
+        standing_rows, past_due = _task_reads(key_column, flt, as_of)
+    later = _grouped(
+        key_column,
+        flt,
+        as_of,
         [Task.standing, Task.effective_due < as_of],
-        [func.count(), func.min(Task.effective_due), pending],
-        [_among(COMPLETED), Task.completed_on > as_of],
-        keys=ranged,
+        [func.count(), func.min(Task.effective_due), _PENDING],
+        [standing_in(COMPLETED), Task.completed_on > as_of],
+        ranged=True,
     )
-    split = (lambda row: (row[0], row[1:])) if keys else (lambda row: (None, row))
-    flags = {(key, name): (int(p or 0), int(e or 0)) for key, (name, p, e) in map(split, flagged)}
+    split = (lambda row: (row[0], row[1:])) if key_column is not None else (lambda row: (None, row))
     rows: dict = {}
-    for key, (name, count) in map(split, by_standing):
-        rows.setdefault(key, []).append(StandingRow(Standing(name), count, *flags.get((key, name), (0, 0))))
-    overdue = {key: (count, earliest) for key, (count, earliest) in map(split, past_due) if count}
+    for key, (name, count, pending, extended) in map(split, standing_rows):
+        rows.setdefault(key, []).append(StandingRow(Standing(name), int(count), int(pending or 0), int(extended or 0)))
+    overdue = {key: (int(count), earliest) for key, (count, earliest) in map(split, past_due) if count}
     completions: dict = {}
     for key, (name, was_due, count, earliest, pend) in map(split, later):
         completions.setdefault(key, []).append(LaterCompletion(Standing(name), bool(was_due), count, earliest, int(pend or 0)))
     return {key: counts_at(group, *overdue.get(key, (0, None)), later=completions.get(key, ())) for key, group in rows.items()}
+
+
+_PENDING = func.sum(case((Task.confirmation == Confirmation.PENDING, 1), else_=0))
+
+
+def _grouped(key_column, flt: TaskFilter, as_of: date, by: list, values: list, where: list, ranged: bool = False) -> list:
+    """Leaves in ``flt`` grouped by the key and ``by``. ``ranged``: the rows come from a range of another
+    index, and "+ 0" keeps SQLite from walking an index on the key for its order, reading every task."""
+    keys = [] if key_column is None else [(key_column + 0).label("key") if ranged else key_column]
+    columns = keys + by
+    conds = [*([] if flt.leaves_only else [leaf()]), *flt.conditions(as_of)]
+    stmt = select(*columns, *values).where(*conds, *where)
+    # Positions in GROUP BY: an expression is not computed twice.
+    return db.session.execute(stmt.group_by(*(literal_column(str(i + 1)) for i in range(len(columns))))).all()
+
+
+def _task_reads(key_column, flt: TaskFilter, as_of: date) -> tuple[list, list]:
+    """(key, standing, count, pending, extended) and (key, open past due, earliest deadline) from the leaf
+    indexes: leaves by standing; the few awaiting confirmation or extended (their own partial index);
+    the open ones past their deadline (a range of ix_task_open)."""
+    extended = func.sum(case((Task.extended_due.is_not(None), 1), else_=0))
+    counted = Task.standing.is_not(None)
+    by_standing = _grouped(key_column, flt, as_of, [Task.standing], [func.count()], [counted])
+    flagged = _grouped(key_column, flt, as_of, [Task.standing], [_PENDING, extended], [counted, FLAGGED])
+    width = 1 if key_column is None else 2
+    flags = {tuple(row[:width]): tuple(row[width:]) for row in flagged}
+    standing_rows = [(*row, *flags.get(tuple(row[:width]), (0, 0))) for row in by_standing]
+    past_due = _grouped(
+        key_column,
+        flt,
+        as_of,
+        [],
+        [func.count(), func.min(Task.effective_due)],
+        [_is(Standing.OPEN), Task.effective_due < as_of],
+        ranged=True,
+    )
+    return standing_rows, past_due
+
+
+def _tally_reads(by_unit: bool, conditions: list, as_of: date) -> tuple[list, list]:
+    """The same two reads from ``task_tally``'s 'due' rows."""
+    keys = [TaskTally.lead_unit_id] if by_unit else []
+    due = [TaskTally.kind == "due", *conditions]
+    sums = [func.sum(TaskTally.n), func.sum(TaskTally.pending), func.sum(TaskTally.extended)]
+    standing_rows = db.session.execute(
+        select(*keys, TaskTally.standing, *sums).where(*due).group_by(*keys, TaskTally.standing)
+    ).all()
+    past_due = db.session.execute(
+        select(*keys, func.sum(TaskTally.n), func.min(TaskTally.day))
+        .where(*due, TaskTally.standing == Standing.OPEN.value, TaskTally.day < as_of)
+        .group_by(*keys)
+    ).all()
+    return standing_rows, past_due
 
 
 DATED_BOXES = (Box.DONE_ON_TIME, Box.DONE_LATE, Box.OPEN_IN_TIME, Box.OPEN_OVERDUE)
