@@ -15,7 +15,9 @@ UPDATE (migration 0005), which fires the tally's update trigger in turn: each tr
 row change (old values out, new values in), so the sum comes out right whatever order they run in.
 On PostgreSQL the key's unique index treats NULL days as equal (NULLS NOT DISTINCT, PostgreSQL 15)
 so that concurrent writers meet in one row through INSERT ... ON CONFLICT; it carries the counts
-(INCLUDE) so that the roll-up reads the index alone. The trend reads ix_task_tally_day alone.
+(INCLUDE) so that the roll-up reads the index alone. Every statement writing tasks first takes one
+transaction-level advisory lock: transactions that change tasks queue until the one before commits,
+as they do on SQLite, instead of deadlocking on tally rows. The trend reads ix_task_tally_day alone.
 
 Revision ID: 0006
 Revises: 0005
@@ -35,6 +37,7 @@ depends_on = None
 # The columns whose change moves a task in the tally.
 FIELDS = ("is_leaf", "lead_unit_id", "standing", "effective_due", "completed_on", "confirmation", "extended_due")
 COMPLETED = "('on_time', 'late')"
+LOCK = 20241001  # the transaction-level advisory lock the tally's writers take on PostgreSQL
 
 
 def counted(row: str) -> dict[str, str]:
@@ -122,6 +125,16 @@ POSTGRES_TRIGGERS = [
         END IF;
         RETURN NULL;
     END $$""",
+    # One writer of tasks at a time, until it commits (as on SQLite), taken before the statement locks
+    # any row: transactions moving tasks between the same tally rows in opposite orders would otherwise
+    # deadlock, and a lock taken by the row trigger would come after the row's own lock, too late.
+    f"""CREATE FUNCTION task_tally_lock() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM pg_advisory_xact_lock({LOCK});
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER task_tally_lock BEFORE INSERT OR UPDATE OR DELETE ON task
+    FOR EACH STATEMENT EXECUTE FUNCTION task_tally_lock()""",
     "CREATE TRIGGER task_tally_insert AFTER INSERT ON task FOR EACH ROW EXECUTE FUNCTION task_tally_sync()",
     "CREATE TRIGGER task_tally_delete AFTER DELETE ON task FOR EACH ROW EXECUTE FUNCTION task_tally_sync()",
     f"""CREATE TRIGGER task_tally_update AFTER UPDATE ON task FOR EACH ROW
@@ -168,6 +181,8 @@ def downgrade():
     for name in ("task_tally_insert", "task_tally_delete", "task_tally_update"):
         op.execute(f"DROP TRIGGER {name} ON task" if postgres else f"DROP TRIGGER {name}")
     if postgres:
+        op.execute("DROP TRIGGER task_tally_lock ON task")
+        op.execute("DROP FUNCTION task_tally_lock()")
         op.execute("DROP FUNCTION task_tally_sync()")
         op.execute("DROP FUNCTION task_tally_add(text, integer, text, date, integer, integer, integer)")
     op.drop_index('ix_task_tally_day', table_name='task_tally')

@@ -130,3 +130,68 @@ def test_tally_follows_raw_writes(app, factory):
             db.session.commit()
             assert tally() == recount(), f"step {step}"
         assert len(tally()) > 10
+
+
+def test_concurrent_writers_keep_the_tally_and_never_deadlock(tmp_path):
+    """Four connections committing at once, each transaction moving two tasks between the same few
+    tally rows in random order: the tally stays exact, and no writer fails (on PostgreSQL the tally's
+    trigger takes one transaction lock, so writers of tasks queue instead of deadlocking on its rows)."""
+    import threading
+
+    from tests.conftest import build_app
+    from tracker.accounts.models import Unit
+
+    app = build_app(tmp_path, name="tally")
+    with app.app_context():
+        units = [Unit(name=f"Phòng {i}", short_name=f"P{i}") for i in range(2)]
+        db.session.add_all(units)
+        db.session.flush()
+        unit_ids = [u.id for u in units]
+        from tracker.plans.models import Plan
+        from tracker.rules.documents import DocumentType
+
+        plan = Plan(doc_type=DocumentType.PLAN, number="1/KH", title="KH", issuer="Sở", issued_on=date(2024, 1, 2), year=2024)
+        db.session.add(plan)
+        db.session.flush()
+        db.session.execute(
+            insert(Task),
+            [
+                {"plan_id": plan.id, "title": f"t{i}", "lead_unit_id": unit_ids[i % 2], "effective_due": date(2024, 10, 1)}
+                for i in range(12)
+            ],
+        )
+        db.session.commit()
+        ids = db.session.scalars(select(Task.id)).all()
+    errors: list[BaseException] = []
+
+    def writer(seed: int) -> None:
+        rng = random.Random(seed)
+        try:
+            with app.app_context():
+                for _ in range(25):
+                    for task_id in rng.sample(ids, 2):
+                        db.session.execute(
+                            update(Task)
+                            .where(Task.id == task_id)
+                            .values(
+                                effective_due=rng.choice([date(2024, 10, 1), date(2024, 10, 2)]),
+                                lead_unit_id=rng.choice(unit_ids),
+                            )
+                        )
+                    db.session.commit()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(seed,)) for seed in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    try:
+        with app.app_context():
+            assert errors == []
+            assert tally() == recount()
+            assert sum(n for (kind, *_), (n, _, _) in tally().items() if kind == "due") == 12
+    finally:
+        with app.app_context():
+            db.engine.dispose()
