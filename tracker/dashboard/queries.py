@@ -17,7 +17,7 @@ from tracker.rules.periods import period as make_period
 from tracker.rules.rollup import Counts
 from tracker.rules.status import Box, Standing
 from tracker.tasks.models import Task, TaskTally
-from tracker.tasks.queries import TaskFilter, box_condition, standing_in, summarize_by
+from tracker.tasks.queries import TaskFilter, box_condition, summarize_by
 
 
 @dataclass
@@ -113,7 +113,7 @@ def trend(scope: Scope) -> list[MonthPoint]:
         base = flt.conditions(at)
         done = select(Task.completed_on, Task.standing, func.count()).where(
             *base,
-            standing_in([Standing.ON_TIME, Standing.LATE]),
+            Task.standing.in_([Standing.ON_TIME.value, Standing.LATE.value]),
             Task.completed_on.between(whole.start, min(whole.end, at)),
         )
         due = select(Task.effective_due, literal_column("'due'"), func.count()).where(

@@ -40,8 +40,7 @@ def _is(standing: Standing):
     return Task.standing == literal_column(f"'{standing.value}'")
 
 
-def standing_in(standings) -> ColumnElement:
-    """``standing IN (…)`` with literals, as the partial index ix_task_count_done is written."""
+def _among(standings) -> ColumnElement:
     return Task.standing.in_([literal_column(f"'{s.value}'") for s in standings])
 
 
@@ -74,7 +73,7 @@ def box_condition(box: Box, as_of: date) -> ColumnElement:
             due = Task.effective_due < as_of if box is Box.OPEN_OVERDUE else Task.effective_due >= as_of
             if not later:
                 return and_(_is(Standing.OPEN), due)
-            return and_(or_(_is(Standing.OPEN), and_(standing_in([Standing.ON_TIME, Standing.LATE]), reopened)), due)
+            return and_(or_(_is(Standing.OPEN), and_(_among([Standing.ON_TIME, Standing.LATE]), reopened)), due)
     raise ValueError(box)
 
 
@@ -185,7 +184,7 @@ def summarize_by(key_column, flt: TaskFilter, as_of: date) -> dict:
         as_of,
         [Task.standing, Task.effective_due < as_of],
         [func.count(), func.min(Task.effective_due), _PENDING],
-        [standing_in(COMPLETED), Task.completed_on > as_of],
+        [_among(COMPLETED), Task.completed_on > as_of],
         ranged=True,
     )
     split = (lambda row: (row[0], row[1:])) if key_column is not None else (lambda row: (None, row))
