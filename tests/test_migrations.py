@@ -31,3 +31,46 @@ def test_every_table_was_created_by_migrations(app):
         "app_state",
         "alembic_version",
     } <= names
+
+
+def test_the_tally_is_built_from_existing_tasks_on_upgrade(tmp_path):
+    """A database with tasks at revision 0005 gets a ``task_tally`` equal to a recount of them, and the
+    downgrade removes it again."""
+    from datetime import date
+
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import insert, inspect, text
+
+    from tests.conftest import build_app
+    from tests.tasks.test_tally import recount, tally
+    from tracker.accounts.models import Unit
+    from tracker.plans.models import Plan
+    from tracker.rules.documents import DocumentType
+    from tracker.tasks.models import Task
+
+    app = build_app(tmp_path, name="backfill")
+    try:
+        with app.app_context():
+            downgrade(revision="0005")
+            assert "task_tally" not in inspect(db.engine).get_table_names()
+            unit = Unit(name="Phòng A", short_name="A")
+            plan = Plan(doc_type=DocumentType.PLAN, number="1/KH", title="KH", issuer="Sở", issued_on=date(2024, 1, 2), year=2024)
+            db.session.add_all([unit, plan])
+            db.session.flush()
+            rows = [
+                {"plan_id": plan.id, "title": f"t{i}", "lead_unit_id": unit.id, "effective_due": date(2024, 9, 1 + i % 20)}
+                for i in range(30)
+            ]
+            db.session.execute(insert(Task), rows)
+            db.session.execute(
+                text("UPDATE task SET status = 'done', completed_on = :day WHERE id % 3 = 0"), {"day": date(2024, 9, 10)}
+            )
+            db.session.commit()
+            db.session.remove()
+            upgrade()
+            assert tally() == recount()
+            assert sum(n for (kind, *_), (n, _, _) in tally().items() if kind == "done") == 10
+            db.session.remove()
+    finally:
+        with app.app_context():
+            db.engine.dispose()
