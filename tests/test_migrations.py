@@ -42,11 +42,12 @@ def test_the_tally_is_built_from_existing_tasks_on_upgrade(tmp_path):
     from sqlalchemy import insert, inspect, text
 
     from tests.conftest import build_app
-    from tests.tasks.test_tally import recount, tally
+    from tests.tasks.test_tally import tally
     from tracker.accounts.models import Unit
     from tracker.plans.models import Plan
     from tracker.rules.documents import DocumentType
     from tracker.tasks.models import Task
+    from tracker.tasks.tally import recount
 
     app = build_app(tmp_path, name="backfill")
     try:

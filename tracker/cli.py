@@ -1,4 +1,4 @@
-"""Command-line entry points: ``flask --app wsgi users|demo|scheduler|summary …``. Thin: they parse
+"""Command-line entry points: ``flask --app wsgi users|demo|scheduler|tally|summary …``. Thin: they parse
 arguments, call a service, and print."""
 
 from __future__ import annotations
@@ -142,6 +142,29 @@ def register_cli(app: Flask) -> None:
             pass
         finally:
             controller.stop()
+
+    @app.cli.group("tally", help="Bảng đếm nhiệm vụ (task_tally) mà Tổng quan đọc.")
+    def tally_group() -> None:
+        pass
+
+    @tally_group.command("check")
+    @click.option("--repair", is_flag=True, help="Dựng lại bảng đếm từ danh sách nhiệm vụ nếu có chỗ lệch")
+    def tally_check(repair):
+        """So bảng đếm với số đếm lại trên từng nhiệm vụ; mã thoát 1 nếu lệch mà không sửa."""
+        from tracker.tasks import tally
+
+        wrong = tally.differences()
+        if not wrong:
+            click.echo("Bảng đếm khớp với danh sách nhiệm vụ.")
+            return
+        click.echo(f"Bảng đếm lệch ở {len(wrong)} dòng (loại, đơn vị, tình trạng, ngày: trong bảng → đếm lại):")
+        for (kind, unit, standing, day), kept, counted in wrong[:50]:
+            click.echo(f"  {kind}, {unit}, {standing}, {day or '-'}: {kept or '(không có)'} → {counted or '(không có)'}")
+        if not repair:
+            raise SystemExit(1)
+        rows = tally.rebuild()
+        db.session.commit()
+        click.echo(f"Đã dựng lại bảng đếm: {rows} dòng.")
 
     @app.cli.command("summary")
     @click.argument("plan_number")

@@ -1,11 +1,12 @@
 """``task_tally`` (migration 0006) is kept by the database's triggers: after any write to ``task`` — the
 task services, rows inserted, updated, re-parented and deleted in raw SQL — it equals the same counts
-taken over the tasks themselves, and holds no empty rows."""
+taken over the tasks themselves (``tracker.tasks.tally.recount``, a GROUP BY), and holds no empty rows;
+``flask tally check`` finds a tally made wrong by hand and ``--repair`` rebuilds it."""
 
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import case, delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from tracker.accounts.models import Role, User
 from tracker.extensions import db
@@ -13,8 +14,7 @@ from tracker.rules.deadlines import DeadlineKind
 from tracker.rules.status import Confirmation, TaskStatus
 from tracker.tasks import operations as ops
 from tracker.tasks.models import Task, TaskTally
-
-COMPLETED = ("on_time", "late")
+from tracker.tasks.tally import recount
 
 
 def tally() -> dict:
@@ -28,25 +28,6 @@ def tally() -> dict:
         assert (kind, unit, standing, day) not in out, "one row per key"
         assert n > 0, "rows whose count falls to zero are deleted"
         out[(kind, unit, standing, day)] = (n, pending, extended)
-    return out
-
-
-def recount() -> dict:
-    """The same figures counted over the tasks."""
-    pending = func.sum(case((Task.confirmation == Confirmation.PENDING, 1), else_=0))
-    extended = func.sum(case((Task.extended_due.is_not(None), 1), else_=0))
-    due = db.session.execute(
-        select(Task.lead_unit_id, Task.standing, Task.effective_due, func.count(), pending, extended)
-        .where(Task.is_leaf, Task.standing.is_not(None))
-        .group_by(Task.lead_unit_id, Task.standing, Task.effective_due)
-    )
-    done = db.session.execute(
-        select(Task.lead_unit_id, Task.standing, Task.completed_on, func.count())
-        .where(Task.is_leaf, Task.standing.in_(COMPLETED))
-        .group_by(Task.lead_unit_id, Task.standing, Task.completed_on)
-    )
-    out = {("due", u, s, d): (n, p, e) for u, s, d, n, p, e in due}
-    out.update({("done", u, s, d): (n, 0, 0) for u, s, d, n in done})
     return out
 
 
@@ -195,3 +176,30 @@ def test_concurrent_writers_keep_the_tally_and_never_deadlock(tmp_path):
     finally:
         with app.app_context():
             db.engine.dispose()
+
+
+def test_tally_check_finds_differences_and_repairs_them(app, factory, runner):
+    unit = factory.unit()
+    plan = factory.plan()
+    for deadline in ("15/10/2024", "15/10/2024", "Thường xuyên"):
+        factory.task(plan, unit, deadline=deadline)
+    ok = runner.invoke(args=["tally", "check"])
+    assert ok.exit_code == 0 and "khớp" in ok.output
+    with app.app_context():
+        # What a restore or a manual edit with the triggers off could leave: a wrong count, a stray row.
+        db.session.execute(update(TaskTally).where(TaskTally.day == date(2024, 10, 15)).values(n=5))
+        db.session.execute(
+            insert(TaskTally).values(
+                kind="done", lead_unit_id=unit, standing="late", day=date(2024, 9, 1), n=1, pending=0, extended=0
+            )
+        )
+        db.session.commit()
+    found = runner.invoke(args=["tally", "check"])
+    assert found.exit_code == 1
+    assert "lệch ở 2 dòng" in found.output and "(5, 0, 0) → (2, 0, 0)" in found.output
+    assert "done, " in found.output and "(1, 0, 0) → (không có)" in found.output
+    repaired = runner.invoke(args=["tally", "check", "--repair"])
+    assert repaired.exit_code == 0 and "Đã dựng lại bảng đếm: 2 dòng." in repaired.output
+    with app.app_context():
+        assert tally() == recount()
+    assert "khớp" in runner.invoke(args=["tally", "check"]).output

@@ -1,0 +1,76 @@
+"""Checking and rebuilding ``task_tally`` from the tasks (``flask --app wsgi tally check [--repair]``).
+
+The triggers of migration 0006 keep the tally; this recounts the same figures over ``task`` so that an
+operator can prove the dashboard's numbers against the tasks at any time, and rebuild the tally if a
+restore, a manual edit with triggers disabled, or a bug ever made them differ.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import case, delete, func, insert, select, text
+
+from tracker.extensions import db
+from tracker.rules.status import Confirmation, Standing
+from tracker.tasks.models import Task, TaskTally
+
+# The advisory lock every statement writing tasks takes on PostgreSQL (migration 0006).
+WRITERS_LOCK = 20241001
+
+Key = tuple[str, int, str, object]
+
+
+def recount() -> dict[Key, tuple[int, int, int]]:
+    """(kind, lead unit, standing, day) -> (count, awaiting confirmation, extended), over the tasks."""
+    pending = func.sum(case((Task.confirmation == Confirmation.PENDING, 1), else_=0))
+    extended = func.sum(case((Task.extended_due.is_not(None), 1), else_=0))
+    due = db.session.execute(
+        select(Task.lead_unit_id, Task.standing, Task.effective_due, func.count(), pending, extended)
+        .where(Task.is_leaf, Task.standing.is_not(None))
+        .group_by(Task.lead_unit_id, Task.standing, Task.effective_due)
+    )
+    done = db.session.execute(
+        select(Task.lead_unit_id, Task.standing, Task.completed_on, func.count())
+        .where(Task.is_leaf, Task.standing.in_([Standing.ON_TIME.value, Standing.LATE.value]))
+        .group_by(Task.lead_unit_id, Task.standing, Task.completed_on)
+    )
+    out = {("due", u, s, d): (int(n), int(p), int(e)) for u, s, d, n, p, e in due}
+    out.update({("done", u, s, d): (int(n), 0, 0) for u, s, d, n in done})
+    return out
+
+
+def differences() -> list[tuple[Key, tuple[int, int, int] | None, tuple[int, int, int] | None]]:
+    """Every key where the tally and the recount disagree: (key, in the tally, counted over the tasks).
+    A key held in two rows, or a row whose count is not positive, is a difference too."""
+    kept: dict[Key, tuple[int, int, int]] = {}
+    malformed: set[Key] = set()
+    for kind, unit, standing, day, n, pending, extended in db.session.execute(
+        select(TaskTally.kind, TaskTally.lead_unit_id, TaskTally.standing, TaskTally.day).add_columns(
+            TaskTally.n, TaskTally.pending, TaskTally.extended
+        )
+    ):
+        key = (kind, unit, standing, day)
+        if key in kept or n <= 0:
+            malformed.add(key)
+        before = kept.get(key, (0, 0, 0))
+        kept[key] = (before[0] + n, before[1] + pending, before[2] + extended)
+    counted = recount()
+    keys = sorted(kept.keys() | counted.keys(), key=repr)
+    return [(k, kept.get(k), counted.get(k)) for k in keys if k in malformed or kept.get(k) != counted.get(k)]
+
+
+def rebuild() -> int:
+    """Replace the tally by a recount, in the caller's transaction; returns its number of rows. On
+    PostgreSQL it first takes the task writers' lock, so no write slips in between."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(f"SELECT pg_advisory_xact_lock({WRITERS_LOCK})"))
+    counted = recount()
+    db.session.execute(delete(TaskTally))
+    if counted:
+        db.session.execute(
+            insert(TaskTally),
+            [
+                {"kind": k, "lead_unit_id": u, "standing": s, "day": d, "n": n, "pending": p, "extended": e}
+                for (k, u, s, d), (n, p, e) in counted.items()
+            ],
+        )
+    return len(counted)
