@@ -169,6 +169,9 @@ def load(app, n: int) -> dict:
                 )
                 if len(batch) >= BATCH:
                     _write_tasks(db, Task, batch, postgres)
+                    # A commit per batch: task_tally's rows are rewritten for every task, and within one
+                    # transaction each rewrite leaves a version that the next look-up must step over.
+                    db.session.commit()
                     batch = []
         if batch:
             _write_tasks(db, Task, batch, postgres)

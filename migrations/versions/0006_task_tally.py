@@ -37,11 +37,13 @@ depends_on = None
 # The columns whose change moves a task in the tally.
 FIELDS = ("is_leaf", "lead_unit_id", "standing", "effective_due", "completed_on", "confirmation", "extended_due")
 COMPLETED = "('on_time', 'late')"
-LOCK = 20241001  # the transaction-level advisory lock the tally's writers take on PostgreSQL
+# The transaction-level advisory lock every statement writing tasks takes first on PostgreSQL
+# (tracker.tasks.tally.WRITERS_LOCK, which rebuilds the tally under it, must stay equal).
+LOCK = 20241001
 
 
 def counted(row: str) -> dict[str, str]:
-    """For each kind: whether ``row`` (OLD or NEW) is counted, its day, and its pending/extended flags."""
+    """For each kind: the condition under which ``row`` (OLD or NEW) is counted, and its day."""
     return {
         "due": (f"{row}.is_leaf AND {row}.standing IS NOT NULL", f"{row}.effective_due"),
         "done": (f"{row}.is_leaf AND {row}.standing IN {COMPLETED}", f"{row}.completed_on"),
