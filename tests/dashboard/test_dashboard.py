@@ -49,6 +49,11 @@ def test_every_figure_links_to_exactly_the_tasks_behind_it(client, demo):
     assert sum(int(n) for _, n in unit_links) == shown
     for href, n in unit_links:
         assert f'data-testid="total">{n} nhiệm vụ' in client.get(href.replace("&amp;", "&")).get_data(as_text=True)
+    # How late the oldest is, in days; the ranking shows each unit's on-time rate.
+    assert re.search(r'<td class="text-end">\d+ ngày</td>', table)
+    ranking = html[html.index('data-testid="ranking"') : html.index('data-testid="due-soon"')]
+    # Văn phòng Sở: 17 on time of 18 come due = 94,44 %.
+    assert re.search(r'>17</a></td>\s*<td class="text-end">18</td><td class="text-end">94,44%</td>', ranking)
 
 
 def test_decree_09_period_counts_the_tasks_due_in_it(client, demo):

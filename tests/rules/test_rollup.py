@@ -31,8 +31,15 @@ def test_ongoing_tasks_count_in_the_total_but_not_in_the_rate_over_tasks_come_du
     assert format_percent(counts.rate_due) == "50,00"
 
 
+def test_on_time_rate_counts_late_completions_and_open_overdue_against_it():
+    counts = Counts({Box.DONE_ON_TIME: 3, Box.DONE_LATE: 1, Box.OPEN_OVERDUE: 2, Box.OPEN_IN_TIME: 5, Box.NO_DEADLINE_DONE: 4})
+    assert counts.rate_on_time == Fraction(3, 6)
+    assert format_percent(counts.rate_on_time) == "50,00"
+
+
 def test_empty_scope_has_no_rate():
     assert format_percent(Counts().rate_all) == "–"
+    assert Counts({Box.OPEN_IN_TIME: 2}).rate_on_time is None
 
 
 def test_from_boxes_ignores_cancelled():

@@ -57,18 +57,6 @@ class UnitRow:
     unit: Unit
     counts: Counts
 
-    @property
-    def oldest_overdue(self) -> date | None:
-        return self.counts.oldest_overdue
-
-    @property
-    def on_time_rate(self):
-        """On time over what has come due (completed with a deadline + open past it)."""
-        from fractions import Fraction
-
-        due = self.counts.come_due
-        return Fraction(self.counts[Box.DONE_ON_TIME], due) if due else None
-
 
 def unit_rows(scope: Scope) -> tuple[Counts, list[UnitRow]]:
     """Every unit's boxes and oldest overdue deadline from the grouped roll-up; the headline is their sum

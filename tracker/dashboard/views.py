@@ -54,9 +54,10 @@ def director():
     counts, rows = q.unit_rows(scope)
     at = scope.counted_at
     overdue_rows = sorted(
-        (r for r in rows if r.counts[Box.OPEN_OVERDUE]), key=lambda r: (-r.counts[Box.OPEN_OVERDUE], r.oldest_overdue or at)
+        (r for r in rows if r.counts[Box.OPEN_OVERDUE]),
+        key=lambda r: (-r.counts[Box.OPEN_OVERDUE], r.counts.oldest_overdue or at),
     )
-    ranked = sorted((r for r in rows if r.on_time_rate is not None), key=lambda r: (-r.on_time_rate, r.unit.name))
+    ranked = sorted((r for r in rows if r.counts.rate_on_time is not None), key=lambda r: (-r.counts.rate_on_time, r.unit.name))
     calendar = load_calendar()
     horizon = calendar.add_working_days(at, 7)
     soon, soon_total = task_list(

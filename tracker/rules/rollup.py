@@ -75,6 +75,11 @@ class Counts:
     def rate_due(self) -> Fraction | None:
         return Fraction(self.completed_dated, self.come_due) if self.come_due else None
 
+    @property
+    def rate_on_time(self) -> Fraction | None:
+        """Completed on time over what has come due (the units' ranking)."""
+        return Fraction(self[Box.DONE_ON_TIME], self.come_due) if self.come_due else None
+
     def as_dict(self) -> dict:
         return {
             "total": self.total,

@@ -369,8 +369,6 @@ def plan_tasks(plan_id: int) -> list[Task]:
 def leaf_progress(tasks: list[Task], as_of: date) -> dict[int, tuple[int, int]]:
     """For each parent among already-loaded tasks of one plan: (completed, total) over its leaf
     descendants at ``as_of``, cancelled left out. The figures match ``summarize`` for the same leaves."""
-    from tracker.rules.status import classify
-
     children: dict[int | None, list[Task]] = {}
     for t in tasks:
         children.setdefault(t.parent_id, []).append(t)
