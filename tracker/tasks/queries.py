@@ -47,6 +47,9 @@ def _among(standings) -> ColumnElement:
 COMPLETED = [s for s in Standing if s.completed]
 # Written as the condition of the partial index ix_task_leaf_flagged.
 FLAGGED = or_(Task.confirmation == literal_column("'pending'"), Task.extended_due.is_not(None))
+# How many of a group await confirmation, how many were extended (the roll-up's and the tally's recount).
+PENDING = func.sum(case((Task.confirmation == Confirmation.PENDING, 1), else_=0))
+EXTENDED = func.sum(case((Task.extended_due.is_not(None), 1), else_=0))
 
 
 def leaf():
@@ -183,7 +186,7 @@ def summarize_by(key_column, flt: TaskFilter, as_of: date) -> dict:
         flt,
         as_of,
         [Task.standing, Task.effective_due < as_of],
-        [func.count(), func.min(Task.effective_due), _PENDING],
+        [func.count(), func.min(Task.effective_due), PENDING],
         [_among(COMPLETED), Task.completed_on > as_of],
         ranged=True,
     )
@@ -196,9 +199,6 @@ def summarize_by(key_column, flt: TaskFilter, as_of: date) -> dict:
     for key, (name, was_due, count, earliest, pend) in map(split, later):
         completions.setdefault(key, []).append(LaterCompletion(Standing(name), bool(was_due), count, earliest, int(pend or 0)))
     return {key: counts_at(group, *overdue.get(key, (0, None)), later=completions.get(key, ())) for key, group in rows.items()}
-
-
-_PENDING = func.sum(case((Task.confirmation == Confirmation.PENDING, 1), else_=0))
 
 
 def _grouped(key_column, flt: TaskFilter, as_of: date, by: list, values: list, where: list, ranged: bool = False) -> list:
@@ -216,10 +216,9 @@ def _task_reads(key_column, flt: TaskFilter, as_of: date) -> tuple[list, list]:
     """(key, standing, count, pending, extended) and (key, open past due, earliest deadline) from the leaf
     indexes: leaves by standing; the few awaiting confirmation or extended (their own partial index);
     the open ones past their deadline (a range of ix_task_open)."""
-    extended = func.sum(case((Task.extended_due.is_not(None), 1), else_=0))
     counted = Task.standing.is_not(None)
     by_standing = _grouped(key_column, flt, as_of, [Task.standing], [func.count()], [counted])
-    flagged = _grouped(key_column, flt, as_of, [Task.standing], [_PENDING, extended], [counted, FLAGGED])
+    flagged = _grouped(key_column, flt, as_of, [Task.standing], [PENDING, EXTENDED], [counted, FLAGGED])
     width = 1 if key_column is None else 2
     flags = {tuple(row[:width]): tuple(row[width:]) for row in flagged}
     standing_rows = [(*row, *flags.get(tuple(row[:width]), (0, 0))) for row in by_standing]

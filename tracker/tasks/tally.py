@@ -7,11 +7,12 @@ restore, a manual edit with triggers disabled, or a bug ever made them differ.
 
 from __future__ import annotations
 
-from sqlalchemy import case, delete, func, insert, select, text
+from sqlalchemy import delete, func, insert, select, text
 
 from tracker.extensions import db
-from tracker.rules.status import Confirmation, Standing
+from tracker.rules.status import Standing
 from tracker.tasks.models import Task, TaskTally
+from tracker.tasks.queries import EXTENDED, PENDING
 
 # The advisory lock every statement writing tasks takes on PostgreSQL (migration 0006).
 WRITERS_LOCK = 20241001
@@ -21,10 +22,8 @@ Key = tuple[str, int, str, object]
 
 def recount() -> dict[Key, tuple[int, int, int]]:
     """(kind, lead unit, standing, day) -> (count, awaiting confirmation, extended), over the tasks."""
-    pending = func.sum(case((Task.confirmation == Confirmation.PENDING, 1), else_=0))
-    extended = func.sum(case((Task.extended_due.is_not(None), 1), else_=0))
     due = db.session.execute(
-        select(Task.lead_unit_id, Task.standing, Task.effective_due, func.count(), pending, extended)
+        select(Task.lead_unit_id, Task.standing, Task.effective_due, func.count(), PENDING, EXTENDED)
         .where(Task.is_leaf, Task.standing.is_not(None))
         .group_by(Task.lead_unit_id, Task.standing, Task.effective_due)
     )
