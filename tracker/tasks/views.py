@@ -172,7 +172,7 @@ def unit_tasks():
     as_of = as_of_arg()
     unit_id = _int_arg("unit") or current_user.unit_id
     unit = db.session.get(Unit, unit_id) if unit_id else None
-    units = db.session.scalars(select(Unit).order_by(Unit.position, Unit.name)).all()
+    units = unit_options()
     if unit is None:
         return render_template("tasks/unit.html", unit=None, units=units, groups=[], counts=None, as_of=as_of)
     flt = TaskFilter(unit_id=unit.id, unit_role="any", leaves_only=True)
