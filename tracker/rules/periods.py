@@ -62,7 +62,7 @@ class Period:
         return f"{name} (từ {self.start:%d/%m/%Y} đến {self.end:%d/%m/%Y})"
 
 
-def _last_month(kind: PeriodKind, index: int) -> tuple[int, int]:
+def _month_span(kind: PeriodKind, index: int) -> tuple[int, int]:
     """(first month, last month) of the period within its year."""
     if kind is PeriodKind.MONTH:
         return index, index
@@ -78,7 +78,7 @@ def _last_month(kind: PeriodKind, index: int) -> tuple[int, int]:
 def period(kind: PeriodKind, year: int, index: int = 1, scheme: Scheme = Scheme.CALENDAR) -> Period:
     if not 1 <= index <= kind.count:
         raise ValueError(f"{kind.label} {index} không tồn tại.")
-    first, last = _last_month(kind, index)
+    first, last = _month_span(kind, index)
     if scheme is Scheme.CALENDAR:
         return Period(kind, scheme, year, index, date(year, first, 1), month_end(year, last))
     start = date(year - 1, 12, 15) if first == 1 else date(year, first - 1, 15)
@@ -108,8 +108,7 @@ def months_of(p: Period) -> list[tuple[date, date]]:
         if p.scheme is Scheme.CALENDAR:
             end = month_end(start.year, start.month)
         else:
-            nxt = (start.replace(day=1) + timedelta(days=32)).replace(day=14)
-            end = nxt
+            end = (start.replace(day=1) + timedelta(days=32)).replace(day=14)
         out.append((start, min(end, p.end)))
         start = end + timedelta(days=1)
     return out
