@@ -70,6 +70,9 @@ def test_the_tally_is_built_from_existing_tasks_on_upgrade(tmp_path):
             db.session.remove()
             upgrade()
             assert tally() == recount()
+            # 0007 wrote the deadline as written (here only the one in force is known) on every task.
+            written = db.session.execute(text("SELECT written_due, effective_due FROM task")).all()
+            assert len(written) == 30 and all(w is not None and str(w) == str(e) for w, e in written)
             assert sum(n for (kind, *_), (n, _, _) in tally().items() if kind == "done") == 10
             db.session.remove()
     finally:

@@ -157,9 +157,11 @@ def register_cli(app: Flask) -> None:
         if not wrong:
             click.echo("Bảng đếm khớp với danh sách nhiệm vụ.")
             return
-        click.echo(f"Bảng đếm lệch ở {len(wrong)} dòng (loại, đơn vị, tình trạng, ngày: trong bảng → đếm lại):")
-        for (kind, unit, standing, day), kept, counted in wrong[:50]:
-            click.echo(f"  {kind}, {unit}, {standing}, {day or '-'}: {kept or '(không có)'} → {counted or '(không có)'}")
+        click.echo(f"Bảng đếm lệch ở {len(wrong)} dòng (loại, đơn vị, tình trạng, ngày, hạn áp dụng: trong bảng → đếm lại):")
+        for (kind, unit, standing, day, due), kept, counted in wrong[:50]:
+            click.echo(
+                f"  {kind}, {unit}, {standing}, {day or '-'}, {due or '-'}: {kept or '(không có)'} → {counted or '(không có)'}"
+            )
         if not repair:
             raise SystemExit(1)
         rows = tally.rebuild()

@@ -62,3 +62,11 @@ def test_months_of_a_year(scheme):
     slices = months_of(period(PeriodKind.YEAR, 2024, scheme=scheme))
     assert len(slices) == 12
     assert all((b[0] - a[1]).days == 1 for a, b in zip(slices, slices[1:], strict=False))
+
+
+@pytest.mark.parametrize("kind", list(PeriodKind))
+def test_every_period_has_a_label(kind):
+    # Tháng 5 to Tháng 12 once raised IndexError: the label built every kind's name, the quarter's too.
+    for p in periods_of_year(kind, 2024):
+        assert p.label.endswith(f"đến {p.end:%d/%m/%Y})")
+    assert period(PeriodKind.MONTH, 2024, 12).label == "Tháng 12/2024 (từ 01/12/2024 đến 31/12/2024)"

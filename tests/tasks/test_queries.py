@@ -9,7 +9,7 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.rules.deadlines import DeadlineKind
 from tracker.rules.rollup import Counts
-from tracker.rules.status import Box, Confirmation, TaskStatus, classify, standing
+from tracker.rules.status import Box, Confirmation, TaskStatus, classify, standing, written_due
 from tracker.tasks.models import Task
 from tracker.tasks.queries import TaskFilter, box_condition, summarize, summarize_by
 
@@ -51,24 +51,29 @@ def test_sql_standing_boxes_and_rollup_match_python_classify(app, factory):
     plan = factory.plan()
     with app.app_context():
         n = _insert_combinations(plan, unit)
-        rows = db.session.execute(select(Task, Task.standing).where(Task.plan_id == plan)).all()
+        rows = db.session.execute(select(Task, Task.standing, Task.written_due).where(Task.plan_id == plan)).all()
         assert len(rows) == n
-        for task, sql_standing in rows:
+        for task, sql_standing, sql_written in rows:
             expected = standing(task.facts)
             assert sql_standing == (expected.value if expected else None), task.facts
-        tasks = [t for t, _ in rows]
+            assert sql_written == written_due(task.due_date, task.extended_due, task.effective_due), task.facts
+        tasks = [t for t, _, _ in rows]
         # The triggers follow every change of the fields the standing depends on.
         for task in tasks[::3]:
             task.status = TaskStatus.IN_PROGRESS if task.status is TaskStatus.DONE else TaskStatus.DONE
             task.effective_due = task.effective_due + timedelta(days=12) if task.effective_due else None
             task.confirmation = Confirmation.RETURNED if task.confirmation is Confirmation.NONE else task.confirmation
+        for task in tasks[1::4]:  # the written deadline moves alone, the deadline in force stays
+            task.due_date = task.due_date - timedelta(days=1) if task.due_date else None
+            task.extended_due = None if task.extended_due else task.due_date
         db.session.commit()
         db.session.expire_all()
-        rows = db.session.execute(select(Task, Task.standing).where(Task.plan_id == plan)).all()
-        for task, sql_standing in rows:
+        rows = db.session.execute(select(Task, Task.standing, Task.written_due).where(Task.plan_id == plan)).all()
+        for task, sql_standing, sql_written in rows:
             expected = standing(task.facts)
             assert sql_standing == (expected.value if expected else None), task.facts
-        tasks = [t for t, _ in rows]
+            assert sql_written == written_due(task.due_date, task.extended_due, task.effective_due), task.facts
+        tasks = [t for t, _, _ in rows]
         # Only the combinations the application can produce from today on: no completion in the future.
         today = clock.today()
         for as_of in (AS_OF - timedelta(days=5), AS_OF, AS_OF + timedelta(days=5), today, today + timedelta(days=30)):

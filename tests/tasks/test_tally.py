@@ -19,15 +19,15 @@ from tracker.tasks.tally import recount
 
 def tally() -> dict:
     rows = db.session.execute(
-        select(TaskTally.kind, TaskTally.lead_unit_id, TaskTally.standing, TaskTally.day, TaskTally.n).add_columns(
-            TaskTally.pending, TaskTally.extended
+        select(TaskTally.kind, TaskTally.lead_unit_id, TaskTally.standing, TaskTally.day, TaskTally.due).add_columns(
+            TaskTally.n, TaskTally.pending, TaskTally.extended
         )
     )
     out = {}
-    for kind, unit, standing, day, n, pending, extended in rows:
-        assert (kind, unit, standing, day) not in out, "one row per key"
+    for kind, unit, standing, day, due, n, pending, extended in rows:
+        assert (kind, unit, standing, day, due) not in out, "one row per key"
         assert n > 0, "rows whose count falls to zero are deleted"
-        out[(kind, unit, standing, day)] = (n, pending, extended)
+        out[(kind, unit, standing, day, due)] = (n, pending, extended)
     return out
 
 
@@ -40,9 +40,9 @@ def test_tally_follows_the_task_services(app, factory):
     with app.app_context():
         assert tally() == recount()
         # The parent is counted through its child only.
-        assert ("due", unit_a, "open", date(2024, 10, 15)) in tally()
-        assert ("due", unit_a, "open", date(2024, 10, 31)) not in tally()
-        assert ("due", unit_b, "undated_open", None) in tally()
+        assert ("due", unit_a, "open", date(2024, 10, 15), date(2024, 10, 15)) in tally()
+        assert ("due", unit_a, "open", date(2024, 10, 31), date(2024, 10, 31)) not in tally()
+        assert ("due", unit_b, "undated_open", None, None) in tally()
         actor = User(username="vp.tally", full_name="VP", role=Role.OFFICE)
         db.session.add(actor)
         db.session.flush()
@@ -51,11 +51,11 @@ def test_tally_follows_the_task_services(app, factory):
         ops.update_progress(task, done, actor, date(2024, 10, 1))
         db.session.commit()
         assert tally() == recount()
-        assert tally()[("done", unit_a, "on_time", date(2024, 9, 30))] == (1, 0, 0)
+        assert tally()[("done", unit_a, "on_time", date(2024, 9, 30), None)] == (1, 0, 0)
         ops.move_task(db.session.get(Task, child), None, None, actor)
         db.session.commit()
         assert tally() == recount()
-        assert ("due", unit_a, "open", date(2024, 10, 31)) in tally()
+        assert ("due", unit_a, "open", date(2024, 10, 31), date(2024, 10, 31)) in tally()
         ops.delete_task(db.session.get(Task, other), actor)
         db.session.commit()
         assert tally() == recount()

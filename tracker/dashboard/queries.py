@@ -11,7 +11,7 @@ from sqlalchemy import func, literal_column, or_, select, union_all
 from tracker import clock
 from tracker.accounts.models import Unit
 from tracker.extensions import db
-from tracker.rules.periods import Period, Scheme, months_of
+from tracker.rules.periods import Period, Question, Scheme, counted_at, months_of, question_label, question_of
 from tracker.rules.periods import PeriodKind as Kind
 from tracker.rules.periods import period as make_period
 from tracker.rules.rollup import Counts
@@ -31,8 +31,16 @@ class Scope:
 
     @property
     def counted_at(self) -> date:
-        """A period is counted at its end (or today, while it runs)."""
-        return min(self.as_of, self.period.end) if self.period else self.as_of
+        """A period is counted at its end (or at the as-of date, while it runs)."""
+        return counted_at(self.period, self.as_of, clock.today())
+
+    @property
+    def question(self) -> Question:
+        return question_of(self.period)
+
+    @property
+    def question_label(self) -> str:
+        return question_label(self.period, self.counted_at)
 
     def task_filter(self, **extra) -> TaskFilter:
         flt = TaskFilter(plan_id=self.plan_id, unit_id=self.unit_id, leaves_only=True, **extra)
@@ -78,7 +86,8 @@ class MonthPoint:
 
 
 def trend(scope: Scope) -> list[MonthPoint]:
-    """Month by month over the year of the scope: completions on time and late, and deadlines falling due.
+    """Month by month over the year of the scope: completions on time and late, and deadlines falling due
+    (by the deadline as written, as the periods count them).
 
     One query of two parts grouped by day (at most two years of rows, whatever the number of tasks),
     bucketed here: completions by day and standing, deadlines by day; from ``task_tally`` unless a plan
@@ -104,8 +113,8 @@ def trend(scope: Scope) -> list[MonthPoint]:
             Task.standing.in_([Standing.ON_TIME.value, Standing.LATE.value]),
             Task.completed_on.between(whole.start, min(whole.end, at)),
         )
-        due = select(Task.effective_due, literal_column("'due'"), func.count()).where(
-            *base, Task.standing.is_not(None), Task.effective_due.between(whole.start, whole.end)
+        due = select(Task.written_due, literal_column("'due'"), func.count()).where(
+            *base, Task.standing.is_not(None), Task.written_due.between(whole.start, whole.end)
         )
     done = done.group_by(literal_column("1"), literal_column("2"))
     due = due.group_by(literal_column("1"))

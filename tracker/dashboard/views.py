@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.dashboard import queries as q
 from tracker.extensions import db
+from tracker.formatting import fmt_date
 from tracker.permissions import can_edit_plans, require
 from tracker.plans.models import Plan
 from tracker.rules.periods import PeriodKind, Scheme, period
@@ -35,6 +36,13 @@ def scope_from_request() -> q.Scope:
             scope.period = period(PeriodKind(kind), year, request.args.get("index", 1, type=int) or 1, scheme)
         except ValueError:
             flash("Kỳ báo cáo không hợp lệ, đang hiển thị số liệu không theo kỳ.", "warning")
+        else:
+            if as_of < scope.period.start:
+                flash(
+                    f"Ngày tính đến {fmt_date(as_of)} ở trước kỳ đã chọn: số liệu được tính tại ngày cuối kỳ "
+                    f"{fmt_date(scope.counted_at)}.",
+                    "warning",
+                )
     return scope
 
 

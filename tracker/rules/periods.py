@@ -51,15 +51,51 @@ class Period:
 
     @property
     def label(self) -> str:
-        roman = ["I", "II", "III", "IV"]
-        name = {
-            PeriodKind.MONTH: f"Tháng {self.index}/{self.year}",
-            PeriodKind.QUARTER: f"Quý {roman[self.index - 1]}/{self.year}",
-            PeriodKind.HALF_YEAR: f"6 tháng đầu năm {self.year}",
-            PeriodKind.NINE_MONTHS: f"9 tháng năm {self.year}",
-            PeriodKind.YEAR: f"Năm {self.year}",
-        }[self.kind]
+        match self.kind:
+            case PeriodKind.MONTH:
+                name = f"Tháng {self.index}/{self.year}"
+            case PeriodKind.QUARTER:
+                name = f"Quý {('I', 'II', 'III', 'IV')[self.index - 1]}/{self.year}"
+            case PeriodKind.HALF_YEAR:
+                name = f"6 tháng đầu năm {self.year}"
+            case PeriodKind.NINE_MONTHS:
+                name = f"9 tháng năm {self.year}"
+            case _:
+                name = f"Năm {self.year}"
         return f"{name} (từ {self.start:%d/%m/%Y} đến {self.end:%d/%m/%Y})"
+
+
+class Question(StrEnum):
+    """The two questions a figure can answer (domain.md, "Periods and cut-offs"); a page or a report
+    must say which one each figure answers."""
+
+    # Every task of the chosen plans, classified at a cut-off, whatever its deadline (seed 003's 41/47).
+    PROGRESS = "progress"
+    # The tasks whose deadline as written falls inside a period, classified at its end (or today).
+    DUE_IN_PERIOD = "due_in_period"
+
+
+def question_of(p: Period | None) -> Question:
+    return Question.DUE_IN_PERIOD if p is not None else Question.PROGRESS
+
+
+def counted_at(p: Period | None, as_of: date, today: date) -> date:
+    """The date a scope's figures are counted at: a period at its end, or at ``as_of`` while it runs.
+    A cut-off before the period starts (a date left over from an earlier choice) would count its tasks
+    before any could be due: the period is then counted at its end, or today while it runs (the caller
+    says so to the user)."""
+    if p is None:
+        return as_of
+    if as_of < p.start:
+        return min(p.end, max(today, p.start))
+    return min(as_of, p.end)
+
+
+def question_label(p: Period | None, at: date) -> str:
+    """The heading that says which question the figures answer, with the date they are counted at."""
+    if p is None:
+        return f"Tiến độ thực hiện kế hoạch tính đến ngày {at:%d/%m/%Y}"
+    return f"Nhiệm vụ đến hạn trong kỳ {p.label}, tính đến ngày {at:%d/%m/%Y}"
 
 
 def _month_span(kind: PeriodKind, index: int) -> tuple[int, int]:

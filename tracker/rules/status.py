@@ -176,6 +176,16 @@ def effective_due(
     return calendar.on_or_next_working_day(target) if shift_to_working_day else target
 
 
+def written_due(due: date | None, extended_due: date | None, effective: date | None) -> date | None:
+    """The day that decides which reporting period a task belongs to: its deadline as written, or as
+    extended — never the day Điều 148 moved it to (domain.md: "Trong năm 2023", due Sunday 31/12/2023,
+    is a 2023 task though on time until 02/01/2024). None while the task has no deadline in force.
+    The database keeps the same value in ``task.written_due`` (migration 0007)."""
+    if effective is None:
+        return None
+    return extended_due or due or effective
+
+
 def is_due_soon(facts: TaskFacts, as_of: date, calendar: WorkCalendar, working_days: int) -> bool:
     """Open, not yet overdue, and due within ``working_days`` working days of ``as_of``."""
     if classify(facts, as_of) is not Box.OPEN_IN_TIME or facts.due is None:

@@ -61,17 +61,20 @@ class Task(db.Model):
         Index("ix_task_open", "effective_due", "id", "is_leaf", "lead_unit_id", "plan_id", "standing", **OPEN_INDEX),
         # Leaves by unit, by deadline and by completion date: the roll-ups and the trend read these
         # indexes alone (see queries.summarize_by). SQLite does so only if a partial index also holds
-        # the columns of its condition, hence the trailing is_leaf.
-        Index("ix_task_leaf_unit", "lead_unit_id", "standing", "plan_id", "effective_due", "is_leaf", **LEAF_INDEX),
-        Index("ix_task_leaf_due", "effective_due", "standing", "lead_unit_id", "plan_id", "is_leaf", **LEAF_INDEX),
+        # the columns of its condition, hence
+        # the trailing is_leaf. Period filters compare written_due, the boxes effective_due: both are held.
+        Index(
+            "ix_task_leaf_unit", "lead_unit_id", "standing", "plan_id", "written_due", "effective_due", "is_leaf", **LEAF_INDEX
+        ),
+        Index("ix_task_leaf_due", "written_due", "standing", "lead_unit_id", "plan_id", "effective_due", "is_leaf", **LEAF_INDEX),
         Index(
             "ix_task_leaf_done",
-            *("completed_on", "standing", "lead_unit_id", "plan_id", "effective_due", "confirmation", "is_leaf"),
+            *("completed_on", "standing", "lead_unit_id", "plan_id", "written_due", "effective_due", "confirmation", "is_leaf"),
             **LEAF_INDEX,
         ),
         Index(
             "ix_task_leaf_flagged",
-            *("lead_unit_id", "standing", "plan_id", "effective_due", "confirmation", "extended_due", "is_leaf"),
+            *("lead_unit_id", "standing", "plan_id", "written_due", "effective_due", "confirmation", "extended_due", "is_leaf"),
             **FLAGGED_INDEX,
         ),
     )
@@ -104,6 +107,10 @@ class Task(db.Model):
     # loaded object: false while the task has sub-tasks; the task's standing (rules.status.standing).
     is_leaf: Mapped[bool] = mapped_column(Boolean, server_default=true(), deferred=True)
     standing: Mapped[str | None] = mapped_column(String(12), deferred=True)
+    # Also kept by the triggers (migration 0007; rules.status.written_due): the deadline as written, or
+    # as extended, while the task has one in force. It decides the reporting period a task belongs to;
+    # a deadline moved off a day off by Điều 148 stays in the period it was written for.
+    written_due: Mapped[date | None] = mapped_column(Date, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
 
@@ -142,9 +149,10 @@ class Task(db.Model):
 
 class TaskTally(db.Model):
     """How many leaves there are per (unit, standing, day), kept by the database's triggers (migration
-    0006) on every write to ``task``, never from Python. ``kind`` 'due': leaves counted in the roll-ups
-    (cancelled left out) by deadline in force (``day`` NULL when there is none), with how many await
-    confirmation and how many were extended; 'done': leaves completed on time or late, by completion date.
+    0006, 0007) on every write to ``task``, never from Python. ``kind`` 'due': leaves counted in the
+    roll-ups (cancelled left out) by deadline as written (``day``: it decides the period) and in force
+    (``due``: it decides overdue), both NULL when there is none, with how many await confirmation and how
+    many were extended; 'done': leaves completed on time or late, by completion date (``due`` NULL).
 
     The whole-Sở roll-up and the trend read these few thousand rows instead of every leaf
     (``tasks.queries.summarize_by`` and ``dashboard.queries.trend``); any other filter reads the tasks.
@@ -156,7 +164,7 @@ class TaskTally(db.Model):
         # The key; on PostgreSQL it also carries the counts, so the roll-up reads this index alone.
         Index(
             "uq_task_tally_key",
-            *("kind", "lead_unit_id", "standing", "day"),
+            *("kind", "lead_unit_id", "standing", "day", "due"),
             unique=True,
             postgresql_nulls_not_distinct=True,
             postgresql_include=["n", "pending", "extended"],
@@ -170,6 +178,7 @@ class TaskTally(db.Model):
     lead_unit_id: Mapped[int] = mapped_column(Integer)
     standing: Mapped[str] = mapped_column(String(12))
     day: Mapped[date | None] = mapped_column(Date)
+    due: Mapped[date | None] = mapped_column(Date)
     n: Mapped[int] = mapped_column(Integer)
     pending: Mapped[int] = mapped_column(Integer)
     extended: Mapped[int] = mapped_column(Integer)

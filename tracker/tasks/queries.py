@@ -125,10 +125,11 @@ class TaskFilter:
         if self.search:
             like = f"%{self.search.strip()}%"
             conds.append(or_(Task.title.ilike(like), Task.ordinal.ilike(like)))
+        # A deadline range (a reporting period) holds the deadlines as written, not as shifted.
         if self.due_from:
-            conds.append(Task.effective_due >= self.due_from)
+            conds.append(Task.written_due >= self.due_from)
         if self.due_to:
-            conds.append(Task.effective_due <= self.due_to)
+            conds.append(Task.written_due <= self.due_to)
         if self.done_from:
             conds.append(Task.completed_on >= self.done_from)
         if self.done_to:
@@ -235,7 +236,7 @@ def _task_reads(key_column, flt: TaskFilter, as_of: date) -> tuple[list, list]:
 
 
 def _tally_reads(by_unit: bool, conditions: list, as_of: date) -> tuple[list, list]:
-    """The same two reads from ``task_tally``'s 'due' rows."""
+    """The same two reads from ``task_tally``'s 'due' rows (``day`` as written, ``due`` in force)."""
     keys = [TaskTally.lead_unit_id] if by_unit else []
     due = [TaskTally.kind == "due", *conditions]
     sums = [func.sum(TaskTally.n), func.sum(TaskTally.pending), func.sum(TaskTally.extended)]
@@ -243,8 +244,8 @@ def _tally_reads(by_unit: bool, conditions: list, as_of: date) -> tuple[list, li
         select(*keys, TaskTally.standing, *sums).where(*due).group_by(*keys, TaskTally.standing)
     ).all()
     past_due = db.session.execute(
-        select(*keys, func.sum(TaskTally.n), func.min(TaskTally.day))
-        .where(*due, TaskTally.standing == Standing.OPEN.value, TaskTally.day < as_of)
+        select(*keys, func.sum(TaskTally.n), func.min(TaskTally.due))
+        .where(*due, TaskTally.standing == Standing.OPEN.value, TaskTally.due < as_of)
         .group_by(*keys)
     ).all()
     return standing_rows, past_due

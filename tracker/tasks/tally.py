@@ -1,6 +1,6 @@
 """Checking and rebuilding ``task_tally`` from the tasks (``flask --app wsgi tally check [--repair]``).
 
-The triggers of migration 0006 keep the tally; this recounts the same figures over ``task`` so that an
+The triggers of migrations 0006 and 0007 keep the tally; this recounts the same figures over ``task`` so that an
 operator can prove the dashboard's numbers against the tasks at any time, and rebuild the tally if a
 restore, a manual edit with triggers disabled, or a bug ever made them differ.
 """
@@ -17,23 +17,23 @@ from tracker.tasks.queries import EXTENDED, PENDING
 # The advisory lock every statement writing tasks takes on PostgreSQL (migration 0006).
 WRITERS_LOCK = 20241001
 
-Key = tuple[str, int, str, object]
+Key = tuple[str, int, str, object, object]
 
 
 def recount() -> dict[Key, tuple[int, int, int]]:
-    """(kind, lead unit, standing, day) -> (count, awaiting confirmation, extended), over the tasks."""
+    """(kind, lead unit, standing, day, due) -> (count, awaiting confirmation, extended), over the tasks."""
     due = db.session.execute(
-        select(Task.lead_unit_id, Task.standing, Task.effective_due, func.count(), PENDING, EXTENDED)
+        select(Task.lead_unit_id, Task.standing, Task.written_due, Task.effective_due, func.count(), PENDING, EXTENDED)
         .where(Task.is_leaf, Task.standing.is_not(None))
-        .group_by(Task.lead_unit_id, Task.standing, Task.effective_due)
+        .group_by(Task.lead_unit_id, Task.standing, Task.written_due, Task.effective_due)
     )
     done = db.session.execute(
         select(Task.lead_unit_id, Task.standing, Task.completed_on, func.count())
         .where(Task.is_leaf, Task.standing.in_([Standing.ON_TIME.value, Standing.LATE.value]))
         .group_by(Task.lead_unit_id, Task.standing, Task.completed_on)
     )
-    out = {("due", u, s, d): (int(n), int(p), int(e)) for u, s, d, n, p, e in due}
-    out.update({("done", u, s, d): (int(n), 0, 0) for u, s, d, n in done})
+    out = {("due", u, s, d, dd): (int(n), int(p), int(e)) for u, s, d, dd, n, p, e in due}
+    out.update({("done", u, s, d, None): (int(n), 0, 0) for u, s, d, n in done})
     return out
 
 
@@ -42,12 +42,12 @@ def differences() -> list[tuple[Key, tuple[int, int, int] | None, tuple[int, int
     A key held in two rows, or a row whose count is not positive, is a difference too."""
     kept: dict[Key, tuple[int, int, int]] = {}
     malformed: set[Key] = set()
-    for kind, unit, standing, day, n, pending, extended in db.session.execute(
-        select(TaskTally.kind, TaskTally.lead_unit_id, TaskTally.standing, TaskTally.day).add_columns(
+    for kind, unit, standing, day, due, n, pending, extended in db.session.execute(
+        select(TaskTally.kind, TaskTally.lead_unit_id, TaskTally.standing, TaskTally.day, TaskTally.due).add_columns(
             TaskTally.n, TaskTally.pending, TaskTally.extended
         )
     ):
-        key = (kind, unit, standing, day)
+        key = (kind, unit, standing, day, due)
         if key in kept or n <= 0:
             malformed.add(key)
         before = kept.get(key, (0, 0, 0))
@@ -68,8 +68,8 @@ def rebuild() -> int:
         db.session.execute(
             insert(TaskTally),
             [
-                {"kind": k, "lead_unit_id": u, "standing": s, "day": d, "n": n, "pending": p, "extended": e}
-                for (k, u, s, d), (n, p, e) in counted.items()
+                {"kind": k, "lead_unit_id": u, "standing": s, "day": d, "due": dd, "n": n, "pending": p, "extended": e}
+                for (k, u, s, d, dd), (n, p, e) in counted.items()
             ],
         )
     return len(counted)
