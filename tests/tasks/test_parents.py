@@ -287,3 +287,19 @@ def test_a_pending_extension_request_is_badged_in_every_list_and_on_the_task_pag
         assert pending_extensions([asked, other]) == set()
     assert badge not in client.get(f"/tasks?plan={plan}").get_data(as_text=True)
     assert client.get(f"/api/v1/tasks/{asked}", headers=auth).get_json()["extension_pending"] is False
+
+
+def test_the_xlsx_export_spells_out_a_parents_rollup(client, app, factory, tree):
+    import io
+
+    from openpyxl import load_workbook
+
+    login(client, factory.user(Role.OFFICE))
+    response = client.get(f"/tasks/export.xlsx?plan={tree['plan']}&sort=plan")
+    rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    header, body = rows[1], rows[2:]
+    state = {row[2]: row[header.index("Tình trạng")] for row in body}
+    assert state["Nhiệm vụ P"] == "3/5 phần việc hoàn thành, 1 quá hạn"
+    assert state["Nhiệm vụ C"] == "1/2 phần việc hoàn thành"
+    assert state["Nhiệm vụ R"] == "Đang thực hiện trong hạn"
+    assert len(body) == 11
