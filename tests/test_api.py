@@ -251,9 +251,20 @@ def test_a_parent_has_no_box_but_its_childrens_rollup(client, factory, app):
     several = client.get(f"/api/v1/tasks?plan_id={plan}&boxes=done_on_time,open_overdue", headers=auth).get_json()
     assert sorted(t["id"] for t in several["items"]) == sorted([done, late])
     # Bad values are refused with a Vietnamese message.
-    for bad, name in (("leaves=yes", "leaves"), ("boxes=done_on_time,xyz", "boxes"), ("confirmation=maybe", "confirmation")):
+    for bad, name in (
+        ("leaves=yes", "leaves"),
+        ("box=late", "box"),
+        ("boxes=done_on_time,xyz", "boxes"),
+        ("confirmation=maybe", "confirmation"),
+        ("extended=2", "extended"),
+    ):
         response = client.get(f"/api/v1/tasks?{bad}", headers=auth)
-        assert response.status_code == 422 and name in response.get_json()["error"]["fields"], bad
+        assert (
+            response.status_code == 422
+            and "không hợp lệ" in response.get_json()["error"]["fields"][name]
+            or ("Phải là" in response.get_json()["error"]["fields"][name])
+        ), bad
+    assert "counted" in client.get("/api/v1/tasks?box=late", headers=auth).get_json()["error"]["fields"]["box"]
 
 
 def test_openapi_documents_the_list_filters_and_the_rollup(app):

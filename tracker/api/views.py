@@ -305,6 +305,17 @@ def _flag(args, name: str) -> bool:
     raise ValidationFailed({name: "Phải là 1 (có) hoặc 0 (không)."})
 
 
+def _box(raw: str) -> Box | None:
+    """One box, or none; the groups (``counted``, ``done``, ``open``) are read before."""
+    if not raw:
+        return None
+    try:
+        return Box(raw)
+    except ValueError:
+        allowed = ", ".join([*(b.value for b in Box), *BOX_GROUPS])
+        raise ValidationFailed({"box": f"Giá trị không hợp lệ; chấp nhận: {allowed}."}) from None
+
+
 def _boxes(raw: str) -> tuple[Box, ...]:
     """``boxes=done_on_time,done_late``: any of these boxes."""
     names = [n.strip() for n in raw.split(",") if n.strip()]
@@ -335,7 +346,7 @@ def list_tasks():
         return int(raw)
 
     group = BOX_GROUPS.get(args.get("box", ""))
-    box = None if group else _enum(Box, dict(args), "box", default=None)
+    box = None if group else _box(args.get("box", ""))
     extra = []
     if _flag(args, "extended"):
         extra.append(Task.extended_due.is_not(None))
