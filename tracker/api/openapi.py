@@ -5,6 +5,7 @@ from __future__ import annotations
 from tracker.rules.deadlines import DeadlineKind
 from tracker.rules.documents import DocumentType
 from tracker.rules.status import Box, Confirmation, TaskStatus
+from tracker.tasks.queries import BOX_GROUPS
 
 
 def _ref(name: str) -> dict:
@@ -96,7 +97,39 @@ def openapi_document() -> dict:
                     "parameters": [
                         {"name": "plan_id", "in": "query", "schema": {"type": "integer"}},
                         {"name": "unit_id", "in": "query", "schema": {"type": "integer"}, "description": "Đơn vị chủ trì"},
-                        {"name": "box", "in": "query", "schema": {"enum": [b.value for b in Box]}},
+                        {
+                            "name": "box",
+                            "in": "query",
+                            "schema": {"enum": [*(b.value for b in Box), *BOX_GROUPS]},
+                            "description": "Một nhóm, hoặc: counted (mọi nhiệm vụ được tính, trừ đã hủy), done (đã hoàn"
+                            " thành), open (chưa hoàn thành). Lọc theo nhóm chỉ trả về phần việc (nhiệm vụ có phần việc"
+                            " con không có nhóm riêng), nên số dòng bằng số liệu của /plans/{plan_id}/summary.",
+                        },
+                        {
+                            "name": "boxes",
+                            "in": "query",
+                            "schema": {"type": "string"},
+                            "description": "Nhiều nhóm, cách nhau bởi dấu phẩy: done_on_time,done_late",
+                        },
+                        {
+                            "name": "leaves",
+                            "in": "query",
+                            "schema": {"enum": ["0", "1"]},
+                            "description": "1: chỉ phần việc (không tính nhiệm vụ có phần việc con), như trên trang Nhiệm vụ.",
+                        },
+                        {"name": "status", "in": "query", "schema": {"enum": [s.value for s in TaskStatus]}},
+                        {
+                            "name": "confirmation",
+                            "in": "query",
+                            "schema": {"enum": [c.value for c in Confirmation]},
+                            "description": "pending cùng box=done: số awaiting_confirmation của summary",
+                        },
+                        {
+                            "name": "extended",
+                            "in": "query",
+                            "schema": {"enum": ["0", "1"]},
+                            "description": "1: chỉ nhiệm vụ đã được gia hạn; cùng box=counted: số extended của summary",
+                        },
                         AS_OF,
                         {"name": "sort", "in": "query", "schema": {"enum": ["due", "-due", "plan", "updated", "title"]}},
                         {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
@@ -285,8 +318,26 @@ def openapi_document() -> dict:
                         "confirmation": {"enum": [c.value for c in Confirmation]},
                         "result": {"type": "string"},
                         "as_of": {"type": "string", "format": "date"},
-                        "box": {"enum": [*(b.value for b in Box), None]},
-                        "box_label": {"type": "string"},
+                        "is_leaf": {"type": "boolean", "description": "false: nhiệm vụ có phần việc con"},
+                        "box": {
+                            "enum": [*(b.value for b in Box), None],
+                            "description": "null cho nhiệm vụ đã hủy và cho nhiệm vụ có phần việc con (xem rollup)",
+                        },
+                        "box_label": {"type": "string", "description": "Tên nhóm; với nhiệm vụ có phần việc: rollup.text"},
+                        "rollup": {
+                            "oneOf": [_ref("Rollup"), {"type": "null"}],
+                            "description": "Chỉ với nhiệm vụ có phần việc con: tình trạng tính theo các phần việc",
+                        },
+                        "extension_pending": {"type": "boolean", "description": "Có đề nghị gia hạn chờ duyệt"},
+                    },
+                },
+                "Rollup": {
+                    "type": "object",
+                    "properties": {
+                        "completed": {"type": "integer", "description": "Phần việc đã hoàn thành tại as_of"},
+                        "total": {"type": "integer", "description": "Phần việc được tính (trừ đã hủy)"},
+                        "overdue": {"type": "integer", "description": "Phần việc quá hạn chưa hoàn thành tại as_of"},
+                        "text": {"type": "string", "examples": ["3/5 phần việc hoàn thành, 1 quá hạn"]},
                     },
                 },
                 "Extension": {

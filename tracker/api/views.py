@@ -31,10 +31,10 @@ from tracker.plans.models import Plan, PlanStatus
 from tracker.plans.operations import PlanInput, create_plan
 from tracker.rules.documents import DocumentType
 from tracker.rules.rollup import headline
-from tracker.rules.status import Box, TaskStatus, classify
+from tracker.rules.status import Box, Confirmation, TaskStatus
 from tracker.tasks import operations as ops
 from tracker.tasks.models import ExtensionRequest, Task
-from tracker.tasks.queries import TaskFilter, TaskRow, summarize, task_list
+from tracker.tasks.queries import BOX_GROUPS, TaskFilter, TaskRow, summarize, task_list
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -154,10 +154,11 @@ def plan_json(plan: Plan) -> dict:
     }
 
 
-def task_json(task: Task | TaskRow, as_of: date, box: str | None = None) -> dict:
-    if box is None:
-        computed = classify(task.facts, as_of)
-        box = computed.value if computed else None
+def task_json(task: TaskRow, as_of: date, box: str | None) -> dict:
+    """A task as ``queries.task_list`` reads it. A parent (``is_leaf`` false) has no box: ``"box": null``,
+    its leaves' ``rollup`` instead, and the roll-up's sentence as its label; a leaf has ``"rollup": null``."""
+    rollup = task.rollup.as_dict() if task.rollup is not None else None
+    label = rollup["text"] if rollup is not None else Box(box).label if box else "Đã hủy"
     return {
         "id": task.id,
         "plan_id": task.plan_id,
@@ -179,9 +180,19 @@ def task_json(task: Task | TaskRow, as_of: date, box: str | None = None) -> dict
         "confirmation": task.confirmation.value,
         "result": task.result,
         "as_of": as_of.isoformat(),
-        "box": box,
-        "box_label": Box(box).label if box else "Đã hủy",
+        "is_leaf": task.is_leaf,
+        "box": None if rollup is not None else box,
+        "box_label": label,
+        "rollup": rollup,
+        "extension_pending": task.extension_pending,
     }
+
+
+def one_task_json(task_id: int, as_of: date) -> dict:
+    """One task read as the lists read it, so it carries the same roll-up and flags."""
+    rows, _ = task_list(TaskFilter(extra=[Task.id == task_id]), as_of, per_page=1)
+    task, box = rows[0]
+    return task_json(task, as_of, box)
 
 
 def summary_json(plan: Plan | None, as_of: date) -> dict:
@@ -282,7 +293,42 @@ def create_task(plan_id):
         parent=parent,
     )
     db.session.commit()
-    return jsonify(task_json(task, clock.today())), 201
+    return jsonify(one_task_json(task.id, clock.today())), 201
+
+
+def _flag(args, name: str) -> bool:
+    raw = args.get(name, "")
+    if raw in ("", "0", "false"):
+        return False
+    if raw in ("1", "true"):
+        return True
+    raise ValidationFailed({name: "Phải là 1 (có) hoặc 0 (không)."})
+
+
+def _box(raw: str) -> Box | None:
+    """One box, or none; the groups (``counted``, ``done``, ``open``) are read before."""
+    if not raw:
+        return None
+    try:
+        return Box(raw)
+    except ValueError:
+        allowed = ", ".join([*(b.value for b in Box), *BOX_GROUPS])
+        raise ValidationFailed({"box": f"Giá trị không hợp lệ; chấp nhận: {allowed}."}) from None
+
+
+def _boxes(raw: str) -> tuple[Box, ...]:
+    """``boxes=done_on_time,done_late``: any of these boxes."""
+    names = [n.strip() for n in raw.split(",") if n.strip()]
+    try:
+        return tuple(Box(n) for n in names)
+    except ValueError:
+        allowed = ", ".join(b.value for b in Box)
+        raise ValidationFailed({"boxes": f"Giá trị không hợp lệ; chấp nhận (cách nhau bởi dấu phẩy): {allowed}."}) from None
+
+
+def _confirmation(args) -> list:
+    confirmation = _enum(Confirmation, dict(args), "confirmation", default=None)
+    return [] if confirmation is None else [Task.confirmation == confirmation]
 
 
 @bp.get("/tasks")
@@ -299,8 +345,20 @@ def list_tasks():
             raise ValidationFailed({name: "Phải là một số nguyên dương."})
         return int(raw)
 
-    box = _enum(Box, dict(args), "box", default=None)
-    flt = TaskFilter(plan_id=positive("plan_id"), unit_id=positive("unit_id"), box=box)
+    group = BOX_GROUPS.get(args.get("box", ""))
+    box = None if group else _box(args.get("box", ""))
+    extra = []
+    if _flag(args, "extended"):
+        extra.append(Task.extended_due.is_not(None))
+    flt = TaskFilter(
+        plan_id=positive("plan_id"),
+        unit_id=positive("unit_id"),
+        box=box,
+        boxes=group or _boxes(args.get("boxes", "")),
+        status=_enum(TaskStatus, dict(args), "status", default=None),
+        leaves_only=_flag(args, "leaves"),
+        extra=[*extra, *_confirmation(args)],
+    )
     page = positive("page") or 1
     per_page = min(positive("per_page") or 100, 500)
     rows, total = task_list(flt, as_of, sort=args.get("sort", "due"), page=page, per_page=per_page)
@@ -318,7 +376,7 @@ def list_tasks():
 @bp.get("/tasks/<task_id>")
 @token_required
 def get_task(task_id):
-    return jsonify(task_json(get_or_404(Task, task_id), _as_of()))
+    return jsonify(one_task_json(get_or_404(Task, task_id).id, _as_of()))
 
 
 @bp.patch("/tasks/<task_id>")
@@ -338,7 +396,7 @@ def update_task(task_id):
         clock.today(),
     )
     db.session.commit()
-    return jsonify(task_json(task, clock.today()))
+    return jsonify(one_task_json(task.id, clock.today()))
 
 
 @bp.post("/tasks/<task_id>/confirm")
@@ -348,7 +406,7 @@ def confirm(task_id):
     require(can_confirm(g.api_user, task))
     ops.confirm_completion(task, g.api_user)
     db.session.commit()
-    return jsonify(task_json(task, clock.today()))
+    return jsonify(one_task_json(task.id, clock.today()))
 
 
 @bp.post("/tasks/<task_id>/return")
@@ -358,7 +416,7 @@ def return_completion(task_id):
     require(can_confirm(g.api_user, task))
     ops.return_completion(task, g.api_user, _str(_body(), "reason"))
     db.session.commit()
-    return jsonify(task_json(task, clock.today()))
+    return jsonify(one_task_json(task.id, clock.today()))
 
 
 def extension_json(req: ExtensionRequest) -> dict:

@@ -1,4 +1,5 @@
-"""Task lists as XLSX (openpyxl, write-only), with dates as real dates and the box spelled out."""
+"""Task lists as XLSX (openpyxl, write-only), with dates as real dates and the box (or a parent's roll-up)
+spelled out."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from openpyxl import Workbook
 
 from tracker.formatting import fmt_date
 from tracker.rules.status import Box
-from tracker.tasks.queries import TaskFilter, task_list
+from tracker.tasks.queries import TaskFilter, TaskRow, task_list
 
 HEADERS = [
     "Kế hoạch",
@@ -24,7 +25,15 @@ HEADERS = [
     "Ngày hoàn thành",
     "Tình trạng",
     "Kết quả",
+    "Gia hạn",
 ]
+
+
+def state_label(task: TaskRow, box: str | None) -> str:
+    """The "Tình trạng" column: the box, or a parent's roll-up ("3/5 phần việc hoàn thành, 1 quá hạn")."""
+    if task.rollup is not None:
+        return task.rollup.text
+    return Box(box).label if box else "Đã hủy"
 
 
 def task_workbook(flt: TaskFilter, as_of: date, sort: str, limit: int, page_size: int = 5000) -> tuple[io.BytesIO, int]:
@@ -50,8 +59,9 @@ def task_workbook(flt: TaskFilter, as_of: date, sort: str, limit: int, page_size
                     task.status.label,
                     task.progress,
                     task.completed_on,
-                    Box(box).label if box else "Đã hủy",
+                    state_label(task, box),
                     task.result,
+                    "Chờ duyệt gia hạn" if task.extension_pending else "",
                 ]
             )
         if page * page_size >= total:

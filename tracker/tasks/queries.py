@@ -20,6 +20,7 @@ from tracker import clock
 from tracker.accounts.models import Unit
 from tracker.extensions import db
 from tracker.plans.models import Plan
+from tracker.rules.children import ChildRollup
 from tracker.rules.deadlines import DeadlineKind
 from tracker.rules.rollup import Counts, LaterCompletion, StandingRow, counts_at
 from tracker.rules.status import STANDING_BOX, Box, Confirmation, Standing, TaskFacts, TaskStatus, classify
@@ -252,6 +253,12 @@ def _tally_reads(by_unit: bool, conditions: list, as_of: date) -> tuple[list, li
 
 
 DATED_BOXES = (Box.DONE_ON_TIME, Box.DONE_LATE, Box.OPEN_IN_TIME, Box.OPEN_OVERDUE)
+# The groups of boxes the lists take as one filter value (``box=done``): the pages and the API.
+BOX_GROUPS = {
+    "counted": tuple(Box),  # everything counted in the figures: all but cancelled tasks
+    "done": tuple(b for b in Box if b.completed),
+    "open": tuple(b for b in Box if not b.completed),
+}
 SORTS = {
     "due": (Task.effective_due.is_(None), Task.effective_due, Task.id),
     "-due": (Task.effective_due.is_(None), Task.effective_due.desc(), Task.id),
@@ -274,7 +281,7 @@ class UnitRef(NamedTuple):
 ROW_FIELDS = (
     "id", "plan_id", "parent_id", "ordinal", "title", "lead_unit_id", "assignee_id", "start_date", "deadline_text",
     "deadline_kind", "due_date", "extended_due", "effective_due", "status", "progress", "completed_on", "confirmation",
-    "result",
+    "result", "is_leaf",
 )  # fmt: skip
 
 
@@ -301,9 +308,13 @@ class TaskRow:
     completed_on: date | None
     confirmation: Confirmation
     result: str
+    is_leaf: bool
     plan_number: str
     lead_unit_name: str
     cooperating_unit_ids: list[int] = field(default_factory=list)
+    # A parent has no box: it shows its leaves' roll-up instead (tasks.parents).
+    rollup: ChildRollup | None = None
+    extension_pending: bool = False
 
     @property
     def plan(self) -> PlanRef:
@@ -321,8 +332,15 @@ class TaskRow:
 def task_list(
     flt: TaskFilter, as_of: date, sort: str = "due", page: int = 1, per_page: int = 50
 ) -> tuple[list[tuple[TaskRow, str | None]], int]:
-    """One page of tasks with their box at ``as_of``, and the total count: three queries whatever the size."""
+    """One page of tasks with their box at ``as_of``, and the total count: at most five queries whatever the size.
+
+    A parent (a task with sub-tasks) has no box: a box filter never lists it, and its row carries its
+    leaves' roll-up instead, with the box ``None``."""
+    from tracker.tasks import parents  # it reads box_condition from this module
+
     conds = flt.conditions(as_of)
+    if (flt.box or flt.boxes) and not flt.leaves_only:
+        conds.append(leaf())
     total = db.session.scalar(select(func.count()).select_from(Task).where(*conds)) or 0
     order = SORTS.get(sort, SORTS["due"])
     if sort in ("due", "-due") and flt.box in DATED_BOXES:
@@ -347,9 +365,13 @@ def task_list(
             .order_by(Unit.position, Unit.id)
         ):
             by_id[task_id].cooperating_unit_ids.append(unit_id)
+        for task_id, rollup in parents.rollups((t.id for t in tasks if not t.is_leaf), as_of).items():
+            by_id[task_id].rollup = rollup
+        for task_id in parents.pending_extensions(by_id):
+            by_id[task_id].extension_pending = True
     rows = []
     for task in tasks:
-        box = classify(task.facts, as_of)
+        box = classify(task.facts, as_of) if task.is_leaf else None
         rows.append((task, box.value if box else None))
     return rows, total
 

@@ -28,6 +28,7 @@ from tracker.plans.models import Plan
 from tracker.rules.status import Box, TaskStatus, classify, is_due_soon
 from tracker.settings.services import load_calendar
 from tracker.tasks import operations as ops
+from tracker.tasks import parents
 from tracker.tasks.forms import (
     AssignForm,
     AttachmentForm,
@@ -39,7 +40,7 @@ from tracker.tasks.forms import (
     TaskForm,
 )
 from tracker.tasks.models import Attachment, ExtensionRequest, ExtensionState, Task, TaskEvent
-from tracker.tasks.queries import TaskFilter, plan_tasks, summarize, task_list, tree
+from tracker.tasks.queries import BOX_GROUPS, TaskFilter, plan_tasks, summarize, task_list, tree
 from tracker.web import safe_next
 
 bp = Blueprint("tasks", __name__)
@@ -79,13 +80,6 @@ def _date_arg(name: str) -> date | None:
     except DateInputError as exc:
         flash(f"Bộ lọc ngày: {exc}", "warning")
         return None
-
-
-BOX_GROUPS = {
-    "counted": tuple(Box),  # everything counted in the figures: all but cancelled tasks
-    "done": tuple(b for b in Box if b.completed),
-    "open": tuple(b for b in Box if not b.completed),
-}
 
 
 def task_filter_from_args() -> TaskFilter:
@@ -297,9 +291,13 @@ def _render_detail(task: Task, forms: dict | None = None, status: int = 200):
     extensions = db.session.scalars(
         select(ExtensionRequest).where(ExtensionRequest.task_id == task.id).order_by(ExtensionRequest.requested_at.desc())
     ).all()
-    children = db.session.scalars(select(Task).where(Task.parent_id == task.id).order_by(Task.position)).all()
-    box = classify(task.facts, as_of)
-    soon = is_due_soon(task.facts, as_of, load_calendar(), current_app.config["DUE_SOON_WORKING_DAYS"])
+    # The sub-tasks as the lists show them: a leaf with its box, a parent with its roll-up.
+    children, _ = task_list(TaskFilter(extra=[Task.parent_id == task.id]), as_of, sort="plan", per_page=1000)
+    # A parent has no box of its own: it shows its leaves' roll-up.
+    rollup = parents.rollups([task.id], as_of)[task.id] if children else None
+    box = None if children else classify(task.facts, as_of)
+    soon = not children and is_due_soon(task.facts, as_of, load_calendar(), current_app.config["DUE_SOON_WORKING_DAYS"])
+    extension_pending = any(e.state is ExtensionState.PENDING for e in extensions)
     ancestors = []
     node = task.parent
     while node is not None:
@@ -309,6 +307,8 @@ def _render_detail(task: Task, forms: dict | None = None, status: int = 200):
         "tasks/detail.html",
         task=task,
         box=box,
+        rollup=rollup,
+        extension_pending=extension_pending,
         soon=soon,
         events=events,
         files=files,

@@ -1,0 +1,69 @@
+"""Reads for the rows of a task list that the row's own fields cannot answer: a parent's roll-up over its
+leaf descendants, and whether a task has an extension request waiting for a decision.
+
+Both are read for one page of rows at once, one query each whatever the number of rows (the lists call
+them from ``queries.task_list``). The roll-up counts the leaves under each parent with the same
+``queries.box_condition`` the box lists use, so a parent's "3/5 phần việc hoàn thành, 1 quá hạn" equals
+``queries.summarize`` over the same leaves (a test checks it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import aliased
+
+from tracker.extensions import db
+from tracker.rules.children import ChildRollup
+from tracker.rules.rollup import Counts
+from tracker.rules.status import Box
+from tracker.tasks.models import ExtensionRequest, ExtensionState, Task
+from tracker.tasks.queries import box_condition, leaf
+
+
+def leaf_counts(parent_ids: Iterable[int], as_of: date) -> dict[int, Counts]:
+    """For each of ``parent_ids``: its leaf descendants at ``as_of`` by box, cancelled left out.
+
+    One recursive query: the descendants of the given parents, each paired with the parent it descends
+    from, then the leaves among them counted by box per parent. A parent whose leaves are all
+    cancelled gets empty counts.
+    """
+    ids = sorted(set(parent_ids))
+    if not ids:
+        return {}
+    below = select(Task.parent_id.label("ancestor"), Task.id.label("task_id")).where(Task.parent_id.in_(ids))
+    below = below.cte("descendant", recursive=True)
+    child = aliased(Task)
+    below = below.union_all(select(below.c.ancestor, child.id).join(child, child.parent_id == below.c.task_id))
+    boxes = list(Box)
+    stmt = (
+        select(below.c.ancestor, *(func.sum(case((box_condition(b, as_of), 1), else_=0)) for b in boxes))
+        .join(Task, Task.id == below.c.task_id)
+        .where(leaf(), Task.standing.is_not(None))
+        .group_by(below.c.ancestor)
+    )
+    counts = {parent: Counts() for parent in ids}
+    for ancestor, *sums in db.session.execute(stmt):
+        counts[ancestor] = Counts({b: int(n) for b, n in zip(boxes, sums, strict=True) if n})
+    return counts
+
+
+def rollups(parent_ids: Iterable[int], as_of: date) -> dict[int, ChildRollup]:
+    """What each parent shows instead of a box at ``as_of``."""
+    return {parent: ChildRollup.of(counts) for parent, counts in leaf_counts(parent_ids, as_of).items()}
+
+
+def pending_extensions(task_ids: Iterable[int]) -> set[int]:
+    """Those of ``task_ids`` with an extension request waiting for a decision ("Chờ duyệt gia hạn")."""
+    ids = list(set(task_ids))
+    if not ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(ExtensionRequest.task_id)
+            .where(ExtensionRequest.task_id.in_(ids), ExtensionRequest.state == ExtensionState.PENDING)
+            .distinct()
+        )
+    )
