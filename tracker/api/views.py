@@ -29,6 +29,7 @@ from tracker.permissions import (
 )
 from tracker.plans.models import Plan, PlanStatus
 from tracker.plans.operations import PlanInput, create_plan
+from tracker.rules.deadlines import DeadlineKind, undetermined_notice
 from tracker.rules.documents import DocumentType
 from tracker.rules.rollup import headline
 from tracker.rules.status import Box, TaskStatus, classify
@@ -284,7 +285,10 @@ def create_task(plan_id):
         parent=parent,
     )
     db.session.commit()
-    return jsonify(task_json(task, clock.today())), 201
+    body = task_json(task, clock.today())
+    if task.deadline_kind is DeadlineKind.UNDETERMINED:
+        body["warnings"] = {"deadline": undetermined_notice(task.deadline_text, plan.year)}
+    return jsonify(body), 201
 
 
 @bp.get("/tasks")

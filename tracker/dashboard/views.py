@@ -11,9 +11,10 @@ from tracker.dashboard import queries as q
 from tracker.extensions import db
 from tracker.permissions import can_edit_plans, require
 from tracker.plans.models import Plan
+from tracker.rules.deadlines import DeadlineKind
 from tracker.rules.periods import PeriodKind, Scheme, period
 from tracker.rules.rollup import Counts
-from tracker.rules.status import Box, Confirmation
+from tracker.rules.status import Box, Confirmation, TaskStatus
 from tracker.settings.services import load_calendar
 from tracker.tasks.models import ExtensionRequest, ExtensionState, Task
 from tracker.tasks.queries import TaskFilter, summarize_by, task_list
@@ -111,6 +112,17 @@ def office():
     ).all()
     since = scope.period.start if scope.period else at.replace(day=1)
     silent = q.silent_units(scope, since)
+    # Deadlines the parser could not read stay here until someone fixes them (issue 10).
+    unread, unread_total = task_list(
+        TaskFilter(
+            plan_id=scope.plan_id,
+            unit_id=scope.unit_id,
+            extra=[Task.deadline_kind == DeadlineKind.UNDETERMINED, Task.status != TaskStatus.CANCELLED],
+        ),
+        at,
+        sort="plan",
+        per_page=20,
+    )
     return render_template(
         "dashboard/office.html",
         scope=scope,
@@ -127,5 +139,7 @@ def office():
         extensions=extensions,
         silent=silent,
         since=since,
+        unread=unread,
+        unread_total=unread_total,
         **_filter_choices(),
     )
