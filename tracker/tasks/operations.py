@@ -23,10 +23,11 @@ from tracker.extensions import db
 from tracker.formatting import fmt_date
 from tracker.permissions import can_backdate_completion, can_confirm
 from tracker.plans.models import Plan
+from tracker.rules.completion import earliest_completion_date, within_backdating_limit
 from tracker.rules.deadlines import DeadlineError, DeadlineKind, DeadlineRule, occurrences, parse_deadline
 from tracker.rules.documents import auto_ordinal
 from tracker.rules.status import Confirmation, TaskStatus, effective_due
-from tracker.settings.services import load_calendar, shift_deadlines
+from tracker.settings.services import backdate_working_days, load_calendar, shift_deadlines
 from tracker.tasks.models import Attachment, ExtensionRequest, ExtensionState, Task, TaskEvent
 
 ALLOWED_EVIDENCE = {
@@ -397,6 +398,29 @@ class ProgressInput:
     completed_on: date | None = None
 
 
+def _backdate_limit(actor: User) -> int:
+    """Working days back a completion date may go: văn phòng and lãnh đạo any, a trưởng đơn vị a few
+    (a setting), anyone else none."""
+    return backdate_working_days() if actor.role is Role.UNIT_HEAD else 0
+
+
+def _may_backdate(actor: User, completed_on: date, today: date) -> bool:
+    if can_backdate_completion(actor):
+        return True
+    return within_backdating_limit(completed_on, today, _backdate_limit(actor), load_calendar())
+
+
+def _backdate_refusal(actor: User, today: date) -> str:
+    limit = _backdate_limit(actor)
+    if not limit:
+        return "Chỉ Văn phòng hoặc Lãnh đạo Sở được ghi ngày hoàn thành trước ngày hôm nay."
+    earliest = fmt_date(earliest_completion_date(today, limit, load_calendar()))
+    return (
+        f"Trưởng đơn vị chỉ được ghi ngày hoàn thành lùi tối đa {limit} ngày làm việc (từ ngày {earliest}); "
+        "ngày sớm hơn do Văn phòng hoặc Lãnh đạo Sở ghi."
+    )
+
+
 def update_progress(task: Task, data: ProgressInput, actor: User, today: date) -> bool:
     errors: dict[str, str] = {}
     if task.status is TaskStatus.CANCELLED and data.status is not TaskStatus.CANCELLED and actor.role is not Role.OFFICE:
@@ -412,8 +436,8 @@ def update_progress(task: Task, data: ProgressInput, actor: User, today: date) -
         completed_on = data.completed_on or (task.completed_on if task.status is TaskStatus.DONE else None) or today
         if completed_on > today:
             errors["completed_on"] = "Ngày hoàn thành không được sau ngày hôm nay."
-        elif completed_on < today and completed_on != task.completed_on and not can_backdate_completion(actor):
-            errors["completed_on"] = "Chỉ Văn phòng hoặc Lãnh đạo Sở được ghi ngày hoàn thành trước ngày hôm nay."
+        elif completed_on < today and completed_on != task.completed_on and not _may_backdate(actor, completed_on, today):
+            errors["completed_on"] = _backdate_refusal(actor, today)
         elif task.start_date and completed_on < task.start_date:
             errors["completed_on"] = "Ngày hoàn thành không được trước ngày bắt đầu."
         progress = 100
