@@ -8,9 +8,9 @@ from flask import current_app, g, has_app_context
 from sqlalchemy import select
 
 from tracker import clock
+from tracker.accounts.models import User
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
-from tracker.accounts.models import User
 from tracker.rules.calendar import WorkCalendar
 from tracker.rules.completion import DEFAULT_BACKDATE_WORKING_DAYS, MAX_BACKDATE_WORKING_DAYS
 from tracker.settings.models import AppState, CalendarDay, CalendarDayKind

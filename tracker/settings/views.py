@@ -14,10 +14,10 @@ from tracker.formatting import DateInputError, parse_date
 from tracker.forms import BaseForm, VNDateField, attempt
 from tracker.permissions import can_manage_accounts, require
 from tracker.rules.calendar import public_holidays
-from tracker.settings.models import CalendarDay, CalendarDayKind
-from tracker.settings.services import BACKDATE_KEY
 from tracker.rules.completion import MAX_BACKDATE_WORKING_DAYS
+from tracker.settings.models import CalendarDay, CalendarDayKind
 from tracker.settings.services import (
+    BACKDATE_KEY,
     backdate_working_days,
     get_state,
     remove_calendar_day,
