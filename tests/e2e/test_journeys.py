@@ -98,3 +98,33 @@ def test_assets_are_served_locally(page, live_server):
     page.goto("/plans/1")
     assert requests and all(u.startswith(live_server) for u in requests), [u for u in requests if not u.startswith(live_server)]
     assert page.evaluate("getComputedStyle(document.querySelector('.navbar')).display") == "flex"  # Bootstrap's CSS applied
+
+
+def test_director_approves_an_extension_from_the_dashboard_list(page, browser, live_server):
+    # The unit head asks for an extension of one of the unit's overdue tasks (not the one of the demo
+    # that already waits for a decision)…
+    sign_in(page, "truongphong")
+    page.locator('[data-testid="group-open_overdue"] a').filter(has_not_text="Par Index").first.click()
+    title = page.locator("h1").inner_text().split(". ", 1)[-1]
+    task_url = page.url
+    page.get_by_label("Thời hạn đề nghị").fill("30/06/2025")
+    page.get_by_label("Lý do").fill("Chờ số liệu của Bộ Nội vụ.")
+    page.get_by_role("button", name="Gửi đề nghị").click()
+    assert page.get_by_text("Đã gửi đề nghị gia hạn.").is_visible()
+
+    # …and the director finds it on his home page and approves it there, in one step.
+    director = browser.new_context(base_url=live_server).new_page()
+    sign_in(director, "giamdoc")
+    assert "/dashboard" in director.url
+    row = director.get_by_test_id("pending-extensions").locator("li", has_text=title)
+    assert "đề nghị 30/06/2025" in row.inner_text() and "Chờ số liệu của Bộ Nội vụ." in row.inner_text()
+    assert "Trần Văn Nam" in row.inner_text()
+    row.get_by_label("Ý kiến (bắt buộc khi không duyệt)").fill("Đồng ý gia hạn.")
+    row.get_by_role("button", name=re.compile(r"^Duyệt gia hạn")).click()
+    director.wait_for_url(re.compile(r"/dashboard"))
+    assert director.get_by_text("Đã duyệt gia hạn.").is_visible()
+    assert director.get_by_test_id("pending-extensions").locator("li", has_text=title).count() == 0
+
+    director.goto(task_url)
+    assert "30/06/2025" in director.get_by_test_id("deadline").inner_text()
+    director.context.close()

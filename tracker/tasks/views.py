@@ -426,7 +426,8 @@ def decide_extension(ext_id):
         req.task,
         "decision_form",
         lambda f: ops.decide_extension(req, current_user, f.decision.data == "approve", f.decision_note.data or "", clock.now()),
-        "Đã xử lý đề nghị gia hạn.",
+        "Đã duyệt gia hạn." if request.form.get("d-decision") == "approve" else "Đã ghi quyết định không duyệt gia hạn.",
+        after=safe_next(request.form.get("next")),  # the director's dashboard list returns there
     )
 
 
