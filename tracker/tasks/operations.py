@@ -81,6 +81,23 @@ FIELD_LABELS = {
     "result": "Kết quả",
     "confirmation": "Xác nhận",
     "parent": "Nhiệm vụ cha",
+    "attachment": "Tài liệu kiểm chứng",
+}
+
+# What each journal entry records, as the task page's journal shows it ("created" and "nudged" entries
+# say it in their note).
+ACTION_LABELS = {
+    "edited": "Sửa",
+    "updated": "Cập nhật tình hình",
+    "assigned": "Giao việc",
+    "confirmed": "Xác nhận hoàn thành",
+    "returned": "Trả lại",
+    "extension_requested": "Đề nghị gia hạn",
+    "extension_approved": "Duyệt gia hạn",
+    "extension_rejected": "Không duyệt gia hạn",
+    "moved": "Chuyển vị trí",
+    "cancelled": "Hủy",
+    "attachment_added": "Tải lên tài liệu kiểm chứng",
 }
 
 
@@ -98,14 +115,14 @@ def journal(task: Task, actor: User | None, action: str, field: str = "", old=""
     )
 
 
-def _apply(task: Task, actor: User | None, action: str, changes: dict) -> bool:
+def _apply(task: Task, actor: User | None, action: str, changes: dict, note: str = "") -> bool:
     """Set each changed attribute and journal it; returns whether anything changed."""
     changed = False
     for field, new in changes.items():
         old = getattr(task, field)
         if old == new or (isinstance(old, list) and [o.id for o in old] == [n.id for n in new]):
             continue
-        journal(task, actor, action, field, old, new)
+        journal(task, actor, action, field, old, new, note)
         setattr(task, field, new)
         changed = True
     return changed
@@ -516,7 +533,13 @@ def request_extension(task: Task, actor: User, reason: str, proposed_due: date |
         state=ExtensionState.PENDING,
     )
     db.session.add(req)
-    journal(task, actor, "extension_requested", "extended_due", task.effective_due, proposed_due, reason.strip())
+    # A request, not a change: the deadline in force moves only when it is approved.
+    journal(
+        task,
+        actor,
+        "extension_requested",
+        note=f"Đến ngày {fmt_date(proposed_due)} (thời hạn hiện tại {fmt_date(task.effective_due)}). Lý do: {reason.strip()}",
+    )
     db.session.flush()
     return req
 
@@ -532,10 +555,12 @@ def decide_extension(req: ExtensionRequest, actor: User, approve: bool, note: st
     req.decision_note = (note or "").strip()
     task = req.task
     if approve:
-        _apply(task, actor, "extension_approved", {"extended_due": req.proposed_due})
+        _apply(task, actor, "extension_approved", {"extended_due": req.proposed_due}, note=req.decision_note)
         refresh_effective_due(task)
     else:
-        journal(task, actor, "extension_rejected", note=req.decision_note)
+        journal(
+            task, actor, "extension_rejected", note=f"Đề nghị đến ngày {fmt_date(req.proposed_due)}. Ý kiến: {req.decision_note}"
+        )
     db.session.flush()
 
 

@@ -326,6 +326,7 @@ def _render_detail(task: Task, forms: dict | None = None, status: int = 200):
         ancestors=ancestors,
         ExtensionState=ExtensionState,
         field_labels=ops.FIELD_LABELS,
+        action_labels=ops.ACTION_LABELS,
         **forms,
     ), status
 
