@@ -61,7 +61,7 @@ def test_office_creates_a_plan_and_sees_errors_next_to_fields(page):
     page.goto("/plans/new")
     page.get_by_label("Số ký hiệu").fill("05 KH UBND")
     page.get_by_label("Trích yếu").fill("Kế hoạch kiểm tra công vụ năm 2025")
-    page.get_by_label("Cơ quan ban hành").fill("Sở Nội vụ tỉnh Bắc Giang")
+    page.get_by_label("Cơ quan ban hành").select_option(label="Sở Nội vụ tỉnh Bắc Giang")
     page.get_by_label("Ngày ban hành").fill("30/02/2025")
     page.get_by_role("button", name="Lưu").click()
     assert "Ngày 30/02/2025 không tồn tại." in page.get_by_test_id("error-issued_on").inner_text()
@@ -98,3 +98,50 @@ def test_assets_are_served_locally(page, live_server):
     page.goto("/plans/1")
     assert requests and all(u.startswith(live_server) for u in requests), [u for u in requests if not u.startswith(live_server)]
     assert page.evaluate("getComputedStyle(document.querySelector('.navbar')).display") == "flex"  # Bootstrap's CSS applied
+
+
+HEADS = {"truongphong": "Trần Văn Nam", "tp.ccvc": "Phạm Quốc Bảo", "tp.vanphong": "Đỗ Minh Tuấn"}
+
+
+def _open_a_task_that_offers_an_extension(page) -> str:
+    """Sign in as a unit head and open one of the unit's open tasks that offers the request form: one the
+    unit leads (its page also lists those it cooperates on), not already waiting for a decision. The
+    browser tests share one database, so which tasks are left depends on the tests before."""
+    for username in HEADS:
+        page.context.clear_cookies()
+        sign_in(page, username)
+        links = page.locator('[data-testid="group-open_overdue"] a, [data-testid="group-open_in_time"] a')
+        for href in [links.nth(i).get_attribute("href") for i in range(links.count())]:
+            page.goto(href)
+            waiting = page.locator('[data-testid^="extension-"]', has_text="Chờ duyệt").count()
+            if page.get_by_label("Thời hạn đề nghị").count() and not waiting:
+                return username
+    pytest.fail("no open task of the demo offers an extension request")
+
+
+def test_director_approves_an_extension_from_the_dashboard_list(page, browser, live_server):
+    # A unit head asks for an extension of one of the unit's open tasks…
+    head = _open_a_task_that_offers_an_extension(page)
+    title = page.locator("h1").inner_text().split(". ", 1)[-1]
+    task_url = page.url
+    page.get_by_label("Thời hạn đề nghị").fill("31/12/2025")
+    page.get_by_label("Lý do").fill("Chờ số liệu của Bộ Nội vụ.")
+    page.get_by_role("button", name="Gửi đề nghị").click()
+    assert page.get_by_text("Đã gửi đề nghị gia hạn.").is_visible()
+
+    # …and the director finds it on his home page and approves it there, in one step.
+    director = browser.new_context(base_url=live_server).new_page()
+    sign_in(director, "giamdoc")
+    assert "/dashboard" in director.url
+    row = director.get_by_test_id("pending-extensions").locator("li", has_text=title)
+    assert "đề nghị 31/12/2025" in row.inner_text() and "Chờ số liệu của Bộ Nội vụ." in row.inner_text()
+    assert HEADS[head] in row.inner_text()
+    row.get_by_label("Ý kiến (bắt buộc khi không duyệt)").fill("Đồng ý gia hạn.")
+    row.get_by_role("button", name=re.compile(r"^Duyệt gia hạn")).click()
+    director.wait_for_url(re.compile(r"/dashboard"))
+    assert director.get_by_text("Đã duyệt gia hạn.").is_visible()
+    assert director.get_by_test_id("pending-extensions").locator("li", has_text=title).count() == 0
+
+    director.goto(task_url)
+    assert "31/12/2025" in director.get_by_test_id("deadline").inner_text()
+    director.context.close()

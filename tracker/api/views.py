@@ -29,6 +29,7 @@ from tracker.permissions import (
 )
 from tracker.plans.models import Plan, PlanStatus
 from tracker.plans.operations import PlanInput, create_plan
+from tracker.rules.deadlines import DeadlineKind, undetermined_notice
 from tracker.rules.documents import DocumentType
 from tracker.rules.rollup import headline
 from tracker.rules.status import Box, Confirmation, TaskStatus
@@ -143,7 +144,8 @@ def plan_json(plan: Plan) -> dict:
         "doc_type_label": plan.doc_type.label,
         "number": plan.number,
         "title": plan.title,
-        "issuer": plan.issuer,
+        "issuer_id": plan.issuer_id,
+        "issuer": plan.issuer.name,
         "issued_on": iso(plan.issued_on),
         "year": plan.year,
         "parent_id": plan.parent_id,
@@ -234,6 +236,7 @@ def create_plan_api():
             doc_type=_enum(DocumentType, data, "doc_type", DocumentType.PLAN),
             number=_str(data, "number"),
             title=_str(data, "title"),
+            issuer_id=_int(data, "issuer_id"),
             issuer=_str(data, "issuer"),
             issued_on=_date(data, "issued_on", required=True),
             year=_int(data, "year"),
@@ -293,7 +296,10 @@ def create_task(plan_id):
         parent=parent,
     )
     db.session.commit()
-    return jsonify(one_task_json(task.id, clock.today())), 201
+    body = one_task_json(task.id, clock.today())
+    if task.deadline_kind is DeadlineKind.UNDETERMINED:
+        body["warnings"] = {"deadline": undetermined_notice(task.deadline_text, plan.year)}
+    return jsonify(body), 201
 
 
 def _flag(args, name: str) -> bool:

@@ -10,11 +10,12 @@ from sqlalchemy.orm import selectinload
 from tracker.dashboard import queries as q
 from tracker.extensions import db
 from tracker.formatting import fmt_date
-from tracker.permissions import can_edit_plans, require
+from tracker.permissions import can_decide_extension, can_edit_plans, require
 from tracker.plans.models import Plan
+from tracker.rules.deadlines import DeadlineKind
 from tracker.rules.periods import PeriodKind, Scheme, period
 from tracker.rules.rollup import Counts
-from tracker.rules.status import Box, Confirmation
+from tracker.rules.status import Box, Confirmation, TaskStatus
 from tracker.settings.services import load_calendar
 from tracker.tasks.models import ExtensionRequest, ExtensionState, Task
 from tracker.tasks.queries import TaskFilter, summarize_by, task_list
@@ -55,6 +56,25 @@ def _filter_choices() -> dict:
     }
 
 
+def pending_extensions(scope: q.Scope, limit: int = 50) -> list[ExtensionRequest]:
+    """Extension requests waiting for a decision, oldest first, within the page's plan and unit."""
+    return list(
+        db.session.scalars(
+            select(ExtensionRequest)
+            .join(Task, Task.id == ExtensionRequest.task_id)
+            .where(
+                ExtensionRequest.state == ExtensionState.PENDING,
+                *TaskFilter(plan_id=scope.plan_id, unit_id=scope.unit_id).conditions(scope.counted_at),
+            )
+            .order_by(ExtensionRequest.requested_at, ExtensionRequest.id)
+            .limit(limit)
+            .options(
+                selectinload(ExtensionRequest.task).selectinload(Task.lead_unit), selectinload(ExtensionRequest.requested_by)
+            )
+        )
+    )
+
+
 @bp.get("/dashboard")
 @login_required
 def director():
@@ -72,8 +92,11 @@ def director():
         scope.task_filter(box=Box.OPEN_IN_TIME, extra=[Task.effective_due <= horizon]), at, sort="due", per_page=15
     )
     points = q.trend(scope)
+    # Đề nghị gia hạn chờ duyệt, decided from the list (issue 10, item 7).
+    extensions = pending_extensions(scope) if can_decide_extension(current_user) else []
     return render_template(
         "dashboard/director.html",
+        extensions=extensions,
         scope=scope,
         counts=counts,
         overdue_rows=overdue_rows,
@@ -106,19 +129,20 @@ def office():
         sort="updated",
         per_page=20,
     )
-    extensions = db.session.scalars(
-        select(ExtensionRequest)
-        .join(Task, Task.id == ExtensionRequest.task_id)
-        .where(
-            ExtensionRequest.state == ExtensionState.PENDING,
-            *TaskFilter(plan_id=scope.plan_id, unit_id=scope.unit_id).conditions(at),
-        )
-        .order_by(ExtensionRequest.requested_at)
-        .limit(50)
-        .options(selectinload(ExtensionRequest.task).selectinload(Task.lead_unit), selectinload(ExtensionRequest.requested_by))
-    ).all()
+    extensions = pending_extensions(scope)
     since = scope.period.start if scope.period else at.replace(day=1)
     silent = q.silent_units(scope, since)
+    # Deadlines the parser could not read stay here until someone fixes them (issue 10).
+    unread, unread_total = task_list(
+        TaskFilter(
+            plan_id=scope.plan_id,
+            unit_id=scope.unit_id,
+            extra=[Task.deadline_kind == DeadlineKind.UNDETERMINED, Task.status != TaskStatus.CANCELLED],
+        ),
+        at,
+        sort="plan",
+        per_page=20,
+    )
     return render_template(
         "dashboard/office.html",
         scope=scope,
@@ -135,5 +159,7 @@ def office():
         extensions=extensions,
         silent=silent,
         since=since,
+        unread=unread,
+        unread_total=unread_total,
         **_filter_choices(),
     )

@@ -66,6 +66,8 @@ class DeadlineRule:
     frequency: Frequency | None = None
     # Periodic duties: the day of the period's last month it falls on (None: that month's last day).
     day: int | None = None
+    # Undetermined: why the phrase could not be read, in Vietnamese, for the person who typed it.
+    reason: str = ""
 
 
 class DeadlineError(ValueError):
@@ -132,7 +134,7 @@ def parse_deadline(phrase: str, default_year: int | None = None) -> DeadlineRule
     verbatim = (phrase or "").strip()
     text = _normalise(verbatim)
     if not text:
-        return DeadlineRule(DeadlineKind.UNDETERMINED, verbatim)
+        return DeadlineRule(DeadlineKind.UNDETERMINED, verbatim, reason="Chưa ghi thời hạn.")
 
     if _ONGOING.fullmatch(text):
         return DeadlineRule(DeadlineKind.ONGOING, verbatim)
@@ -173,7 +175,36 @@ def parse_deadline(phrase: str, default_year: int | None = None) -> DeadlineRule
     if m := _YEAR_ONLY.fullmatch(text):
         return DeadlineRule(DeadlineKind.FIXED, verbatim, due=date(int(m.group(1)), 12, 31))
 
-    return DeadlineRule(DeadlineKind.UNDETERMINED, verbatim)
+    return DeadlineRule(DeadlineKind.UNDETERMINED, verbatim, reason=_why_unread(text, default_year))
+
+
+_ANY_QUARTER = re.compile(r"\bquý ([^\s/]+)")
+_PERIOD_WITHOUT_YEAR = re.compile(_PREFIX + r"(?:quý (?:iv|iii|ii|i|[1-4])|tháng \d{1,2})")
+
+
+def _why_unread(text: str, default_year: int | None) -> str:
+    """The reason shown beside an undetermined deadline, so the person who typed it can correct it."""
+    if (m := _ANY_QUARTER.search(text)) and not re.fullmatch(r"iv|iii|ii|i|[1-4]", m.group(1)):
+        return f"Không có quý “{m.group(1).upper()}”: một năm chỉ có quý I, II, III và IV."
+    if default_year is None and _PERIOD_WITHOUT_YEAR.fullmatch(text):
+        return "Thiếu năm (ví dụ “Quý III/2024”, “Tháng 6/2024”)."
+    return (
+        "Không đọc được cụm từ này thành một thời hạn. Hãy ghi một ngày (dd/mm/yyyy) hoặc một cụm như "
+        "“Quý III/2024”, “Tháng 6/2024”, “Trong năm 2024”, “Thường xuyên”, “trước ngày 15 của tháng cuối quý”."
+    )
+
+
+def undetermined_notice(phrase: str, default_year: int | None = None) -> str | None:
+    """What to say at once when a task is saved with a deadline the parser cannot read (None if it can):
+    the task is kept, counted apart as "chưa xác định thời hạn", and listed for văn phòng until fixed."""
+    try:
+        rule = parse_deadline(phrase, default_year)
+    except DeadlineError:
+        return None
+    if rule.kind is not DeadlineKind.UNDETERMINED:
+        return None
+    shown = f"“{rule.phrase}”" if rule.phrase else "trống"
+    return f"Thời hạn {shown} chưa xác định: {rule.reason} Nhiệm vụ đã được lưu; hãy sửa thời hạn khi có thể."
 
 
 @dataclass(frozen=True)

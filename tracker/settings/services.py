@@ -8,9 +8,11 @@ from flask import current_app, g, has_app_context
 from sqlalchemy import select
 
 from tracker import clock
+from tracker.accounts.models import User
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.rules.calendar import WorkCalendar
+from tracker.rules.completion import DEFAULT_BACKDATE_WORKING_DAYS, MAX_BACKDATE_WORKING_DAYS
 from tracker.settings.models import AppState, CalendarDay, CalendarDayKind
 
 
@@ -49,6 +51,25 @@ def set_shift_deadlines(enabled: bool) -> int:
     return _calendar_changed()
 
 
+BACKDATE_KEY = "settings.completion_backdate_working_days"
+
+
+def backdate_working_days() -> int:
+    """How many working days back a trưởng đơn vị may record a completion date (issue 10, default 5)."""
+    row = db.session.get(AppState, BACKDATE_KEY)
+    try:
+        return int(row.value) if row is not None else DEFAULT_BACKDATE_WORKING_DAYS
+    except ValueError:
+        return DEFAULT_BACKDATE_WORKING_DAYS
+
+
+def set_backdate_working_days(days: int | None, actor: User) -> None:
+    if days is None or not 0 <= days <= MAX_BACKDATE_WORKING_DAYS:
+        raise ValidationFailed({"days": f"Số ngày làm việc phải từ 0 đến {MAX_BACKDATE_WORKING_DAYS}."})
+    set_state(BACKDATE_KEY, str(days), actor)
+    db.session.flush()
+
+
 def set_calendar_day(day: date, kind: CalendarDayKind, note: str = "") -> CalendarDay:
     if not isinstance(day, date):
         raise ValidationFailed({"day": "Ngày không hợp lệ."})
@@ -76,10 +97,11 @@ def _calendar_changed() -> int:
     return recompute_effective_dues()
 
 
-def set_state(key: str, value: str) -> None:
+def set_state(key: str, value: str, actor: User | None = None) -> None:
     row = db.session.get(AppState, key) or AppState(key=key)
     row.value = value
     row.updated_at = clock.now()
+    row.updated_by_id = actor.id if actor else None
     db.session.add(row)
 
 

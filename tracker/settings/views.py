@@ -5,17 +5,27 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from wtforms import BooleanField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker import clock
 from tracker.extensions import db
 from tracker.formatting import DateInputError, parse_date
-from tracker.forms import BaseForm, VNDateField
+from tracker.forms import BaseForm, VNDateField, attempt
 from tracker.permissions import can_manage_accounts, require
 from tracker.rules.calendar import public_holidays
+from tracker.rules.completion import MAX_BACKDATE_WORKING_DAYS
 from tracker.settings.models import CalendarDay, CalendarDayKind
-from tracker.settings.services import get_state, remove_calendar_day, set_calendar_day, set_shift_deadlines, shift_deadlines
+from tracker.settings.services import (
+    BACKDATE_KEY,
+    backdate_working_days,
+    get_state,
+    remove_calendar_day,
+    set_backdate_working_days,
+    set_calendar_day,
+    set_shift_deadlines,
+    shift_deadlines,
+)
 
 bp = Blueprint("settings", __name__)
 
@@ -28,6 +38,17 @@ class CalendarDayForm(BaseForm):
 
 class ShiftForm(BaseForm):
     shift = BooleanField("Thời hạn rơi vào ngày nghỉ được chuyển sang ngày làm việc tiếp theo (Điều 148 Bộ luật Dân sự 2015)")
+
+
+class BackdateForm(BaseForm):
+    days = IntegerField(
+        "Trưởng đơn vị được ghi ngày hoàn thành lùi tối đa (ngày làm việc)",
+        validators=[
+            InputRequired("Vui lòng nhập số ngày làm việc."),
+            NumberRange(0, MAX_BACKDATE_WORKING_DAYS, f"Số ngày làm việc phải từ 0 đến {MAX_BACKDATE_WORKING_DAYS}."),
+        ],
+        description="Ngày sớm hơn chỉ Văn phòng hoặc Lãnh đạo Sở được ghi. 0: chỉ ngày hôm nay.",
+    )
 
 
 class DeleteDayForm(BaseForm):
@@ -44,12 +65,17 @@ def calendar():
         db.session.commit()
         flash("Đã lưu ngày đặc biệt; thời hạn các nhiệm vụ đã được tính lại.", "success")
         return redirect(url_for("settings.calendar"))
+    return _calendar_page(form)
+
+
+def _calendar_page(form: CalendarDayForm, backdate_form: BackdateForm | None = None, status: int = 200):
     rows = db.session.scalars(select(CalendarDay).order_by(CalendarDay.day.desc())).all()
     year = clock.today().year
     holidays = sorted(public_holidays(year) | public_holidays(year + 1))
     heartbeat = get_state("scheduler.heartbeat")
     shift_form = ShiftForm(prefix="s")
     shift_form.shift.data = shift_deadlines()
+    backdate_form = backdate_form or BackdateForm(prefix="b", data={"days": backdate_working_days()})
     return render_template(
         "admin/calendar.html",
         form=form,
@@ -58,7 +84,9 @@ def calendar():
         heartbeat=heartbeat,
         delete_form=DeleteDayForm(),
         shift_form=shift_form,
-    )
+        backdate_form=backdate_form,
+        backdate_state=get_state(BACKDATE_KEY),
+    ), status
 
 
 @bp.post("/admin/calendar/shift")
@@ -86,3 +114,14 @@ def calendar_delete():
         except DateInputError as exc:
             flash(str(exc), "danger")
     return redirect(url_for("settings.calendar"))
+
+
+@bp.post("/admin/calendar/backdate")
+@login_required
+def calendar_backdate():
+    require(can_manage_accounts(current_user))
+    form = BackdateForm(prefix="b")
+    if form.validate_on_submit() and attempt(form, lambda: set_backdate_working_days(form.days.data, current_user))[0]:
+        flash(f"Đã lưu: trưởng đơn vị được ghi ngày hoàn thành lùi tối đa {form.days.data} ngày làm việc.", "success")
+        return redirect(url_for("settings.calendar"))
+    return _calendar_page(CalendarDayForm(formdata=None), form, 422)

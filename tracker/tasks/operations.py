@@ -23,10 +23,11 @@ from tracker.extensions import db
 from tracker.formatting import fmt_date
 from tracker.permissions import can_backdate_completion, can_confirm
 from tracker.plans.models import Plan
+from tracker.rules.completion import earliest_completion_date, within_backdating_limit
 from tracker.rules.deadlines import DeadlineError, DeadlineKind, DeadlineRule, occurrences, parse_deadline
 from tracker.rules.documents import auto_ordinal
 from tracker.rules.status import Confirmation, TaskStatus, effective_due
-from tracker.settings.services import load_calendar, shift_deadlines
+from tracker.settings.services import backdate_working_days, load_calendar, shift_deadlines
 from tracker.tasks.models import Attachment, ExtensionRequest, ExtensionState, Task, TaskEvent
 
 ALLOWED_EVIDENCE = {
@@ -80,6 +81,23 @@ FIELD_LABELS = {
     "result": "Kết quả",
     "confirmation": "Xác nhận",
     "parent": "Nhiệm vụ cha",
+    "attachment": "Tài liệu kiểm chứng",
+}
+
+# What each journal entry records, as the task page's journal shows it ("created" and "nudged" entries
+# say it in their note).
+ACTION_LABELS = {
+    "edited": "Sửa",
+    "updated": "Cập nhật tình hình",
+    "assigned": "Giao việc",
+    "confirmed": "Xác nhận hoàn thành",
+    "returned": "Trả lại",
+    "extension_requested": "Đề nghị gia hạn",
+    "extension_approved": "Duyệt gia hạn",
+    "extension_rejected": "Không duyệt gia hạn",
+    "moved": "Chuyển vị trí",
+    "cancelled": "Hủy",
+    "attachment_added": "Tải lên tài liệu kiểm chứng",
 }
 
 
@@ -97,14 +115,14 @@ def journal(task: Task, actor: User | None, action: str, field: str = "", old=""
     )
 
 
-def _apply(task: Task, actor: User | None, action: str, changes: dict) -> bool:
+def _apply(task: Task, actor: User | None, action: str, changes: dict, note: str = "") -> bool:
     """Set each changed attribute and journal it; returns whether anything changed."""
     changed = False
     for field, new in changes.items():
         old = getattr(task, field)
         if old == new or (isinstance(old, list) and [o.id for o in old] == [n.id for n in new]):
             continue
-        journal(task, actor, action, field, old, new)
+        journal(task, actor, action, field, old, new, note)
         setattr(task, field, new)
         changed = True
     return changed
@@ -397,6 +415,29 @@ class ProgressInput:
     completed_on: date | None = None
 
 
+def _backdate_limit(actor: User) -> int:
+    """Working days back a completion date may go: văn phòng and lãnh đạo any, a trưởng đơn vị a few
+    (a setting), anyone else none."""
+    return backdate_working_days() if actor.role is Role.UNIT_HEAD else 0
+
+
+def _may_backdate(actor: User, completed_on: date, today: date) -> bool:
+    if can_backdate_completion(actor):
+        return True
+    return within_backdating_limit(completed_on, today, _backdate_limit(actor), load_calendar())
+
+
+def _backdate_refusal(actor: User, today: date) -> str:
+    limit = _backdate_limit(actor)
+    if not limit:
+        return "Chỉ Văn phòng hoặc Lãnh đạo Sở được ghi ngày hoàn thành trước ngày hôm nay."
+    earliest = fmt_date(earliest_completion_date(today, limit, load_calendar()))
+    return (
+        f"Trưởng đơn vị chỉ được ghi ngày hoàn thành lùi tối đa {limit} ngày làm việc (từ ngày {earliest}); "
+        "ngày sớm hơn do Văn phòng hoặc Lãnh đạo Sở ghi."
+    )
+
+
 def update_progress(task: Task, data: ProgressInput, actor: User, today: date) -> bool:
     errors: dict[str, str] = {}
     if task.status is TaskStatus.CANCELLED and data.status is not TaskStatus.CANCELLED and actor.role is not Role.OFFICE:
@@ -412,8 +453,8 @@ def update_progress(task: Task, data: ProgressInput, actor: User, today: date) -
         completed_on = data.completed_on or (task.completed_on if task.status is TaskStatus.DONE else None) or today
         if completed_on > today:
             errors["completed_on"] = "Ngày hoàn thành không được sau ngày hôm nay."
-        elif completed_on < today and completed_on != task.completed_on and not can_backdate_completion(actor):
-            errors["completed_on"] = "Chỉ Văn phòng hoặc Lãnh đạo Sở được ghi ngày hoàn thành trước ngày hôm nay."
+        elif completed_on < today and completed_on != task.completed_on and not _may_backdate(actor, completed_on, today):
+            errors["completed_on"] = _backdate_refusal(actor, today)
         elif task.start_date and completed_on < task.start_date:
             errors["completed_on"] = "Ngày hoàn thành không được trước ngày bắt đầu."
         progress = 100
@@ -492,7 +533,13 @@ def request_extension(task: Task, actor: User, reason: str, proposed_due: date |
         state=ExtensionState.PENDING,
     )
     db.session.add(req)
-    journal(task, actor, "extension_requested", "extended_due", task.effective_due, proposed_due, reason.strip())
+    # A request, not a change: the deadline in force moves only when it is approved.
+    journal(
+        task,
+        actor,
+        "extension_requested",
+        note=f"Đến ngày {fmt_date(proposed_due)} (thời hạn hiện tại {fmt_date(task.effective_due)}). Lý do: {reason.strip()}",
+    )
     db.session.flush()
     return req
 
@@ -508,10 +555,12 @@ def decide_extension(req: ExtensionRequest, actor: User, approve: bool, note: st
     req.decision_note = (note or "").strip()
     task = req.task
     if approve:
-        _apply(task, actor, "extension_approved", {"extended_due": req.proposed_due})
+        _apply(task, actor, "extension_approved", {"extended_due": req.proposed_due}, note=req.decision_note)
         refresh_effective_due(task)
     else:
-        journal(task, actor, "extension_rejected", note=req.decision_note)
+        journal(
+            task, actor, "extension_rejected", note=f"Đề nghị đến ngày {fmt_date(req.proposed_due)}. Ý kiến: {req.decision_note}"
+        )
     db.session.flush()
 
 

@@ -25,6 +25,7 @@ from tracker.permissions import (
     users_of_unit,
 )
 from tracker.plans.models import Plan
+from tracker.rules.deadlines import DeadlineKind, undetermined_notice
 from tracker.rules.status import Box, TaskStatus, classify, is_due_soon
 from tracker.settings.services import load_calendar
 from tracker.tasks import operations as ops
@@ -202,6 +203,12 @@ def _task_form(plan: Plan, task: Task | None) -> TaskForm:
     return form
 
 
+def _flash_unread_deadline(task: Task) -> None:
+    """Say at once that the deadline could not be read, and why (issue 10): the task is kept."""
+    if task.deadline_kind is DeadlineKind.UNDETERMINED:
+        flash(undetermined_notice(task.deadline_text, task.plan.year), "warning")
+
+
 def _task_input(form: TaskForm) -> ops.TaskInput:
     return ops.TaskInput(
         title=form.title.data or "",
@@ -231,6 +238,7 @@ def create(plan_id):
         ok, task = attempt(form, lambda: ops.create_task(plan, _task_input(form), current_user, parent=parent))
         if ok:
             flash("Đã thêm nhiệm vụ.", "success")
+            _flash_unread_deadline(task)
             if request.form.get("again"):
                 return redirect(url_for("tasks.create", plan_id=plan.id, parent=parent.id if parent else None))
             return redirect(url_for("plans.detail", plan_id=plan.id, _anchor=f"task-{task.id}"))
@@ -246,6 +254,7 @@ def edit(task_id):
     if form.validate_on_submit():
         if attempt(form, lambda: ops.edit_task(task, _task_input(form), current_user))[0]:
             flash("Đã lưu nhiệm vụ.", "success")
+            _flash_unread_deadline(task)
             return redirect(url_for("tasks.detail", task_id=task.id))
         task = db.session.get(Task, task.id)
     return render_template("tasks/form.html", form=form, plan=task.plan, parent=task.parent, task=task)
@@ -317,6 +326,7 @@ def _render_detail(task: Task, forms: dict | None = None, status: int = 200):
         ancestors=ancestors,
         ExtensionState=ExtensionState,
         field_labels=ops.FIELD_LABELS,
+        action_labels=ops.ACTION_LABELS,
         **forms,
     ), status
 
@@ -417,7 +427,8 @@ def decide_extension(ext_id):
         req.task,
         "decision_form",
         lambda f: ops.decide_extension(req, current_user, f.decision.data == "approve", f.decision_note.data or "", clock.now()),
-        "Đã xử lý đề nghị gia hạn.",
+        "Đã duyệt gia hạn." if request.form.get("d-decision") == "approve" else "Đã ghi quyết định không duyệt gia hạn.",
+        after=safe_next(request.form.get("next")),  # the director's dashboard list returns there
     )
 
 
