@@ -54,7 +54,7 @@ def load(app, n: int) -> dict:
     """Units, plans, tasks, and the people reminders go to: one head per unit, two leaders, two office staff."""
     from tracker.accounts.models import Role, Unit, User
     from tracker.extensions import db
-    from tracker.plans.models import Plan
+    from tracker.plans.models import Issuer, Plan
     from tracker.rules.deadlines import DeadlineKind
     from tracker.rules.status import Confirmation, TaskStatus, effective_due
     from tracker.settings.services import load_calendar
@@ -114,6 +114,9 @@ def load(app, n: int) -> dict:
         db.session.execute(insert(User), [{**u, "password_hash": "", "active": True, "email_reminders": True} for u in users])
         with open(folder / "plans.csv") as f:
             plans = list(csv.DictReader(f))
+        issuer = Issuer(name="Sở", code="")
+        db.session.add(issuer)
+        db.session.flush()
         db.session.execute(
             insert(Plan),
             [
@@ -122,7 +125,7 @@ def load(app, n: int) -> dict:
                     "doc_type": "plan",
                     "number": f"{p['id']}/KH-BENCH",
                     "title": p["title"],
-                    "issuer": "Sở",
+                    "issuer_id": issuer.id,
                     "issued_on": date(2024, 1, 1),
                     "year": 2024,
                     "parent_reference": "",

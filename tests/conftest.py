@@ -20,7 +20,7 @@ from datetime import date, datetime
 import pytest
 from flask import Flask
 from flask_sqlalchemy.session import _app_ctx_id
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import scoped_session, sessionmaker
 
@@ -29,7 +29,7 @@ from tracker import clock, create_app
 from tracker.accounts.models import Role, Unit, UnitKind, User
 from tracker.extensions import db
 from tracker.maintenance import rebuild_schema
-from tracker.plans.models import Plan
+from tracker.plans.models import Issuer, Plan
 from tracker.rules.documents import DocumentType
 from tracker.tasks import operations as ops
 from tracker.tasks.models import Task
@@ -153,13 +153,27 @@ class Factory:
         with self.app.app_context():
             return db.session.query(User.id).filter_by(username=username).scalar()
 
+    def issuer(self, name: str) -> Issuer:
+        """The listed issuing body of that name, added to the list the first time (in the caller's session)."""
+        found = db.session.scalars(select(Issuer).where(Issuer.name == name)).first()
+        if found is None:
+            found = Issuer(name=name, code="")
+            db.session.add(found)
+        return found
+
+    def issuer_id(self, name: str) -> int:
+        with self.app.app_context():
+            issuer = self.issuer(name)
+            db.session.commit()
+            return issuer.id
+
     def plan(self, number: str | None = None, year: int = 2024, requires_confirmation: bool = True, **kw) -> int:
         with self.app.app_context():
             plan = Plan(
                 doc_type=kw.pop("doc_type", DocumentType.PLAN),
                 number=number or f"{self._next()}/KH-SNV",
                 title=kw.pop("title", "Kế hoạch thử nghiệm"),
-                issuer=kw.pop("issuer", "Sở Nội vụ"),
+                issuer=self.issuer(kw.pop("issuer", "Sở Nội vụ")),
                 issued_on=kw.pop("issued_on", date(year, 1, 15)),
                 year=year,
                 requires_confirmation=requires_confirmation,

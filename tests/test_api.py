@@ -25,6 +25,7 @@ def test_token_is_required(client):
 def test_create_plan_and_tasks_then_summary(client, factory, app):
     unit = factory.unit()
     auth = token_for(app, factory.user(Role.OFFICE))
+    factory.issuer_id("Sở TT&TT")  # the issuer must be in the list (issue 10)
     response = client.post(
         "/api/v1/plans",
         headers=auth,

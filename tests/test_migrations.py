@@ -44,8 +44,6 @@ def test_the_tally_is_built_from_existing_tasks_on_upgrade(tmp_path):
     from tests.conftest import build_app
     from tests.tasks.test_tally import tally
     from tracker.accounts.models import Unit
-    from tracker.plans.models import Plan
-    from tracker.rules.documents import DocumentType
     from tracker.tasks.models import Task
     from tracker.tasks.tally import recount
 
@@ -55,11 +53,11 @@ def test_the_tally_is_built_from_existing_tasks_on_upgrade(tmp_path):
             downgrade(revision="0005")
             assert "task_tally" not in inspect(db.engine).get_table_names()
             unit = Unit(name="Phòng A", short_name="A")
-            plan = Plan(doc_type=DocumentType.PLAN, number="1/KH", title="KH", issuer="Sở", issued_on=date(2024, 1, 2), year=2024)
-            db.session.add_all([unit, plan])
+            db.session.add(unit)
             db.session.flush()
+            plan_id = _old_plan(1)
             rows = [
-                {"plan_id": plan.id, "title": f"t{i}", "lead_unit_id": unit.id, "effective_due": date(2024, 9, 1 + i % 20)}
+                {"plan_id": plan_id, "title": f"t{i}", "lead_unit_id": unit.id, "effective_due": date(2024, 9, 1 + i % 20)}
                 for i in range(30)
             ]
             db.session.execute(insert(Task), rows)
@@ -74,6 +72,54 @@ def test_the_tally_is_built_from_existing_tasks_on_upgrade(tmp_path):
             written = db.session.execute(text("SELECT written_due, effective_due FROM task")).all()
             assert len(written) == 30 and all(w is not None and str(w) == str(e) for w, e in written)
             assert sum(n for (kind, *_), (n, _, _) in tally().items() if kind == "done") == 10
+            db.session.remove()
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
+def _old_plan(number: int, issuer: str = "Sở") -> int:
+    """A plan row as the schema before migration 0008 has it (the issuer as text), written in SQL."""
+    from sqlalchemy import text
+
+    db.session.execute(
+        text(
+            "INSERT INTO plan (doc_type, number, title, issuer, issued_on, year, parent_reference, status,"
+            " requires_confirmation, created_at) VALUES ('plan', :number, 'KH', :issuer, '2024-01-02', 2024, '',"
+            " 'active', true, CURRENT_TIMESTAMP)"
+        ),
+        {"number": f"{number}/KH", "issuer": issuer},
+    )
+    return db.session.execute(text("SELECT max(id) FROM plan")).scalar_one()
+
+
+def test_issuer_texts_become_one_listed_body_each_on_upgrade(tmp_path):
+    """Migration 0008 keeps every plan: one issuer per text (spaces collapsed), each plan pointing to it;
+    the downgrade writes the names back."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import select, text
+
+    from tests.conftest import build_app
+    from tracker.plans.models import Issuer, Plan
+
+    app = build_app(tmp_path, name="issuers")
+    try:
+        with app.app_context():
+            downgrade(revision="0006")
+            plans = [_old_plan(1, "Sở Nội vụ"), _old_plan(2, " Sở  Nội vụ"), _old_plan(3, "UBND tỉnh")]
+            db.session.commit()
+            db.session.remove()
+            upgrade()
+            rows = db.session.execute(select(Plan.id, Issuer.name).join(Plan.issuer).order_by(Plan.id)).all()
+            assert [tuple(r) for r in rows] == list(zip(plans, ["Sở Nội vụ", "Sở Nội vụ", "UBND tỉnh"], strict=True))
+            assert db.session.scalars(select(Issuer.name).order_by(Issuer.name)).all() == ["Sở Nội vụ", "UBND tỉnh"]
+            db.session.remove()
+            downgrade(revision="0006")
+            assert db.session.execute(text("SELECT issuer FROM plan ORDER BY id")).scalars().all() == ["Sở Nội vụ"] * 2 + [
+                "UBND tỉnh"
+            ]
+            db.session.remove()
+            upgrade()
             db.session.remove()
     finally:
         with app.app_context():

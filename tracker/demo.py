@@ -15,7 +15,7 @@ from tracker.accounts.models import Role, Unit, UnitKind, User
 from tracker.accounts.operations import save_unit, save_user
 from tracker.extensions import db
 from tracker.plans.models import Plan
-from tracker.plans.operations import PlanInput, create_plan
+from tracker.plans.operations import PlanInput, create_plan, save_issuer
 from tracker.rules.documents import DocumentType
 from tracker.rules.status import TaskStatus
 from tracker.tasks import operations as ops
@@ -43,6 +43,17 @@ USERS = [
     ("chuyenvien", "Lê Thị Mai", Role.STAFF, "CCHC"),
     ("tp.ccvc", "Phạm Quốc Bảo", Role.UNIT_HEAD, "CCVC"),
     ("tp.vanphong", "Đỗ Minh Tuấn", Role.UNIT_HEAD, "VP"),
+]
+
+# The issuing bodies a Sở receives plans from, and itself (name, the code its numbers are signed with).
+ISSUERS = [
+    ("Thủ tướng Chính phủ", "TTg"),
+    ("Văn phòng Chính phủ", "VPCP"),
+    ("Bộ Nội vụ", "BNV"),
+    ("Bộ Thông tin và Truyền thông", "BTTTT"),
+    ("Ủy ban nhân dân tỉnh Bắc Giang", "UBND"),
+    ("Sở Nội vụ tỉnh Bắc Giang", "SNV"),
+    ("Sở Thông tin và Truyền thông tỉnh Sóc Trăng", "STTTT"),
 ]
 
 # The CCHC plan 2023 (seed 003): 7 nhiệm vụ, 47 phần việc. Each phần việc:
@@ -185,6 +196,8 @@ def load_demo() -> str:
             email=f"{username}@demo.invalid",
             password=DEMO_PASSWORD,
         )
+    for name, code in ISSUERS:
+        save_issuer(None, name=name, code=code, actor=users["admin"])
     office = users["vanphong"]
     _load_cchc_2023(units, office, today)
     _load_cds_2024(units, users, today)

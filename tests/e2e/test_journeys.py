@@ -61,7 +61,7 @@ def test_office_creates_a_plan_and_sees_errors_next_to_fields(page):
     page.goto("/plans/new")
     page.get_by_label("Số ký hiệu").fill("05 KH UBND")
     page.get_by_label("Trích yếu").fill("Kế hoạch kiểm tra công vụ năm 2025")
-    page.get_by_label("Cơ quan ban hành").fill("Sở Nội vụ tỉnh Bắc Giang")
+    page.get_by_label("Cơ quan ban hành").select_option(label="Sở Nội vụ tỉnh Bắc Giang")
     page.get_by_label("Ngày ban hành").fill("30/02/2025")
     page.get_by_role("button", name="Lưu").click()
     assert "Ngày 30/02/2025 không tồn tại." in page.get_by_test_id("error-issued_on").inner_text()

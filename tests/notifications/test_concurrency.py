@@ -15,7 +15,7 @@ from tracker.extensions import db
 from tracker.mailsink import start_sink
 from tracker.notifications.models import Delivery
 from tracker.notifications.services import tick
-from tracker.plans.models import Plan
+from tracker.plans.models import Issuer, Plan
 from tracker.tasks import operations as ops
 
 
@@ -46,7 +46,7 @@ def test_concurrent_ticks_send_each_reminder_once(shared_app):
                     email=f"head{i}@example.invalid",
                 )
                 db.session.add(head)
-            plan = Plan(number="9/KH-SNV", title="Kế hoạch", issuer="Sở", issued_on=date(2024, 1, 2), year=2024)
+            plan = Plan(number="9/KH-SNV", title="Kế hoạch", issuer=Issuer(name="Sở"), issued_on=date(2024, 1, 2), year=2024)
             db.session.add(plan)
             db.session.flush()
             for i in range(60):

@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import login
@@ -5,17 +6,23 @@ from tracker.accounts.models import Role
 from tracker.extensions import db
 from tracker.plans.models import Plan
 
+BCD = "Ban Chỉ đạo chuyển đổi số tỉnh"
 GOOD = {
     "doc_type": "plan",
     "number": "48/KH-BCĐCĐS",
     "title": "Kế hoạch chuyển đổi số năm 2024",
-    "issuer": "Ban Chỉ đạo chuyển đổi số tỉnh",
     "issued_on": "15/02/2024",
     "year": "",
     "parent_reference": "Kế hoạch số 199/KH-UBND ngày 11/12/2023 của UBND tỉnh",
     "status": "active",
     "requires_confirmation": "y",
 }
+
+
+@pytest.fixture(autouse=True)
+def _issuer(factory):
+    """Every form below chooses the Ban Chỉ đạo from the list of issuers."""
+    GOOD["issuer_id"] = str(factory.issuer_id(BCD))
 
 
 def _count(app) -> int:
@@ -63,8 +70,9 @@ def test_number_is_unique_per_issuer_and_year(client, factory, app):
     html = client.post("/plans/new", data={**GOOD, "csrf_token": token}).get_data(as_text=True)
     assert "Đã có văn bản số 48/KH-BCĐCĐS" in html
     # The same number by another issuer, or another year, is another document.
-    assert client.post("/plans/new", data={**GOOD, "csrf_token": token, "issuer": "UBND tỉnh"}).status_code == 302
-    assert client.post("/plans/new", data={**GOOD, "csrf_token": token, "issued_on": "10/01/2025"}).status_code == 302
+    other = str(factory.issuer_id("UBND tỉnh"))
+    assert client.post("/plans/new", data={**GOOD, "csrf_token": token, "issuer_id": other}).status_code == 302
+    assert client.post("/plans/new", data={**GOOD, "csrf_token": token, "issued_on": "10/01/2023"}).status_code == 302
 
 
 def test_a_plan_cannot_implement_itself(client, factory):

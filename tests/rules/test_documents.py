@@ -23,7 +23,7 @@ def test_valid_numbers(number, doc_type):
     ("number", "fragment"),
     [
         ("KH-UBND", "không đúng thể thức"),
-        ("12/kh-ubnd", "không đúng thể thức"),
+        ("12/kh_ubnd", "không đúng thể thức"),  # lower case alone is normalised (issue 10); an underscore is not
         ("12/KH", "thiếu tên viết tắt"),
         ("12/CT-UBND", "không phải của một kế hoạch"),
         ("", "Vui lòng nhập"),
@@ -44,3 +44,12 @@ def test_auto_ordinal():
     assert auto_ordinal(None, 3) == "3"
     assert auto_ordinal("2", 1) == "2.1"
     assert auto_ordinal("2.1", 4) == "2.1.4"
+
+
+def test_numbers_typed_in_lower_case_are_normalised_as_printed():
+    assert check_number("01/kh-snv", DocumentType.PLAN) == "01/KH-SNV"
+    assert check_number("48/kh-bcđcđs", DocumentType.PLAN) == "48/KH-BCĐCĐS"
+    assert check_number("01/kh.cchc-stttt", DocumentType.PLAN) == "01/KH.CCHC-STTTT"
+    # The Prime Minister's documents are signed "TTg", whatever the case typed.
+    assert check_number("13/ct-ttg", DocumentType.DIRECTIVE) == "13/CT-TTg"
+    assert check_number("13/CT-TTg", DocumentType.DIRECTIVE) == "13/CT-TTg"

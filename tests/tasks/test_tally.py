@@ -128,10 +128,12 @@ def test_concurrent_writers_keep_the_tally_and_never_deadlock(tmp_path):
         db.session.add_all(units)
         db.session.flush()
         unit_ids = [u.id for u in units]
-        from tracker.plans.models import Plan
+        from tracker.plans.models import Issuer, Plan
         from tracker.rules.documents import DocumentType
 
-        plan = Plan(doc_type=DocumentType.PLAN, number="1/KH", title="KH", issuer="Sở", issued_on=date(2024, 1, 2), year=2024)
+        plan = Plan(
+            doc_type=DocumentType.PLAN, number="1/KH", title="KH", issuer=Issuer(name="Sở"), issued_on=date(2024, 1, 2), year=2024
+        )
         db.session.add(plan)
         db.session.flush()
         db.session.execute(

@@ -202,6 +202,7 @@ def openapi_document() -> dict:
                         "doc_type_label": {"type": "string"},
                         "number": {"type": "string"},
                         "title": {"type": "string"},
+                        "issuer_id": {"type": "integer"},
                         "issuer": {"type": "string"},
                         "issued_on": date,
                         "year": {"type": "integer"},
@@ -214,12 +215,13 @@ def openapi_document() -> dict:
                 },
                 "PlanInput": {
                     "type": "object",
-                    "required": ["number", "title", "issuer", "issued_on"],
+                    "required": ["number", "title", "issued_on"],
                     "properties": {
                         "doc_type": {"enum": [t.value for t in DocumentType]},
                         "number": {"type": "string", "examples": ["01/KH.CCHC-STTTT"]},
                         "title": {"type": "string"},
-                        "issuer": {"type": "string"},
+                        "issuer_id": {"type": "integer", "description": "Cơ quan ban hành trong danh mục (hoặc gửi issuer)"},
+                        "issuer": {"type": "string", "description": "Tên cơ quan ban hành đúng như trong danh mục"},
                         "issued_on": {"type": "string", "format": "date"},
                         "year": {"type": "integer"},
                         "parent_id": {"type": "integer"},

@@ -14,14 +14,16 @@ class PlanForm(BaseForm):
     number = StringField(
         "Số ký hiệu",
         validators=[DataRequired("Vui lòng nhập số ký hiệu."), Length(max=80, message="Tối đa 80 ký tự.")],
-        description="Ví dụ: 01/KH.CCHC-STTTT, 199/KH-UBND",
+        description="Ví dụ: 01/KH.CCHC-STTTT, 199/KH-UBND (chữ thường được chuyển thành chữ in hoa)",
     )
     title = TextAreaField(
         "Trích yếu", validators=[DataRequired("Vui lòng nhập trích yếu."), Length(max=2000, message="Tối đa 2.000 ký tự.")]
     )
-    issuer = StringField(
+    issuer_id = SelectField(
         "Cơ quan ban hành",
-        validators=[DataRequired("Vui lòng nhập cơ quan ban hành."), Length(max=200, message="Tối đa 200 ký tự.")],
+        coerce=_optional_int,
+        validators=[DataRequired("Vui lòng chọn cơ quan ban hành.")],
+        description="Chọn trong danh mục; cơ quan chưa có trong danh mục do Quản trị bổ sung.",
     )
     issued_on = VNDateField("Ngày ban hành", validators=[DataRequired("Vui lòng nhập ngày ban hành (dd/mm/yyyy).")])
     year = IntegerField(
@@ -38,3 +40,21 @@ class PlanForm(BaseForm):
     monitoring_unit_id = SelectField("Đơn vị theo dõi, đôn đốc", coerce=_optional_int)
     status = SelectField("Tình trạng", choices=[(s.value, s.label) for s in PlanStatus], default=PlanStatus.ACTIVE.value)
     requires_confirmation = BooleanField("Văn phòng xác nhận khi đơn vị báo hoàn thành", default=True)
+
+
+class IssuerForm(BaseForm):
+    name = StringField(
+        "Tên cơ quan ban hành",
+        validators=[DataRequired("Vui lòng nhập tên cơ quan ban hành."), Length(max=200, message="Tối đa 200 ký tự.")],
+        description="Tên đầy đủ, ví dụ: Ủy ban nhân dân tỉnh Bắc Giang",
+    )
+    code = StringField(
+        "Ký hiệu viết tắt",
+        validators=[Optional(), Length(max=40, message="Tối đa 40 ký tự.")],
+        description="Ví dụ: UBND, SNV, TTg",
+    )
+    active = BooleanField("Đang sử dụng", default=True)
+
+
+class IssuerDeleteForm(BaseForm):
+    """Only the CSRF token."""

@@ -27,15 +27,38 @@ class PlanStatus(StrEnum):
         return {"draft": "Dự thảo", "active": "Đang thực hiện", "closed": "Đã kết thúc"}[self.value]
 
 
+class Issuer(db.Model):
+    """An issuing body (cơ quan ban hành), chosen from a list the administrator keeps.
+
+    A list rather than free text, so that "Sở Nội vụ" and "Sở Nội vụ tỉnh Bắc Giang" are one body and a
+    plan number is unique within it (per year: the serials start again each January).
+    """
+
+    __tablename__ = "issuer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    # The abbreviation the body signs its numbers with (UBND, SNV, TTg), for the reader's benefit.
+    code: Mapped[str] = mapped_column(String(40), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    updated_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Issuer {self.name}>"
+
+
 class Plan(db.Model):
     __tablename__ = "plan"
-    __table_args__ = (UniqueConstraint("issuer", "year", "number", name="uq_plan_issuer_year_number"),)
+    __table_args__ = (UniqueConstraint("issuer_id", "year", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     doc_type: Mapped[DocumentType] = mapped_column(enum_column(DocumentType), default=DocumentType.PLAN)
     number: Mapped[str] = mapped_column(String(80))
     title: Mapped[str] = mapped_column(Text)
-    issuer: Mapped[str] = mapped_column(String(200))
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("issuer.id"), index=True)
     issued_on: Mapped[date] = mapped_column(Date)
     year: Mapped[int] = mapped_column(Integer, index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"), index=True)
@@ -51,8 +74,9 @@ class Plan(db.Model):
 
     parent: Mapped[Plan | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Plan]] = relationship(back_populates="parent")
+    issuer: Mapped[Issuer] = relationship()
     monitoring_unit: Mapped[Unit | None] = relationship()
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
     @property
     def display_name(self) -> str:

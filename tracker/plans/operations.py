@@ -1,17 +1,24 @@
-"""Creating and editing plans and directives."""
+"""Creating and editing plans and directives, and the list of issuing bodies they come from."""
 
 from __future__ import annotations
 
+import logging
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from tracker import clock
 from tracker.accounts.models import Unit, User
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
-from tracker.plans.models import Plan, PlanStatus
+from tracker.formatting import fmt_date
+from tracker.plans.models import Issuer, Plan, PlanStatus
 from tracker.rules.documents import DocumentNumberError, DocumentType, check_number
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -19,7 +26,6 @@ class PlanInput:
     doc_type: DocumentType
     number: str
     title: str
-    issuer: str
     issued_on: date | None
     year: int | None = None
     parent_id: int | None = None
@@ -27,9 +33,44 @@ class PlanInput:
     monitoring_unit_id: int | None = None
     status: PlanStatus = PlanStatus.ACTIVE
     requires_confirmation: bool = True
+    # The issuing body: its id in the list, or (API, command line, demo) its name as listed.
+    issuer_id: int | None = None
+    issuer: str = ""
 
 
-def _validate(data: PlanInput, plan: Plan | None) -> dict:
+def _tidy(name: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", name or "")).strip()
+
+
+def find_issuer(name: str) -> Issuer | None:
+    """The listed body of that name, whatever the letter case and spacing it is typed with."""
+    key = _tidy(name).casefold()
+    if not key:
+        return None
+    return next((i for i in db.session.scalars(select(Issuer)) if i.name.casefold() == key), None)
+
+
+def _resolve_issuer(data: PlanInput, plan: Plan | None) -> tuple[Issuer | None, str | None]:
+    """The chosen body, or why it cannot be used. A plan keeps a body that was deactivated after."""
+    if data.issuer_id:
+        issuer = db.session.get(Issuer, data.issuer_id)
+        if issuer is None:
+            return None, "Cơ quan ban hành không có trong danh mục."
+    elif _tidy(data.issuer):
+        issuer = find_issuer(data.issuer)
+        if issuer is None:
+            return None, (
+                f"Cơ quan ban hành “{_tidy(data.issuer)}” không có trong danh mục; "
+                "hãy chọn trong danh mục hoặc đề nghị Quản trị bổ sung."
+            )
+    else:
+        return None, "Vui lòng chọn cơ quan ban hành."
+    if not issuer.active and (plan is None or plan.issuer_id != issuer.id):
+        return None, f"Cơ quan ban hành “{issuer.name}” đã ngừng sử dụng trong danh mục."
+    return issuer, None
+
+
+def _validate(data: PlanInput, plan: Plan | None, today: date) -> dict:
     errors: dict[str, str] = {}
     number = ""
     try:
@@ -39,11 +80,13 @@ def _validate(data: PlanInput, plan: Plan | None) -> dict:
     title = (data.title or "").strip()
     if not title:
         errors["title"] = "Vui lòng nhập trích yếu (tên) của văn bản."
-    issuer = (data.issuer or "").strip()
-    if not issuer:
-        errors["issuer"] = "Vui lòng nhập cơ quan ban hành."
+    issuer, issuer_error = _resolve_issuer(data, plan)
+    if issuer_error:
+        errors["issuer_id"] = issuer_error
     if data.issued_on is None:
         errors["issued_on"] = "Vui lòng nhập ngày ban hành (dd/mm/yyyy)."
+    elif data.issued_on > today:
+        errors["issued_on"] = f"Ngày ban hành ({fmt_date(data.issued_on)}) không được sau ngày hôm nay ({fmt_date(today)})."
     year = data.year or (data.issued_on.year if data.issued_on else None)
     if year is not None and not 2000 <= year <= 2100:
         errors["year"] = "Năm không hợp lệ."
@@ -65,9 +108,11 @@ def _validate(data: PlanInput, plan: Plan | None) -> dict:
         if monitoring is None:
             errors["monitoring_unit_id"] = "Đơn vị theo dõi không tồn tại."
     if number and issuer and year and "number" not in errors:
-        clash = db.session.scalar(select(Plan.id).where(Plan.number == number, Plan.issuer == issuer, Plan.year == year))
+        clash = db.session.scalar(
+            select(Plan.id).where(func.upper(Plan.number) == number.upper(), Plan.issuer_id == issuer.id, Plan.year == year)
+        )
         if clash and (plan is None or clash != plan.id):
-            errors["number"] = f"Đã có văn bản số {number} của {issuer} năm {year}."
+            errors["number"] = f"Đã có văn bản số {number} của {issuer.name} năm {year}."
     if errors:
         raise ValidationFailed(errors)
     return {
@@ -85,17 +130,56 @@ def _validate(data: PlanInput, plan: Plan | None) -> dict:
     }
 
 
-def create_plan(data: PlanInput, actor: User | None) -> Plan:
-    values = _validate(data, None)
+def create_plan(data: PlanInput, actor: User | None, today: date | None = None) -> Plan:
+    values = _validate(data, None, today or clock.today())
     plan = Plan(created_by_id=actor.id if actor else None, **values)
     db.session.add(plan)
     db.session.flush()
     return plan
 
 
-def update_plan(plan: Plan, data: PlanInput, actor: User) -> Plan:
-    values = _validate(data, plan)
+def update_plan(plan: Plan, data: PlanInput, actor: User, today: date | None = None) -> Plan:
+    values = _validate(data, plan, today or clock.today())
     for key, value in values.items():
         setattr(plan, key, value)
     db.session.flush()
     return plan
+
+
+# ---------------------------------------------------------------- issuers
+
+
+def save_issuer(issuer: Issuer | None, *, name: str, code: str = "", active: bool = True, actor: User) -> Issuer:
+    """Add or rename a body. Names that differ only in case or spacing are the same body."""
+    name = _tidy(name)
+    code = re.sub(r"\s+", "", code or "")
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "Vui lòng nhập tên cơ quan ban hành."
+    elif len(name) > 200:
+        errors["name"] = "Tên quá dài (tối đa 200 ký tự)."
+    else:
+        same = find_issuer(name)
+        if same is not None and (issuer is None or same.id != issuer.id):
+            errors["name"] = f"Danh mục đã có “{same.name}”."
+    if len(code) > 40:
+        errors["code"] = "Ký hiệu quá dài (tối đa 40 ký tự)."
+    if errors:
+        raise ValidationFailed(errors)
+    issuer = issuer or Issuer()
+    issuer.name, issuer.code, issuer.active = name, code, active
+    issuer.updated_at = clock.now()
+    issuer.updated_by_id = actor.id
+    db.session.add(issuer)
+    db.session.flush()
+    return issuer
+
+
+def delete_issuer(issuer: Issuer, actor: User) -> None:
+    """Only a body no plan refers to; one in use is deactivated instead (its plans keep it)."""
+    used = db.session.scalar(select(func.count()).select_from(Plan).where(Plan.issuer_id == issuer.id))
+    if used:
+        raise ValidationFailed(f"“{issuer.name}” đang được {used} văn bản sử dụng; chỉ có thể ngừng sử dụng.")
+    log.info("issuer %s (%s) deleted by %s", issuer.id, issuer.name, actor.username)
+    db.session.delete(issuer)
+    db.session.flush()

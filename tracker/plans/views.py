@@ -2,16 +2,17 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from tracker import clock
 from tracker.accounts.views import unit_choices
 from tracker.extensions import db
 from tracker.forms import attempt
-from tracker.permissions import can_edit_plans, get_or_404, require
-from tracker.plans.forms import PlanForm
-from tracker.plans.models import Plan, PlanStatus
-from tracker.plans.operations import PlanInput, create_plan, update_plan
+from tracker.permissions import can_edit_plans, can_manage_accounts, get_or_404, require
+from tracker.plans.forms import IssuerDeleteForm, IssuerForm, PlanForm
+from tracker.plans.models import Issuer, Plan, PlanStatus
+from tracker.plans.operations import PlanInput, create_plan, delete_issuer, save_issuer, update_plan
 from tracker.rules.documents import DocumentType
 from tracker.rules.rollup import Counts, headline
 from tracker.tasks.models import Task
@@ -26,7 +27,7 @@ bp = Blueprint("plans", __name__)
 def index():
     as_of = as_of_arg()
     year = request.args.get("year", type=int)
-    stmt = select(Plan).order_by(Plan.year.desc(), Plan.issued_on.desc(), Plan.id.desc())
+    stmt = select(Plan).options(selectinload(Plan.issuer)).order_by(Plan.year.desc(), Plan.issued_on.desc(), Plan.id.desc())
     if year:
         stmt = stmt.where(Plan.year == year)
     plans = db.session.scalars(stmt).all()
@@ -37,9 +38,13 @@ def index():
 
 def _plan_form(plan: Plan | None) -> PlanForm:
     form = PlanForm(obj=plan)
-    others = db.session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.number)).all()
+    others = db.session.scalars(select(Plan).options(selectinload(Plan.issuer)).order_by(Plan.year.desc(), Plan.number)).all()
     form.parent_id.choices = [(None, "— Không —")] + [
-        (p.id, f"{p.display_name} ({p.issuer})") for p in others if plan is None or p.id != plan.id
+        (p.id, f"{p.display_name} ({p.issuer.name})") for p in others if plan is None or p.id != plan.id
+    ]
+    issuers = db.session.scalars(select(Issuer).order_by(Issuer.name)).all()
+    form.issuer_id.choices = [(None, "— Chọn cơ quan ban hành —")] + [
+        (i.id, i.name) for i in issuers if i.active or (plan is not None and plan.issuer_id == i.id)
     ]
     form.monitoring_unit_id.choices = unit_choices()
     return form
@@ -50,7 +55,7 @@ def _input(form: PlanForm) -> PlanInput:
         doc_type=DocumentType(form.doc_type.data),
         number=form.number.data or "",
         title=form.title.data or "",
-        issuer=form.issuer.data or "",
+        issuer_id=form.issuer_id.data,
         issued_on=form.issued_on.data,
         year=form.year.data,
         parent_id=form.parent_id.data,
@@ -100,3 +105,38 @@ def detail(plan_id):
         as_of=as_of,
         is_today=as_of == clock.today(),
     )
+
+
+@bp.route("/admin/issuers", methods=["GET", "POST"], defaults={"issuer_id": None})
+@bp.route("/admin/issuers/<issuer_id>", methods=["GET", "POST"])
+@login_required
+def issuers(issuer_id):
+    """The administrator's list of issuing bodies: add, rename, stop using, delete one never used."""
+    issuer = get_or_404(Issuer, issuer_id) if issuer_id is not None else None
+    require(can_manage_accounts(current_user))
+    form = IssuerForm(obj=issuer)
+    if form.validate_on_submit():
+        ok, _ = attempt(
+            form,
+            lambda: save_issuer(
+                issuer, name=form.name.data or "", code=form.code.data or "", active=bool(form.active.data), actor=current_user
+            ),
+        )
+        if ok:
+            flash("Đã lưu cơ quan ban hành.", "success")
+            return redirect(url_for("plans.issuers"))
+    rows = db.session.execute(
+        select(Issuer, func.count(Plan.id)).outerjoin(Plan, Plan.issuer_id == Issuer.id).group_by(Issuer.id).order_by(Issuer.name)
+    ).all()
+    return render_template("plans/issuers.html", form=form, issuer=issuer, rows=rows, delete_form=IssuerDeleteForm())
+
+
+@bp.post("/admin/issuers/<issuer_id>/delete")
+@login_required
+def issuer_delete(issuer_id):
+    issuer = get_or_404(Issuer, issuer_id)
+    require(can_manage_accounts(current_user))
+    form = IssuerDeleteForm()
+    if form.validate_on_submit() and attempt(form, lambda: delete_issuer(issuer, current_user))[0]:
+        flash("Đã xoá cơ quan ban hành.", "success")
+    return redirect(url_for("plans.issuers"))

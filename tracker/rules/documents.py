@@ -53,8 +53,15 @@ class DocumentNumberError(ValueError):
     pass
 
 
+# Codes written in mixed case by their issuers, which upper-casing must give back as they are written.
+MIXED_CASE_CODES = {"TTG": "TTg", "TTR": "TTr"}  # Thủ tướng Chính phủ; Tờ trình
+
+
 def normalise_number(raw: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFC", raw or ""))
+    """Without spaces, in upper case as numbers are printed ("01/kh-snv" -> "01/KH-SNV"), except the few
+    codes written in mixed case ("13/ct-ttg" -> "13/CT-TTg")."""
+    number = re.sub(r"\s+", "", unicodedata.normalize("NFC", raw or "")).upper()
+    return re.sub(r"[A-ZĐ]+", lambda m: MIXED_CASE_CODES.get(m.group(0), m.group(0)), number)
 
 
 def check_number(raw: str, doc_type: DocumentType) -> str:

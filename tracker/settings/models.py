@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, String, Text
+from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker import clock
@@ -41,3 +41,5 @@ class AppState(db.Model):
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
+    # Who last changed a setting the administrator keeps (None: a process, such as the scheduler).
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
