@@ -18,7 +18,7 @@ pragma takes effect), checked with ``foreign_key_check`` and switched on again. 
 rebuilt, so its triggers (0005, 0006) stay.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-01 09:30:00
 
 """
@@ -33,7 +33,7 @@ import tracker.database  # noqa: F401  (custom column types)
 
 # revision identifiers, used by Alembic.
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
