@@ -1,6 +1,7 @@
 """The demo data, the summary command and the scheduler's replay, as a newcomer meets them."""
 
 import json
+import re
 from datetime import datetime
 
 import pytest
@@ -94,8 +95,10 @@ def test_plan_page_shows_the_headline_for_the_report_date(demo, app):
         plan_id = db.session.query(Plan.id).filter_by(number="01/KH.CCHC-STTTT").scalar()
     html = client.get(f"/plans/{plan_id}?as_of=15/12/2023").get_data(as_text=True)
     assert "Đã thực hiện 41/47 phần việc, đạt tỷ lệ 87,23%" in html
-    # Each nhiệm vụ rolls up its phần việc: the first has 7, one still open at 15/12/2023.
-    assert "Hoàn thành 6/7 phần việc" in html
+    # Each nhiệm vụ rolls up its phần việc: the first has 7, one still open at 15/12/2023 — the same
+    # sentence as in the lists, with the overdue count when there is one.
+    assert "6/7 phần việc hoàn thành" in html
+    assert re.search(r"\d+/\d+ phần việc hoàn thành, \d+ quá hạn", html)
 
 
 def test_scheduler_tick_replays_a_moment(runner, app):

@@ -15,8 +15,10 @@ from tracker.plans.models import Issuer, Plan, PlanStatus
 from tracker.plans.operations import PlanInput, create_plan, delete_issuer, save_issuer, update_plan
 from tracker.rules.documents import DocumentType
 from tracker.rules.rollup import Counts, headline
+from tracker.rules.status import classify
+from tracker.tasks import parents
 from tracker.tasks.models import Task
-from tracker.tasks.queries import TaskFilter, leaf_progress, plan_tasks, summarize, summarize_by, tree
+from tracker.tasks.queries import TaskFilter, plan_tasks, summarize, summarize_by, tree
 from tracker.tasks.views import as_of_arg
 
 bp = Blueprint("plans", __name__)
@@ -95,11 +97,15 @@ def detail(plan_id):
     as_of = as_of_arg()
     tasks = plan_tasks(plan.id)
     counts = summarize(TaskFilter(plan_id=plan.id), as_of)
+    nested = tree(tasks)
+    # A parent shows its leaves' roll-up, a leaf its box (the same reads as every task list).
+    rollups = parents.rollups([t.id for t, _, has_children in nested if has_children], as_of)
+    rows = [(t, depth, rollups.get(t.id) if kids else None, classify(t.facts, as_of)) for t, depth, kids in nested]
     return render_template(
         "plans/detail.html",
         plan=plan,
-        rows=tree(tasks),
-        progress=leaf_progress(tasks, as_of),
+        rows=rows,
+        pending=parents.pending_extensions(t.id for t in tasks),
         counts=counts,
         headline=headline(counts),
         as_of=as_of,

@@ -388,31 +388,6 @@ def plan_tasks(plan_id: int) -> list[Task]:
     )
 
 
-def leaf_progress(tasks: list[Task], as_of: date) -> dict[int, tuple[int, int]]:
-    """For each parent among already-loaded tasks of one plan: (completed, total) over its leaf
-    descendants at ``as_of``, cancelled left out. The figures match ``summarize`` for the same leaves."""
-    children: dict[int | None, list[Task]] = {}
-    for t in tasks:
-        children.setdefault(t.parent_id, []).append(t)
-    result: dict[int, tuple[int, int]] = {}
-
-    def walk(task: Task) -> tuple[int, int]:
-        kids = children.get(task.id)
-        if not kids:
-            box = classify(task.facts, as_of)
-            return (0, 0) if box is None else (int(box.completed), 1)
-        done = total = 0
-        for kid in kids:
-            d, n = walk(kid)
-            done, total = done + d, total + n
-        result[task.id] = (done, total)
-        return done, total
-
-    for root in children.get(None, []):
-        walk(root)
-    return result
-
-
 def tree(tasks: list[Task]) -> list[tuple[Task, int, bool]]:
     """Depth-first order with depth and whether the task has children."""
     by_parent: dict[int | None, list[Task]] = {}
