@@ -19,22 +19,23 @@ from tracker.rules.periods import Period, PeriodKind
 
 
 def nd30_date(day: date) -> str:
-    """"ngày 05 tháng 02 năm 2024": a day below 10 and the months 1 and 2 take a leading zero (Nghị định
+    """ "ngày 05 tháng 02 năm 2024": a day below 10 and the months 1 and 2 take a leading zero (Nghị định
     30/2020, Phụ lục I, mục II.5), other months do not ("tháng 3", "tháng 12")."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 def place_date_line(place: str, day: date) -> str:
-    """"Bắc Giang, ngày 05 tháng 02 năm 2024" (printed in italic under the national motto)."""
+    """ "Bắc Giang, ngày 05 tháng 02 năm 2024" (printed in italic under the national motto)."""
     return f"{place.strip()}, {nd30_date(day)}"
 
 
 def number_line(serial: str, office_code: str, kind: str = "BC") -> str:
-    """"Số: 12/BC-SNV"; a draft leaves the serial blank for văn thư to fill in: "Số:      /BC-SNV"."""
+    """ "Số: 12/BC-SNV"; a draft leaves the serial blank for văn thư to fill in: "Số:      /BC-SNV"."""
     code = office_code.strip()
     suffix = f"/{kind}-{code}" if code else f"/{kind}"
-    return f"Số: {serial.strip()}{suffix}" if serial.strip() else f"Số:{' ' * 6}{suffix}"
+    # No-break spaces: the blank văn thư writes the number in must not collapse.
+    return f"Số: {serial.strip()}{suffix}" if serial.strip() else f"Số:{NBSP * 8}{suffix}"
 
 
 def document_number(serial: str, office_code: str, kind: str = "BC") -> str:
@@ -43,6 +44,7 @@ def document_number(serial: str, office_code: str, kind: str = "BC") -> str:
     return f"{serial.strip() or '…'}/{kind}-{code}" if code else f"{serial.strip() or '…'}/{kind}"
 
 
+NBSP = "\u00a0"
 SERIAL = re.compile(r"\d{1,6}")
 
 
