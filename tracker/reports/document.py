@@ -387,7 +387,7 @@ def _appendix_table(snapshot: dict) -> Table:
         "Phụ lục",
         ["STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", "Ghi chú"],
         rows,
-        [0.6, 4, 1.2, 1, 3],
+        [0.8, 4, 1.2, 1, 3],
         bold_rows=bold,
     )
 
