@@ -79,3 +79,13 @@ def create_draft(client, token: str, plan: int | None, as_of: str = "15/12/2023"
 def draft_id(response) -> int:
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return int(response.headers["Location"].rstrip("/").split("/")[-1])
+
+
+def fetch(client, url: str) -> bytes:
+    """A download's bytes, the response closed (a stored file is streamed from disk)."""
+    response = client.get(url)
+    try:
+        assert response.status_code == 200, (url, response.status_code)
+        return response.data
+    finally:
+        response.close()

@@ -142,7 +142,12 @@ def test_docx_paragraphs_tables_styles_and_page_numbers(downloads, demo):
     assert "Ứng dụng công nghệ thông tin" in text and "- Đường truyền ổn định;" in paragraphs
     section = doc.sections[0]
     assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
-    assert (round(section.top_margin.mm), round(section.bottom_margin.mm), round(section.left_margin.mm), round(section.right_margin.mm)) == (20, 20, 30, 15)
+    assert (
+        round(section.top_margin.mm),
+        round(section.bottom_margin.mm),
+        round(section.left_margin.mm),
+        round(section.right_margin.mm),
+    ) == (20, 20, 30, 15)
     assert section.different_first_page_header_footer
     assert "PAGE" in "".join(t.text for t in section.header._element.iter(qn("w:instrText")))
     tables = {t.rows[0].cells[0].text + "|" + t.rows[0].cells[-1].text: t for t in doc.tables}

@@ -176,8 +176,14 @@ def test_narrative_blocks_are_clean(text):
 
 
 def test_changes_between_snapshots():
-    issued = {"totals": {"done_on_time": 36, "open_overdue": 3}, "units": [{"key": "Văn phòng", "total": 10}, {"key": "Thanh tra", "total": 2}]}
-    same_reordered = {"totals": {"open_overdue": 3, "done_on_time": 36}, "units": [{"key": "Thanh tra", "total": 2}, {"key": "Văn phòng", "total": 10}]}
+    issued = {
+        "totals": {"done_on_time": 36, "open_overdue": 3},
+        "units": [{"key": "Văn phòng", "total": 10}, {"key": "Thanh tra", "total": 2}],
+    }
+    same_reordered = {
+        "totals": {"open_overdue": 3, "done_on_time": 36},
+        "units": [{"key": "Thanh tra", "total": 2}, {"key": "Văn phòng", "total": 10}],
+    }
     assert changes(issued, same_reordered) == []
     now = {"totals": {"done_on_time": 37, "open_overdue": 2}, "units": [{"key": "Văn phòng", "total": 10}]}
     diff = {(c.key, c.issued, c.now) for c in changes(issued, now)}
