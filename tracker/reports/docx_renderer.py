@@ -5,15 +5,16 @@ Liberation Serif, which has its metrics)."""
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
+from xml.sax.saxutils import escape
 
 from docx import Document as Word
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Mm, Pt
 
 from tracker.reports.document import Document, Rate, Table
@@ -122,7 +123,7 @@ def _para(
     p.paragraph_format.first_line_indent = Cm(0)
     p.paragraph_format.space_before = Pt(before)
     p.paragraph_format.line_spacing = 1.0
-    run = p.add_run(text)
+    run = p.add_run(_safe(text))
     _font(run, size, bold, italic)
     return p
 
@@ -165,37 +166,59 @@ def _cell(cell, text: str, size: float, bold=False, italic=False, align=WD_ALIGN
     return p
 
 
+_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _safe(text: str) -> str:
+    """XML 1.0 has no place for control characters (a title pasted from elsewhere may carry one)."""
+    return _XML_UNSAFE.sub("", text)
+
+
+def _run_xml(text: str, bold: bool = False) -> str:
+    text = _safe(text)
+    props = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    return f'<w:r>{props}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+
+
 def _table(word, t: Table, width_cm: float) -> None:
+    """A real Word table ("Table Grid", the header row repeated on each page), written as XML in one
+    piece: python-docx's cell objects cost a second per few hundred rows, a year report has thousands."""
     title = word.add_paragraph(style=STYLE_NAMES["cell"])
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _font(title.add_run(t.title), 13, bold=True)
-    table = word.add_table(rows=1, cols=len(t.columns))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    style_id = word.styles[STYLE_NAMES["cell"]].style_id
     scale = width_cm / sum(t.widths)
-    for i, name in enumerate(t.columns):
-        _cell(table.rows[0].cells[i], name, 11, bold=True)
-    # The header row repeats on every page the table runs over.
-    tr_pr = table.rows[0]._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    tr_pr.append(repeat)
+    twips = [int(w * scale * 567) for w in t.widths]
+
+    def cell(text: str, width: int, bold: bool, center: bool) -> str:
+        jc = '<w:jc w:val="center"/>' if center else ""
+        return (
+            f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="{style_id}"/>{jc}</w:pPr>'
+            f"{_run_xml(text, bold) if text else ''}</w:p></w:tc>"
+        )
+
+    rows = [
+        "<w:tr><w:trPr><w:tblHeader/></w:trPr>"
+        + "".join(cell(c, twips[i], True, True) for i, c in enumerate(t.columns))
+        + "</w:tr>"
+    ]
     for r, row in enumerate(t.rows):
-        cells = table.add_row().cells
-        for i, value in enumerate(row):
-            numeric = isinstance(value, int | Rate) or hasattr(value, "strftime")
-            p = cells[i].paragraphs[0]
-            p.style = word.styles[STYLE_NAMES["cell"]]
-            _cell(
-                cells[i],
-                cell_text(value),
-                11,
-                bold=r in t.bold_rows,
-                align=WD_ALIGN_PARAGRAPH.CENTER if numeric else WD_ALIGN_PARAGRAPH.LEFT,
+        bold = r in t.bold_rows
+        rows.append(
+            "<w:tr>"
+            + "".join(
+                cell(cell_text(v), twips[i], bold, isinstance(v, int | Rate) or hasattr(v, "strftime")) for i, v in enumerate(row)
             )
-    for row in table.rows:
-        for i, cell in enumerate(row.cells):
-            cell.width = Cm(t.widths[i] * scale)
+            + "</w:tr>"
+        )
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in twips)
+    xml = (
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/>'
+        f'<w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{"".join(rows)}</w:tbl>'
+    )
+    anchor = word.add_paragraph()
+    anchor._p.addprevious(parse_xml(xml))
+    anchor._p.getparent().remove(anchor._p)
     if t.note:
         _para(word, t.note, 12, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, before=2)
 
@@ -230,7 +253,7 @@ def render_docx(doc: Document) -> bytes:
         if isinstance(block, Table):
             _table(word, block, text_cm)
         else:
-            word.add_paragraph(block.text, style=STYLE_NAMES[block.style])
+            word.add_paragraph(_safe(block.text), style=STYLE_NAMES[block.style])
     closing = word.add_table(rows=1, cols=2)
     _no_borders(closing)
     left, right = closing.rows[0].cells
@@ -255,7 +278,7 @@ def render_docx(doc: Document) -> bytes:
             if isinstance(block, Table):
                 _table(word, block, aw)
             else:
-                word.add_paragraph(block.text, style=STYLE_NAMES[block.style])
+                word.add_paragraph(_safe(block.text), style=STYLE_NAMES[block.style])
     word.core_properties.title = f"{doc.kind_title} {doc.number}"
     word.core_properties.subject = doc.subject
     word.core_properties.author = doc.office_name

@@ -39,6 +39,7 @@ FONT_DIR = Path(__file__).with_name("fonts")
 FONT = "LiberationSerif"
 MARGINS = {"top": 20 * mm, "bottom": 20 * mm, "left": 30 * mm, "right": 15 * mm}
 BODY_SIZE = 14
+CELL_PADDING = 4
 
 
 def register_fonts() -> None:
@@ -129,37 +130,45 @@ def cell_text(value: Cell) -> str:
     return str(value)
 
 
+def _numeric(value: Cell) -> bool:
+    return isinstance(value, int | Rate) or hasattr(value, "strftime")
+
+
 def _table(t: Table, width: float, st: dict) -> list:
+    """Text cells are Paragraphs (they wrap); numbers, dates and rates plain strings drawn in the
+    table's own font, centred: a year report has thousands of them, and a Paragraph each is slow."""
+    scale = width / sum(t.widths)
+    widths = [w * scale for w in t.widths]
     head = [_p(c, st["cell_head"]) for c in t.columns]
     body = []
     for i, row in enumerate(t.rows):
-        cells = []
-        for value in row:
-            numeric = isinstance(value, int | Rate) or hasattr(value, "strftime")
-            style = (
-                st["cell_head"]
-                if i in t.bold_rows and numeric
-                else st["cell_bold"]
-                if i in t.bold_rows
-                else st["cell_num"]
-                if numeric
-                else st["cell"]
-            )
-            cells.append(_p(cell_text(value), style))
+        font = f"{FONT}-Bold" if i in t.bold_rows else FONT
+        cells: list = []
+        for c, v in enumerate(row):
+            text = cell_text(v)
+            # A text that fits its column on one line needs no Paragraph (thousands of them are slow).
+            fits = _numeric(v) or not text or pdfmetrics.stringWidth(text, font, 11) <= widths[c] - 2 * CELL_PADDING
+            cells.append(text if fits else _p(text, st["cell_bold" if i in t.bold_rows else "cell"]))
         body.append(cells)
-    scale = width / sum(t.widths)
-    table = RLTable([head, *body], colWidths=[w * scale for w in t.widths], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), FONT),  # the cells' own default is Helvetica
-                ("GRID", (0, 0), (-1, -1), 0.5, "black"),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
-    )
+    numeric_columns = [c for c in range(len(t.columns)) if all(_numeric(r[c]) or r[c] in (None, "") for r in t.rows)]
+    table = RLTable([head, *body], colWidths=widths, repeatRows=1)
+    commands = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),  # the cells' own default is Helvetica
+        ("FONTSIZE", (0, 0), (-1, -1), 11),
+        ("GRID", (0, 0), (-1, -1), 0.5, "black"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        *[("ALIGN", (c, 1), (c, -1), "CENTER") for c in numeric_columns],
+        *[("FONTNAME", (0, r + 1), (-1, r + 1), f"{FONT}-Bold") for r in sorted(t.bold_rows)],
+    ]
+    for r, row in enumerate(t.rows, start=1):  # a number in a text column (STT "1" among "I", "II")
+        for c, value in enumerate(row):
+            if c not in numeric_columns and _numeric(value):
+                commands.append(("ALIGN", (c, r), (c, r), "CENTER"))
+    table.setStyle(TableStyle(commands))
     out: list = [CondPageBreak(3 * cm), _p(t.title, st["table_title"]), table]
     if t.note:
         out.append(_p(t.note, st["table_note"]))

@@ -22,6 +22,13 @@ COUNT_FORMAT = "#,##0"
 RATE_FORMAT = "0.00%"
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+# One instance of each style, shared by every cell.
+PLAIN = Font(name="Times New Roman")
+BOLD = Font(name="Times New Roman", bold=True)
+ITALIC = Font(name="Times New Roman", italic=True)
+TITLE = Font(name="Times New Roman", bold=True, size=13)
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 def rate_value(rate: Rate) -> Decimal | None:
@@ -41,25 +48,22 @@ def _sheet_name(name: str, used: set[str]) -> str:
 
 
 def _write(ws, t: Table, heading: list[str]) -> None:
-    for line in heading:
-        ws.append([line])
-        ws.cell(ws.max_row, 1).font = Font(name="Times New Roman", bold=True, size=13)
-    ws.append([t.title])
-    ws.cell(ws.max_row, 1).font = Font(name="Times New Roman", bold=True, size=12)
-    ws.append(t.columns)
-    head_row = ws.max_row
-    for i in range(1, len(t.columns) + 1):
-        c = ws.cell(head_row, i)
-        c.font = Font(name="Times New Roman", bold=True)
-        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        c.border = BOX
+    # Rows are counted here: openpyxl's ``max_row`` scans every cell each time it is read.
+    n = 0
+    for line in [*heading, t.title]:
+        n += 1
+        ws.cell(n, 1, line).font = TITLE
+    n += 1
+    head_row = n
+    for i, name in enumerate(t.columns, start=1):
+        c = ws.cell(n, i, name)
+        c.font, c.alignment, c.border = BOLD, CENTER, BOX
     for r, row in enumerate(t.rows):
-        ws.append([None] * len(row))
-        n = ws.max_row
+        n += 1
+        font = BOLD if r in t.bold_rows else PLAIN
         for i, value in enumerate(row, start=1):
             c = ws.cell(n, i)
-            c.border = BOX
-            c.font = Font(name="Times New Roman", bold=r in t.bold_rows)
+            c.border, c.font = BOX, font
             if isinstance(value, Rate):
                 v = rate_value(value)
                 c.value = float(v) if v is not None else "–"
@@ -74,10 +78,9 @@ def _write(ws, t: Table, heading: list[str]) -> None:
                 c.number_format = DATE_FORMAT
             else:
                 c.value = value if value not in (None, "") else None
-                c.alignment = Alignment(wrap_text=True, vertical="top")
+                c.alignment = WRAP
     if t.note:
-        ws.append([t.note])
-        ws.cell(ws.max_row, 1).font = Font(name="Times New Roman", italic=True)
+        ws.cell(n + 1, 1, t.note).font = ITALIC
     scale = 100 / sum(t.widths)
     for i, w in enumerate(t.widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(6, round(w * scale * 1.1))
