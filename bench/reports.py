@@ -9,7 +9,8 @@ the rendering's, not the loader's), times with the clock at 01/10/2024:
 * the plan whose number of leaves is closest to 500: figures (snapshot) + PDF, figures + DOCX;
 * the year report over every plan of 2024 (all tasks): figures + PDF, + DOCX, + XLSX;
 
-each the median of --repeat runs after one warm-up, and reports the child's peak resident memory
+each the median of --repeat runs after one warm-up ("figures": the snapshot alone; each format:
+figures and drawing, as a download costs), and reports the child's peak resident memory
 (ru_maxrss). Targets (issue 12): 500-task plan < 1 s to PDF and < 1 s to DOCX; year report < 3 s;
 memory < 300 MB.
 """
@@ -62,7 +63,7 @@ def child(database_url: str, instance: str, repeat: int) -> dict:
     from tracker import clock, create_app
     from tracker.extensions import db
     from tracker.reports.models import ReportScope
-    from tracker.reports.queries import ReportSpec
+    from tracker.reports.queries import ReportSpec, build_snapshot
     from tracker.reports.render import render_spec
     from tracker.tasks.models import Task
 
@@ -81,6 +82,10 @@ def child(database_url: str, instance: str, repeat: int) -> dict:
         out["tasks"] = db.session.scalar(select(func.count()).select_from(Task))
         plan = ReportSpec(ReportScope.PLAN, AS_OF, plan_id)
         year = ReportSpec(ReportScope.YEAR, AS_OF, year=2024)
+        for name, spec in (("plan_figures", plan), ("year_figures", year)):
+            seconds, _ = _timed(lambda spec=spec: json.dumps(build_snapshot(spec)), repeat)
+            db.session.rollback()
+            out[name] = {"seconds": seconds}
         for name, spec, fmt in (
             ("plan_pdf", plan, "pdf"),
             ("plan_docx", plan, "docx"),
@@ -135,8 +140,9 @@ def main() -> None:
     print("Báo cáo on the shared workload (gen_workload.py, seed 20241001, as of 01/10/2024); median of runs, seconds")
     for dialect, n, _info, d in rows:
         print(
-            f"{dialect:<10} {n:>9,} tasks | plan of {d['plan_leaves']} leaves: PDF {d['plan_pdf']['seconds']:.3f} s, "
-            f"DOCX {d['plan_docx']['seconds']:.3f} s | year report over {d['plans']} plans: PDF {d['year_pdf']['seconds']:.3f} s, "
+            f"{dialect:<10} {n:>9,} tasks | plan of {d['plan_leaves']} leaves: figures {d['plan_figures']['seconds']:.3f} s, "
+            f"PDF {d['plan_pdf']['seconds']:.3f} s, "
+            f"DOCX {d['plan_docx']['seconds']:.3f} s | year report over {d['plans']} plans: figures {d['year_figures']['seconds']:.3f} s, PDF {d['year_pdf']['seconds']:.3f} s, "
             f"DOCX {d['year_docx']['seconds']:.3f} s, XLSX {d['year_xlsx']['seconds']:.3f} s | peak memory {d['max_rss_mb']:.0f} MB"
         )
 

@@ -371,9 +371,6 @@ def _appendix_table(snapshot: dict) -> Table:
             ]
         )
         rows.append(["", "Số nhiệm vụ đã hoàn thành", "Nhiệm vụ", plan["completed"], ""])
-        rows.append(["", "Số nhiệm vụ hoàn thành đúng hạn", "Nhiệm vụ", plan["done_on_time"], ""])
-        rows.append(["", "Số nhiệm vụ hoàn thành quá hạn", "Nhiệm vụ", plan["done_late"], ""])
-        rows.append(["", "Số nhiệm vụ quá hạn chưa hoàn thành", "Nhiệm vụ", plan["open_overdue"], ""])
     h = snapshot["higher"]
     rows.append(["II", f"Thực hiện nhiệm vụ cấp trên giao năm {h['year']}", "", "", ""])
     bold.add(len(rows) - 1)

@@ -24,6 +24,7 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     KeepTogether,
+    LongTable,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
@@ -151,7 +152,8 @@ def _table(t: Table, width: float, st: dict) -> list:
             cells.append(text if fits else _p(text, st["cell_bold" if i in t.bold_rows else "cell"]))
         body.append(cells)
     numeric_columns = [c for c in range(len(t.columns)) if all(_numeric(r[c]) or r[c] in (None, "") for r in t.rows)]
-    table = RLTable([head, *body], colWidths=widths, repeatRows=1)
+    # LongTable: split over pages without re-measuring every remaining row at each page break.
+    table = LongTable([head, *body], colWidths=widths, repeatRows=1)
     commands = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),  # the cells' own default is Helvetica
         ("FONTSIZE", (0, 0), (-1, -1), 11),
