@@ -121,6 +121,8 @@ def test_draft_preview_issue_and_immutable_files(demo, client, tmp_path):
     page = client.get(f"/reports/{rid}").get_data(as_text=True)
     assert "Số liệu đã thay đổi sau khi ban hành" in page
     assert "totals.completed</code>: 41 → 42" in page
+    # The issued report itself still reads as issued: drawn from its snapshot, not from today's count.
+    assert "đã thực hiện 41/47 phần việc" in page and "đã thực hiện 42/47 phần việc" not in page
     assert fetch(client, f"/reports/{rid}/download/pdf") == pdf
     assert json.loads(_report(demo, rid).snapshot) == snapshot
 

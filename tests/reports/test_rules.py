@@ -189,3 +189,28 @@ def test_changes_between_snapshots():
     diff = {(c.key, c.issued, c.now) for c in changes(issued, now)}
     assert diff == {("totals.done_on_time", 36, 37), ("totals.open_overdue", 3, 2), ("units[Thanh tra].total", 2, None)}
     assert flatten({"a": [1, 2]}) == {"a[0]": 1, "a[1]": 2}
+
+
+def test_xlsx_rates_are_cut_not_rounded():
+    from decimal import Decimal
+
+    from tracker.reports.document import Rate
+    from tracker.reports.xlsx_renderer import rate_value
+
+    assert rate_value(Rate(2, 3)) == Decimal("0.6666")  # 66,666…% is 66,66%, never 66,67%
+    assert rate_value(Rate(41, 47)) == Decimal("0.8723")
+    assert rate_value(Rate(0, 0)) is None
+    assert str(Rate(2, 3)) == "66,66%" and str(Rate(0, 0)) == "–"
+
+
+@given(st.integers(0, 10_000), st.integers(1, 10_000))
+def test_xlsx_rate_matches_the_printed_rate(completed, total):
+    from decimal import Decimal
+
+    from tracker.reports.document import Rate
+    from tracker.reports.xlsx_renderer import rate_value
+
+    completed = min(completed, total)
+    value = rate_value(Rate(completed, total))
+    assert f"{value * 100:.2f}".replace(".", ",") + "%" == str(Rate(completed, total))
+    assert value <= Decimal(completed) / Decimal(total) < value + Decimal("0.0001")

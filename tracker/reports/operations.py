@@ -123,7 +123,10 @@ def save_draft(report: Report | None, data: DraftInput, actor: User, today: date
     report.period_year = p.year if p else None
     report.period_index = p.index if p else None
     report.as_of = spec.as_of
-    report.subject = clean_text(data.subject).strip() or q.default_subject(spec)
+    typed = clean_text(data.subject).strip()
+    if report is not None and typed == report.subject and report.subject == q.default_subject(q.ReportSpec.of(report)):
+        typed = ""  # the subject made for the old scope or date, left as it was: made again for the new one
+    report.subject = typed or q.default_subject(spec)
     report.sections = json.dumps({k: clean_text(data.sections.get(k, "")).strip() for k, _ in SECTIONS}, ensure_ascii=False)
     office = {k: clean_text(v).strip() for k, v in (data.office or {}).items() if isinstance(v, str) and v.strip()}
     report.office_override = json.dumps(office, ensure_ascii=False)

@@ -30,7 +30,7 @@ from tracker.tasks.queries import TaskFilter, box_condition, leaf, summarize, su
 
 SNAPSHOT_VERSION = 1
 # How many rows a list in the document holds at most; the rest is counted ("và N nhiệm vụ khác").
-MAX_LISTED = 500
+MAX_LISTED = 200
 
 OFFICE_KEY = "reports.office"
 OFFICE_FIELDS = (
