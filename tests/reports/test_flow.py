@@ -261,6 +261,23 @@ def test_a_period_report_answers_both_questions(demo, client):
     assert f"Trong kỳ có {due.total} phần việc đến hạn" in pdf
     assert f"đã hoàn thành {due.completed}/{due.total}" in pdf
     assert due.total > 0 and due.total < 47
+    # The same quarter in the DOCX, the XLSX and on the dashboard.
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from tracker.rules.rollup import format_percent
+
+    word = " ".join(p.text for p in Document(io.BytesIO(client.get(f"/reports/{rid}/download/docx").data)).paragraphs)
+    assert f"đã hoàn thành {due.completed}/{due.total}, đạt tỷ lệ {format_percent(due.rate_all)}%" in word
+    sheet = load_workbook(io.BytesIO(client.get(f"/reports/{rid}/download/xlsx").data))["Trong kỳ"]
+    values = {r[0].value: r[1].value for r in sheet.iter_rows() if len(r) > 1}
+    assert values["Tổng số phần việc"] == due.total and values["Hoàn thành đúng hạn"] == due[Box.DONE_ON_TIME]
+    board = client.get(f"/dashboard?plan={plan_id(demo)}&period=quarter&index=4&year=2023&as_of=15/12/2023").get_data(
+        as_text=True
+    )
+    assert f">{due.completed}</a>/<a" in board and f">{due.total}</a> nhiệm vụ, đạt {format_percent(due.rate_all)}%" in board
 
 
 def test_tasks_from_higher_bodies_are_counted_apart(demo, client, factory):

@@ -250,7 +250,7 @@ def report_document(
                 "Tỷ lệ HT",
             ],
             unit_rows,
-            [0.6, 3.4, 1, 1, 1, 1, 1, 1, 1.2],
+            [0.8, 3.4, 1, 1, 1, 1, 1, 1, 1.2],
         )
     )
     n += 1
@@ -265,7 +265,7 @@ def report_document(
                     [i, t["title"], t["plan"], t["unit"], vn_date(t["effective_due"]), t["days_late"]]
                     for i, t in enumerate(snapshot["overdue"], start=1)
                 ],
-                [0.6, 4, 1.6, 2, 1.2, 1.1],
+                [0.8, 4, 1.6, 2, 1.2, 1.1],
                 note=_listed_note(len(snapshot["overdue"]), snapshot["overdue_total"]),
             )
         )
@@ -283,7 +283,7 @@ def report_document(
                     [i, t["title"], t["unit"], vn_date(t["due"]), vn_date(t["extended_due"])]
                     for i, t in enumerate(snapshot["extensions"], start=1)
                 ],
-                [0.6, 4.6, 2.2, 1.4, 1.4],
+                [0.8, 4.6, 2.2, 1.4, 1.4],
                 note=_listed_note(len(snapshot["extensions"]), snapshot["extensions_total"]),
             )
         )
@@ -307,7 +307,7 @@ def report_document(
                     ]
                     for i, t in enumerate(snapshot["undated"], start=1)
                 ],
-                [0.6, 4.6, 2.2, 1.6, 1.4],
+                [0.8, 4.6, 2.2, 1.6, 1.4],
                 note=_listed_note(len(snapshot["undated"]), snapshot["undated_total"]),
             )
         )
@@ -408,7 +408,7 @@ def late_list_document(snapshot: dict, office: dict, today: date) -> Document:
                 "Đơn vị",
                 ["STT", "Đơn vị chủ trì", "Số nhiệm vụ quá hạn", "Tổng số nhiệm vụ", "Hạn sớm nhất"],
                 [[i, u["key"], u["overdue"], u["total"], vn_date(u["oldest"])] for i, u in enumerate(snapshot["units"], start=1)],
-                [0.6, 4, 1.4, 1.4, 1.4],
+                [0.8, 4, 1.4, 1.4, 1.4],
             )
         )
     else:
@@ -424,7 +424,7 @@ def late_list_document(snapshot: dict, office: dict, today: date) -> Document:
                     [i, p["name"], p["unit"], p["overdue"], vn_date(p["oldest"])]
                     for i, p in enumerate(snapshot["people"], start=1)
                 ],
-                [0.6, 2.6, 3, 1.4, 1.4],
+                [0.8, 2.6, 3, 1.4, 1.4],
             )
         )
     else:
@@ -440,7 +440,7 @@ def late_list_document(snapshot: dict, office: dict, today: date) -> Document:
                     [i, t["title"], t["plan"], t["unit"], vn_date(t["effective_due"]), t["days_late"]]
                     for i, t in enumerate(snapshot["overdue"], start=1)
                 ],
-                [0.6, 4, 1.6, 2, 1.2, 1.1],
+                [0.8, 4, 1.6, 2, 1.2, 1.1],
                 note=_listed_note(len(snapshot["overdue"]), snapshot["overdue_total"]),
             )
         )
