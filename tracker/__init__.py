@@ -84,6 +84,9 @@ def create_app(config_class=None) -> Flask:
     from tracker.dashboard.views import bp as dashboard_bp
     from tracker.notifications.views import bp as notifications_bp
     from tracker.plans.views import bp as plans_bp
+    from tracker.reports.api import bp as reports_api_bp
+    from tracker.reports.cli import register_report_cli
+    from tracker.reports.views import bp as reports_bp
     from tracker.settings.views import bp as settings_bp
     from tracker.tasks.views import bp as tasks_bp
     from tracker.web import register_web
@@ -96,6 +99,10 @@ def create_app(config_class=None) -> Flask:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(reports_api_bp)
+    csrf.exempt(reports_api_bp)
     register_web(app)
     register_cli(app)
+    register_report_cli(app)
     return app

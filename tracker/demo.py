@@ -16,6 +16,7 @@ from tracker.accounts.operations import save_unit, save_user
 from tracker.extensions import db
 from tracker.plans.models import Plan
 from tracker.plans.operations import PlanInput, create_plan, save_issuer
+from tracker.reports.operations import save_office_settings
 from tracker.rules.documents import DocumentType
 from tracker.rules.status import TaskStatus
 from tracker.tasks import operations as ops
@@ -47,14 +48,29 @@ USERS = [
 
 # The issuing bodies a Sở receives plans from, and itself (name, the code its numbers are signed with).
 ISSUERS = [
-    ("Thủ tướng Chính phủ", "TTg"),
-    ("Văn phòng Chính phủ", "VPCP"),
-    ("Bộ Nội vụ", "BNV"),
-    ("Bộ Thông tin và Truyền thông", "BTTTT"),
-    ("Ủy ban nhân dân tỉnh Bắc Giang", "UBND"),
-    ("Sở Nội vụ tỉnh Bắc Giang", "SNV"),
-    ("Sở Thông tin và Truyền thông tỉnh Sóc Trăng", "STTTT"),
+    # name, code, above the Sở (its documents' tasks are "nhiệm vụ cấp trên giao" in reports)
+    ("Thủ tướng Chính phủ", "TTg", True),
+    ("Văn phòng Chính phủ", "VPCP", True),
+    ("Bộ Nội vụ", "BNV", True),
+    ("Bộ Thông tin và Truyền thông", "BTTTT", True),
+    ("Ủy ban nhân dân tỉnh Bắc Giang", "UBND", True),
+    ("Sở Nội vụ tỉnh Bắc Giang", "SNV", False),
+    ("Sở Thông tin và Truyền thông tỉnh Sóc Trăng", "STTTT", False),
 ]
+
+# What the department's reports print at the top, under the signature and in "Nơi nhận".
+REPORT_OFFICE = {
+    "governing_body": "UBND TỈNH BẮC GIANG",
+    "name": "SỞ NỘI VỤ",
+    "code": "SNV",
+    "place": "Bắc Giang",
+    "head_title": "GIÁM ĐỐC",
+    "signer_title": "GIÁM ĐỐC",
+    "signer_name": "Vũ Mạnh Hùng",
+    "deputy": "",
+    "recipients": "UBND tỉnh (để báo cáo)\nLãnh đạo Sở\nCác phòng, đơn vị thuộc Sở",
+    "archive": "VT, VP",
+}
 
 # The CCHC plan 2023 (seed 003): 7 nhiệm vụ, 47 phần việc. Each phần việc:
 # (title, lead unit, deadline phrase, outcome) where outcome is
@@ -196,8 +212,9 @@ def load_demo() -> str:
             email=f"{username}@demo.invalid",
             password=DEMO_PASSWORD,
         )
-    for name, code in ISSUERS:
-        save_issuer(None, name=name, code=code, actor=users["admin"])
+    for name, code, higher in ISSUERS:
+        save_issuer(None, name=name, code=code, actor=users["admin"], higher_level=higher)
+    save_office_settings(REPORT_OFFICE, users["admin"])
     office = users["vanphong"]
     _load_cchc_2023(units, office, today)
     _load_cds_2024(units, users, today)

@@ -3,5 +3,6 @@
 from tracker.accounts.models import Unit, User  # noqa: F401
 from tracker.notifications.models import Delivery, ReminderFiring  # noqa: F401
 from tracker.plans.models import Plan  # noqa: F401
+from tracker.reports.models import Report  # noqa: F401
 from tracker.settings.models import AppState, CalendarDay  # noqa: F401
 from tracker.tasks.models import Attachment, ExtensionRequest, Task, TaskEvent  # noqa: F401

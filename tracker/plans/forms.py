@@ -54,6 +54,10 @@ class IssuerForm(BaseForm):
         description="Ví dụ: UBND, SNV, TTg",
     )
     active = BooleanField("Đang sử dụng", default=True)
+    higher_level = BooleanField(
+        "Cơ quan cấp trên của Sở (UBND tỉnh, Bộ, Chính phủ)",
+        description="Nhiệm vụ trong văn bản của cơ quan này được báo cáo là “nhiệm vụ cấp trên giao”.",
+    )
 
 
 class IssuerDeleteForm(BaseForm):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker import clock
@@ -41,6 +41,9 @@ class Issuer(db.Model):
     # The abbreviation the body signs its numbers with (UBND, SNV, TTg), for the reader's benefit.
     code: Mapped[str] = mapped_column(String(40), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A body above the Sở (UBND tỉnh, a ministry, the Government): its documents' tasks are the
+    # "nhiệm vụ cấp trên giao" a Báo cáo counts apart (migration 0011).
+    higher_level: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 

@@ -149,8 +149,11 @@ def update_plan(plan: Plan, data: PlanInput, actor: User, today: date | None = N
 # ---------------------------------------------------------------- issuers
 
 
-def save_issuer(issuer: Issuer | None, *, name: str, code: str = "", active: bool = True, actor: User) -> Issuer:
-    """Add or rename a body. Names that differ only in case or spacing are the same body."""
+def save_issuer(
+    issuer: Issuer | None, *, name: str, code: str = "", active: bool = True, actor: User, higher_level: bool | None = None
+) -> Issuer:
+    """Add or rename a body. Names that differ only in case or spacing are the same body.
+    ``higher_level`` (None: unchanged): a body above the Sở, whose tasks reports count apart."""
     name = _tidy(name)
     code = re.sub(r"\s+", "", code or "")
     errors: dict[str, str] = {}
@@ -168,6 +171,8 @@ def save_issuer(issuer: Issuer | None, *, name: str, code: str = "", active: boo
         raise ValidationFailed(errors)
     issuer = issuer or Issuer()
     issuer.name, issuer.code, issuer.active = name, code, active
+    if higher_level is not None:
+        issuer.higher_level = higher_level
     issuer.updated_at = clock.now()
     issuer.updated_by_id = actor.id
     db.session.add(issuer)

@@ -125,7 +125,12 @@ def issuers(issuer_id):
         ok, _ = attempt(
             form,
             lambda: save_issuer(
-                issuer, name=form.name.data or "", code=form.code.data or "", active=bool(form.active.data), actor=current_user
+                issuer,
+                name=form.name.data or "",
+                code=form.code.data or "",
+                active=bool(form.active.data),
+                actor=current_user,
+                higher_level=bool(form.higher_level.data),
             ),
         )
         if ok:

@@ -1,0 +1,104 @@
+"""The XLSX (openpyxl): the document's tables as sheets, with real numbers and dates.
+
+Dates are date cells shown dd/mm/yyyy; counts are numbers shown with a thousands separator (#,##0:
+Excel prints it with the reader's separators, "16.051" on a Vietnamese system); rates are the cut
+value (87,23% is stored 0.8723, never rounded) shown 0.00%.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_DOWN, Decimal
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+from tracker.reports.document import Document, Rate, Table
+
+DATE_FORMAT = "dd/mm/yyyy"
+COUNT_FORMAT = "#,##0"
+RATE_FORMAT = "0.00%"
+THIN = Side(style="thin")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+# One instance of each style, shared by every cell.
+PLAIN = Font(name="Times New Roman")
+BOLD = Font(name="Times New Roman", bold=True)
+ITALIC = Font(name="Times New Roman", italic=True)
+TITLE = Font(name="Times New Roman", bold=True, size=13)
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def rate_value(rate: Rate) -> Decimal | None:
+    """The rate cut to two decimals of a percent, as a fraction of one (87,23% -> 0.8723)."""
+    if not rate.total:
+        return None
+    return (Decimal(rate.completed) / Decimal(rate.total)).quantize(Decimal("0.0001"), rounding=ROUND_DOWN)
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = "".join(ch for ch in name if ch not in "[]:*?/\\")[:28] or "Bảng"
+    candidate, n = base, 2
+    while candidate in used:
+        candidate, n = f"{base[:25]} {n}", n + 1
+    used.add(candidate)
+    return candidate
+
+
+def _write(ws, t: Table, heading: list[str]) -> None:
+    # Rows are counted here: openpyxl's ``max_row`` scans every cell each time it is read.
+    n = 0
+    for line in [*heading, t.title]:
+        n += 1
+        ws.cell(n, 1, line).font = TITLE
+    n += 1
+    head_row = n
+    for i, name in enumerate(t.columns, start=1):
+        c = ws.cell(n, i, name)
+        c.font, c.alignment, c.border = BOLD, CENTER, BOX
+    for r, row in enumerate(t.rows):
+        n += 1
+        font = BOLD if r in t.bold_rows else PLAIN
+        for i, value in enumerate(row, start=1):
+            c = ws.cell(n, i)
+            c.border, c.font = BOX, font
+            if isinstance(value, Rate):
+                v = rate_value(value)
+                c.value = float(v) if v is not None else "–"
+                c.number_format = RATE_FORMAT
+            elif isinstance(value, bool):
+                c.value = "Có" if value else "Không"
+            elif isinstance(value, int):
+                c.value = value
+                c.number_format = COUNT_FORMAT
+            elif isinstance(value, date):
+                c.value = value
+                c.number_format = DATE_FORMAT
+            else:
+                c.value = value if value not in (None, "") else None
+                c.alignment = WRAP
+    if t.note:
+        ws.cell(n + 1, 1, t.note).font = ITALIC
+    scale = 100 / sum(t.widths)
+    for i, w in enumerate(t.widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = max(6, round(w * scale * 1.1))
+    ws.freeze_panes = ws.cell(head_row + 1, 1)
+
+
+def render_xlsx(doc: Document) -> bytes:
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    heading = [f"{doc.kind_title} {doc.number} - {doc.office_name}", doc.subject, doc.place_date]
+    for t in doc.tables:
+        _write(wb.create_sheet(_sheet_name(t.sheet, used)), t, heading)
+    if not wb.sheetnames:
+        wb.create_sheet("Báo cáo").append([doc.subject])
+    wb.properties.title = f"{doc.kind_title} {doc.number}"
+    wb.properties.subject = doc.subject
+    wb.properties.creator = doc.office_name
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
