@@ -21,6 +21,8 @@ from tracker.accounts.models import Role, Unit, User
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.formatting import fmt_date
+from tracker.notifications import events
+from tracker.notifications.events import EventKind
 from tracker.permissions import can_backdate_completion, can_confirm
 from tracker.plans.models import Plan
 from tracker.rules.deadlines import DeadlineError, DeadlineKind, DeadlineRule, occurrences, parse_deadline
@@ -283,6 +285,7 @@ def create_task(plan: Plan, data: TaskInput, actor: User | None, parent: Task | 
     db.session.flush()
     journal(task, actor, "created", note="Tạo nhiệm vụ")
     sync_occurrences(task, actor)
+    events.task_event(EventKind.ASSIGNED, task, actor)
     return task
 
 
@@ -311,6 +314,7 @@ def edit_task(task: Task, data: TaskInput, actor: User) -> bool:
     refresh_effective_due(task)
     db.session.flush()
     sync_occurrences(task, actor, periods_changed=old_frequency != task.frequency)
+    events.task_event((EventKind.ASSIGNED, EventKind.DEADLINE_CHANGED), task, actor)
     return changed
 
 
@@ -384,6 +388,7 @@ def assign_task(task: Task, assignee_id: int | None, actor: User) -> None:
             raise ValidationFailed({"assignee_id": "Người thực hiện phải là cán bộ đang làm việc của đơn vị chủ trì."})
     _apply(task, actor, "assigned", {"assignee": assignee})
     db.session.flush()
+    events.task_event(EventKind.ASSIGNED, task, actor)
 
 
 # ---------------------------------------------------------------- status updates
@@ -433,6 +438,7 @@ def update_progress(task: Task, data: ProgressInput, actor: User, today: date) -
         changes["result"] = data.result.strip()
     changed = _apply(task, actor, "updated", changes)
     db.session.flush()
+    events.task_event(EventKind.COMPLETION_PENDING, task, actor)
     return changed
 
 
@@ -457,6 +463,7 @@ def return_completion(task: Task, actor: User, reason: str) -> None:
         {"status": TaskStatus.IN_PROGRESS, "completed_on": None, "confirmation": Confirmation.RETURNED},
     )
     db.session.flush()
+    events.task_event(EventKind.COMPLETION_RETURNED, task, actor)
 
 
 # ---------------------------------------------------------------- extensions
@@ -494,6 +501,7 @@ def request_extension(task: Task, actor: User, reason: str, proposed_due: date |
     db.session.add(req)
     journal(task, actor, "extension_requested", "extended_due", task.effective_due, proposed_due, reason.strip())
     db.session.flush()
+    events.task_event(EventKind.EXTENSION_REQUESTED, task, actor)
     return req
 
 
@@ -513,6 +521,7 @@ def decide_extension(req: ExtensionRequest, actor: User, approve: bool, note: st
     else:
         journal(task, actor, "extension_rejected", note=req.decision_note)
     db.session.flush()
+    events.task_event(EventKind.EXTENSION_DECIDED, task, actor)
 
 
 # ---------------------------------------------------------------- tree edits
