@@ -35,7 +35,7 @@ def test_tick_on_the_demo_sends_one_email_per_person_listing_all_their_tasks(run
     assert set(by_person) == set(expected) and len(by_person) >= 4
     assert all(len(messages) == 1 for messages in by_person.values())  # one e-mail per person
     for email, wanted in expected.items():
-        text = by_person[email][0].get_body(("plain",)).get_content()
+        text = by_person[email][0].get_body(("plain",)).get_content().replace("\r\n", "\n")
         html = by_person[email][0].get_body(("html",)).get_content()
         for task_id in (w for w in wanted if isinstance(w, int)):
             assert f"http://127.0.0.1:5000/tasks/{task_id}\n" in text and f'href="http://127.0.0.1:5000/tasks/{task_id}"' in html

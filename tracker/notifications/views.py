@@ -19,6 +19,7 @@ from tracker.notifications.rules import ReminderRules
 from tracker.permissions import can_edit_plans, can_manage_accounts, get_or_404, require
 from tracker.plans.models import Plan
 from tracker.tasks.models import Task
+from tracker.web import safe_next
 
 bp = Blueprint("notifications", __name__)
 
@@ -62,7 +63,10 @@ class NudgeForm(BaseForm):
 
 
 class ProfileForm(BaseForm):
-    email_reminders = BooleanField("Nhận thư điện tử nhắc việc (thư báo cáo lãnh đạo vẫn được gửi)")
+    email_reminders = BooleanField(
+        "Nhận thư điện tử nhắc việc (thư báo cáo lãnh đạo, và thư về gia hạn, xác nhận hoàn thành, giao việc, "
+        "đổi thời hạn vẫn được gửi)"
+    )
 
 
 @bp.get("/notifications")
@@ -124,15 +128,16 @@ def nudge(task_id):
     form = NudgeForm(prefix="n")
     if not form.validate_on_submit():
         abort(400)
-    count = services.nudge(task, current_user, (form.note.data or "").strip(), clock.now())
+    back = safe_next(request.form.get("next")) or url_for("tasks.detail", task_id=task.id)
+    try:
+        count = services.nudge(task, current_user, (form.note.data or "").strip(), clock.now())
+    except ValidationFailed as exc:
+        db.session.rollback()
+        flash(" ".join(exc.errors.values()), "warning")
+        return redirect(back)
     db.session.commit()
-    flash(
-        f"Đã gửi đôn đốc ({count} thông báo)."
-        if count
-        else "Đơn vị chủ trì chưa có trưởng đơn vị hay người thực hiện để nhận đôn đốc.",
-        "success" if count else "warning",
-    )
-    return redirect(url_for("tasks.detail", task_id=task.id))
+    flash(f"Đã gửi đôn đốc “{task.title[:80]}” ({count} người nhận).", "success")
+    return redirect(back)
 
 
 @bp.route("/profile", methods=["GET", "POST"])
