@@ -771,16 +771,62 @@ def _post_webhook(payload: dict) -> None:
             raise OSError(f"webhook trả về {response.status}")
 
 
-def retry(delivery: Delivery, now: datetime) -> int:
-    """Send again at the next tick: a person's message is retried with every other failed or waiting
-    message of theirs (they went, and failed, in the same e-mail); a webhook post alone."""
-    stmt = update(Delivery).where(Delivery.status.in_([DeliveryStatus.FAILED, DeliveryStatus.PENDING]))
-    if delivery.channel is Channel.INAPP and delivery.recipient_id is not None:
-        stmt = stmt.where(
-            Delivery.recipient_id == delivery.recipient_id, Delivery.channel == Channel.INAPP, Delivery.last_error != ""
+_PROBLEM = and_(
+    or_(Delivery.status == DeliveryStatus.FAILED, Delivery.last_error != ""),
+    Delivery.status.in_([DeliveryStatus.FAILED, DeliveryStatus.PENDING]),
+)
+
+
+@dataclass(frozen=True)
+class DeliveryProblem:
+    """What the administrator sees under *Thư đi*: one line per person whose e-mail failed (however
+    many messages it carried), one for the webhook."""
+
+    delivery_id: int  # the one the "Gửi lại" button names; it retries the whole line
+    channel: Channel
+    recipient: User | None
+    messages: int
+    attempts: int
+    failed: bool
+    next_attempt_at: datetime
+    last_error: str
+    created_at: datetime
+
+
+def delivery_problems(limit: int = 200) -> list[DeliveryProblem]:
+    rows = db.session.execute(
+        select(
+            Delivery.recipient_id,
+            Delivery.channel,
+            func.count(),
+            func.max(Delivery.attempts),
+            func.max(case((Delivery.status == DeliveryStatus.FAILED, 1), else_=0)),
+            func.min(Delivery.next_attempt_at),
+            func.max(Delivery.last_error),
+            func.min(Delivery.id),
+            func.max(Delivery.created_at),
         )
-    else:
-        stmt = stmt.where(Delivery.id == delivery.id)
+        .where(_PROBLEM)
+        .group_by(Delivery.recipient_id, Delivery.channel)
+        .order_by(func.max(Delivery.created_at).desc())
+        .limit(limit)
+    ).all()
+    ids = {r[0] for r in rows if r[0]}
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+    return [
+        DeliveryProblem(first, Channel(channel), users.get(rid), n, attempts or 0, bool(failed), nxt, error or "", created)
+        for rid, channel, n, attempts, failed, nxt, error, first, created in rows
+    ]
+
+
+def retry(delivery: Delivery, now: datetime) -> int:
+    """Send again at the next tick, with a fresh count of attempts: every failed (or backing-off)
+    message of the same person — they failed in the same e-mail and go again in one — or, for the
+    webhook, every failed post."""
+    same = (
+        Delivery.recipient_id == delivery.recipient_id if delivery.recipient_id is not None else Delivery.recipient_id.is_(None)
+    )
+    stmt = update(Delivery).where(_PROBLEM, same, Delivery.channel == delivery.channel)
     return db.session.execute(stmt.values(status=DeliveryStatus.PENDING, next_attempt_at=now, attempts=0)).rowcount
 
 

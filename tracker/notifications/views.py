@@ -191,16 +191,7 @@ def plan_rules(plan_id):
 @login_required
 def deliveries():
     require(can_manage_accounts(current_user))
-    problems = db.session.scalars(
-        select(Delivery)
-        .where(
-            (Delivery.status == DeliveryStatus.FAILED) | (Delivery.last_error != ""),
-            Delivery.status != DeliveryStatus.SENT,
-        )
-        .order_by(Delivery.created_at.desc())
-        .limit(200)
-        .options(selectinload(Delivery.recipient))
-    ).all()
+    problems = services.delivery_problems()
     counts = dict(
         db.session.execute(
             select(Delivery.status, func.count()).where(Delivery.status != DeliveryStatus.NONE).group_by(Delivery.status)
@@ -217,7 +208,7 @@ def retry(delivery_id):
     if not BaseForm().validate_on_submit():
         abort(400)
     if delivery.status in (DeliveryStatus.FAILED, DeliveryStatus.PENDING):
-        services.retry(delivery, clock.now())
+        count = services.retry(delivery, clock.now())
         db.session.commit()
-        flash("Sẽ gửi lại ở lượt chạy tới của bộ lập lịch.", "success")
+        flash(f"Sẽ gửi lại ({count} thông báo) ở lượt chạy tới của bộ lập lịch.", "success")
     return redirect(url_for("notifications.deliveries"))
