@@ -103,9 +103,9 @@ def test_a_crash_between_sending_and_marking_resends_at_most_one_email_per_perso
         claimed, _ = services._claim(clock.now(), 20, 0)
         first = min(claimed)
         user = db.session.get(User, first)
-        items = services._load_items(claimed[first], {})[first]
+        batch = services._load_batches({first: claimed[first]}, {})[first]
         smtp = services._smtp_connect()
-        services._send_email(smtp, user, services._compose(user, [i for i, _ in items]))
+        services._send_email(smtp, user, services._compose(user, batch.items, batch.totals))
         smtp.quit()
     assert len(mailbox) == 1
     at(app, MORNING + timedelta(minutes=5))  # within STALE_CLAIM: the claim is respected, nothing sent

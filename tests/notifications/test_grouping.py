@@ -7,7 +7,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.notifications.grouping import SECTIONS, Item, batch_subject, group, headline, section_of
+from tracker.notifications.grouping import SECTIONS, Item, Ref, batch_subject, group, headline, order_key, pick, section_of
 
 RULES = ["before_3", "before_1", "due", "overdue", "escalate", "nudge", "ev_ext_requested", "ev_assigned", "digest"]
 
@@ -79,3 +79,21 @@ def test_wording():
     many = [item("overdue", 1), item("overdue", 2), item("before_3", 3), item("ev_assigned", 4)]
     assert batch_subject(many) == "[Nhắc việc] 4 thông báo: 2 quá hạn, 1 sắp đến hạn, 1 cần xử lý"
     assert batch_subject([item("ev_assigned", 1), item("ev_ext_decided", 2)]) == "[Thông báo] 2 thông báo: 2 cần xử lý"
+
+
+@given(items_strategy, st.integers(1, 20))
+def test_pick_lists_the_first_of_each_section_and_counts_them_all(items, cap):
+    refs = [Ref(n, i.rule, i.plan_name, i.due, i.ordinal) for n, i in enumerate(items)]
+    shown, totals = pick(refs, cap)
+    assert sum(totals.values()) == len(items)
+    for key, count in totals.items():
+        members = [r for r in refs if section_of(r.rule) == key]
+        assert len(members) == count
+        chosen = sorted((r for r in members if r.id in shown), key=lambda r: order_key(r.plan_name, r.due, r.ordinal, r.id))
+        everyone = sorted(members, key=lambda r: order_key(r.plan_name, r.due, r.ordinal, r.id))
+        assert chosen == everyone[:cap]  # the first ones of the section, in its order
+    # Grouping only the listed ones, with the totals, tells how many more each section has.
+    listed = [i for n, i in enumerate(items) if n in shown]
+    for section in group(listed, cap, totals):
+        assert section.count == totals[section.key] and section.hidden == max(totals[section.key] - cap, 0)
+    assert batch_subject(listed, totals).count("thông báo") == (0 if len(items) == 1 else 1)

@@ -70,6 +70,19 @@ def test_board_offers_nudge_only_where_someone_receives_it_and_keeps_the_user_th
     assert "Không có người nhận đôn đốc" in refused.get_data(as_text=True)
     assert nudge_rows(app, orphan) == [] and nudges_journaled(app, orphan) == 0
 
+    # Nor a finished task, though its unit has a head (the board lists only overdue ones; the URL is open).
+    with app.app_context():
+        from tracker.rules.status import TaskStatus
+        from tracker.tasks.models import Task
+
+        finished = db.session.get(Task, factory.task(plan, headed, "16/09/2024", title="Việc đã xong"))
+        finished.status, finished.progress, finished.completed_on = TaskStatus.DONE, 100, finished.due_date
+        finished_id = finished.id
+        db.session.commit()
+    refused = client.post(f"/tasks/{finished_id}/nudge", data={"csrf_token": token, "next": "/board"}, follow_redirects=True)
+    assert "Nhiệm vụ đã hoàn thành hoặc đã hủy, không cần đôn đốc." in refused.get_data(as_text=True)
+    assert nudge_rows(app, finished_id) == [] and nudges_journaled(app, finished_id) == 0
+
     # Nudging from the board goes back to the board (with its filters), and is journaled once.
     response = client.post(f"/tasks/{chased}/nudge", data={"csrf_token": token, "next": "/board?unit=" + str(headed)})
     assert response.status_code == 302 and response.headers["Location"] == f"/board?unit={headed}"

@@ -116,9 +116,40 @@ class Section:
     list_url: str = ""
 
 
-def group(items: list[Item], max_per_section: int = 300) -> list[Section]:
+@dataclass(frozen=True)
+class Ref:
+    """What choosing the listed tasks needs of a message, read for every message of a person (cheap);
+    the rest of an ``Item`` is read only for the ones listed."""
+
+    id: int
+    rule: str
+    plan_name: str = ""
+    due: date | None = None
+    ordinal: str = ""
+
+
+def order_key(plan_name: str, due: date | None, ordinal: str, tiebreak) -> tuple:
+    """The order of a section: plans by name, then the earliest deadline first, then the task number."""
+    return (plan_name, due or date.max, _ordinal_key(ordinal), tiebreak)
+
+
+def pick(refs: list[Ref], max_per_section: int = 100) -> tuple[set[int], Counter]:
+    """Which messages the e-mail lists (the first ``max_per_section`` of each section, in its order),
+    and how many each section has in all."""
+    by_section: dict[str, list[Ref]] = {}
+    for ref in refs:
+        by_section.setdefault(section_of(ref.rule), []).append(ref)
+    shown: set[int] = set()
+    for members in by_section.values():
+        members.sort(key=lambda r: order_key(r.plan_name, r.due, r.ordinal, r.id))
+        shown.update(r.id for r in members[:max_per_section])
+    return shown, Counter({key: len(members) for key, members in by_section.items()})
+
+
+def group(items: list[Item], max_per_section: int = 100, totals: Counter | None = None) -> list[Section]:
     """Sections in the fixed order, plans by name, tasks by due date then number; at most
-    ``max_per_section`` tasks listed per section (``hidden`` counts the rest)."""
+    ``max_per_section`` tasks listed per section. ``totals`` (from ``pick``) counts messages not passed
+    in; ``hidden`` is how many a section has beyond those listed."""
     by_section: dict[str, list[Item]] = {}
     for item in items:
         by_section.setdefault(section_of(item.rule), []).append(item)
@@ -127,12 +158,13 @@ def group(items: list[Item], max_per_section: int = 300) -> list[Section]:
         members = by_section.get(key)
         if not members:
             continue
-        members = sorted(members, key=lambda i: (i.plan_name, i.due or date.max, _ordinal_key(i.ordinal), i.title, i.url))
+        members = sorted(members, key=lambda i: order_key(i.plan_name, i.due, i.ordinal, i.url))
         shown = members[:max_per_section]
         plans: dict[str, PlanGroup] = {}
         for item in shown:
             plans.setdefault(item.plan_name, PlanGroup(item.plan_name)).items.append(item)
-        sections.append(Section(key, label, len(members), list(plans.values()), len(members) - len(shown)))
+        count = max(len(members), (totals or {}).get(key, 0))
+        sections.append(Section(key, label, count, list(plans.values()), count - len(shown)))
     return sections
 
 
@@ -140,11 +172,13 @@ def _ordinal_key(ordinal: str) -> tuple:
     return tuple(int(p) if p.isdigit() else 0 for p in ordinal.replace(")", ".").split(".") if p)
 
 
-def batch_subject(items: list[Item]) -> str:
-    """One message keeps its own subject; several say how many of each kind."""
-    if len(items) == 1:
+def batch_subject(items: list[Item], totals: Counter | None = None) -> str:
+    """One message keeps its own subject; several say how many of each kind (``totals`` from ``pick``
+    when not every message is passed in)."""
+    counts = totals or Counter(section_of(i.rule) for i in items)
+    total = sum(counts.values())
+    if total == 1 and len(items) == 1:
         return items[0].subject
-    counts = Counter(section_of(i.rule) for i in items)
     parts = [f"{counts[key]} {SECTION_WORDS[key]}" for key, _ in SECTIONS if counts.get(key)]
     prefix = "[Nhắc việc]" if any(subject_prefix(i.rule) == "[Nhắc việc]" for i in items) else "[Thông báo]"
-    return f"{prefix} {len(items)} thông báo: {', '.join(parts)}"
+    return f"{prefix} {total} thông báo: {', '.join(parts)}"

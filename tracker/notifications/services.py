@@ -25,6 +25,7 @@ import json
 import smtplib
 import urllib.request
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
@@ -40,7 +41,7 @@ from tracker.database import UTCDateTime
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.formatting import fmt_date
-from tracker.notifications.grouping import SUMMARY_RULES, Item, batch_subject, group, headline, subject_prefix
+from tracker.notifications.grouping import SUMMARY_RULES, Item, Ref, batch_subject, group, headline, pick, subject_prefix
 from tracker.notifications.models import Channel, Delivery, DeliveryStatus, ReminderFiring
 from tracker.notifications.rules import (
     DEFAULT_RULES,
@@ -63,6 +64,9 @@ MAX_ATTEMPTS = 8
 STALE_CLAIM = timedelta(minutes=10)
 # Webhook posts are marked in batches; a crash in between leaves them "sending", re-sent after STALE_CLAIM.
 COMMIT_EVERY = 50
+# An e-mail lists at most this many tasks of each kind, then "… và N nhiệm vụ khác" with a link to the
+# full list (config ``EMAIL_MAX_TASKS_PER_SECTION``); every task is still its own notification in the app.
+EMAIL_MAX_TASKS_PER_SECTION = 100
 
 
 def office_rules() -> ReminderRules:
@@ -531,20 +535,62 @@ def send_pending(now: datetime, people: int = 20, hooks: int = 500) -> SendRepor
             _send_hooks(hook_ids, now, report)
 
 
-def _load_items(ids: list[int], summaries: dict) -> dict[int, list[tuple[Item, int]]]:
-    """The claimed messages as e-mail items, by recipient, with each row's attempts (for the backoff)."""
+@dataclass
+class Batch:
+    """One person's e-mail of this pass: every claimed row (for marking), the items it lists, the totals."""
+
+    ids: list[int] = field(default_factory=list)
+    attempts: list[int] = field(default_factory=list)
+    refs: list[Ref] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    totals: Counter = field(default_factory=Counter)
+
+
+def _load_batches(claimed: dict[int, list[int]], summaries: dict) -> dict[int, Batch]:
+    """Read the claimed messages in two steps: a narrow row for each (to count and order them), then the
+    wording of only those the e-mail lists — a person with 3,000 overdue tasks costs 3,000 narrow rows,
+    not 3,000 rendered lines."""
+    t, d = Task.__table__, Delivery.__table__
+    cap = current_app.config.get("EMAIL_MAX_TASKS_PER_SECTION", EMAIL_MAX_TASKS_PER_SECTION)
+    ids = [i for group_ids in claimed.values() for i in group_ids]
+    narrow = []
+    for chunk in _chunks(ids):
+        narrow += db.session.execute(
+            select(d.c.id, d.c.recipient_id, d.c.rule, d.c.attempts, d.c.task_id, t.c.plan_id, t.c.effective_due, t.c.ordinal)
+            .select_from(d.outerjoin(t, t.c.id == d.c.task_id))
+            .where(d.c.id.in_(chunk))
+        ).all()
+    plan_ids = {r.plan_id for r in narrow if r.plan_id}
+    plans = {pl.id: pl.display_name for pl in db.session.scalars(select(Plan).where(Plan.id.in_(plan_ids)))} if plan_ids else {}
+    batches: dict[int, Batch] = {rid: Batch() for rid in claimed}
+    for r in narrow:
+        batch = batches[r.recipient_id]
+        batch.ids.append(r.id)
+        batch.attempts.append(r.attempts)
+        if r.rule in SUMMARY_RULES or r.plan_id is not None:  # (a message about a deleted task says nothing)
+            batch.refs.append(Ref(r.id, r.rule, plans.get(r.plan_id, ""), r.effective_due, r.ordinal or ""))
+    listed: set[int] = set()
+    for batch in batches.values():
+        shown, batch.totals = pick(batch.refs, cap)
+        listed |= shown
+    owner = {r.id: r.recipient_id for r in narrow}
+    for item_id, item in _items(sorted(listed), plans, summaries).items():
+        batches[owner[item_id]].items.append(item)
+    return batches
+
+
+def _items(ids: list[int], plans: dict[int, str], summaries: dict) -> dict[int, Item]:
+    """The wording of the listed messages: title, unit, deadline, why, and the task's link."""
     t, u, d = Task.__table__, Unit.__table__, Delivery.__table__
     rows = []
     for chunk in _chunks(ids):
         rows += db.session.execute(
             select(
                 d.c.id,
-                d.c.recipient_id,
                 d.c.rule,
                 d.c.due_date,
                 d.c.created_at,
                 d.c.note,
-                d.c.attempts,
                 d.c.task_id,
                 t.c.title,
                 t.c.ordinal,
@@ -556,39 +602,33 @@ def _load_items(ids: list[int], summaries: dict) -> dict[int, list[tuple[Item, i
             .select_from(d.outerjoin(t, t.c.id == d.c.task_id).outerjoin(u, u.c.id == t.c.lead_unit_id))
             .where(d.c.id.in_(chunk))
         ).all()
-    plan_ids = {r.plan_id for r in rows if r.plan_id}
-    plans = {pl.id: pl.display_name for pl in db.session.scalars(select(Plan).where(Plan.id.in_(plan_ids)))} if plan_ids else {}
-    calendar = load_calendar()
     tz = clock.timezone_info()
     sent_days = [r.created_at.astimezone(tz).date() for r in rows]
     dues = [r.due_date for r in rows if r.due_date and r.rule in ("overdue", "escalate")]
-    between = calendar.counter(min(dues), max(sent_days)) if dues else None
+    between = load_calendar().counter(min(dues), max(sent_days)) if dues else None
     base = _base_url()
-    out: dict[int, list[tuple[Item, int]]] = {}
+    out: dict[int, Item] = {}
     for r, sent_on in zip(rows, sent_days, strict=True):
         if r.rule in SUMMARY_RULES:
-            item = _summary_item(r.rule, r.due_date or sent_on, sent_on, summaries)
-        elif r.task_id is None or r.title is None:
-            continue  # the task was deleted since; nothing to say
-        else:
-            due = fmt_date(r.effective_due)
-            late = between(r.due_date, sent_on) if between and r.rule in ("overdue", "escalate") else 0
-            head = headline(r.rule, due, late)
-            item = Item(
-                rule=r.rule,
-                head=head,
-                subject=f"{subject_prefix(r.rule)} {head}: {r.title[:120]}",
-                url=f"{base}/tasks/{r.task_id}",
-                title=r.title,
-                ordinal=r.ordinal or "",
-                plan_id=r.plan_id,
-                plan_name=plans.get(r.plan_id, ""),
-                unit_name=r.name or "",
-                due=r.effective_due,
-                due_text=due + (f" ({r.deadline_text})" if r.deadline_text and r.deadline_text != due else ""),
-                note=r.note or "",
-            )
-        out.setdefault(r.recipient_id, []).append((item, r.attempts))
+            out[r.id] = _summary_item(r.rule, r.due_date or sent_on, sent_on, summaries)
+            continue
+        due = fmt_date(r.effective_due)
+        late = between(r.due_date, sent_on) if between and r.rule in ("overdue", "escalate") else 0
+        head = headline(r.rule, due, late)
+        out[r.id] = Item(
+            rule=r.rule,
+            head=head,
+            subject=f"{subject_prefix(r.rule)} {head}: {r.title[:120]}",
+            url=f"{base}/tasks/{r.task_id}",
+            title=r.title,
+            ordinal=r.ordinal or "",
+            plan_id=r.plan_id,
+            plan_name=plans.get(r.plan_id, ""),
+            unit_name=r.name or "",
+            due=r.effective_due,
+            due_text=due + (f" ({r.deadline_text})" if r.deadline_text and r.deadline_text != due else ""),
+            note=r.note or "",
+        )
     return out
 
 
@@ -610,9 +650,9 @@ def _summary_item(rule: str, as_of: date, sent_on: date, cache: dict) -> Item:
     return cache[key]
 
 
-def _compose(user: User, items: list[Item]) -> Message:
+def _compose(user: User, items: list[Item], totals: Counter | None = None) -> Message:
     base = _base_url()
-    sections = group(items, current_app.config.get("EMAIL_MAX_TASKS_PER_SECTION", 300))
+    sections = group(items, current_app.config.get("EMAIL_MAX_TASKS_PER_SECTION", EMAIL_MAX_TASKS_PER_SECTION), totals)
     unit = f"&unit={user.unit_id}" if user.unit_id and user.role in (Role.UNIT_HEAD, Role.STAFF) else ""
     lists = {
         "overdue": f"{base}/tasks?box=open_overdue&leaves=1{unit}",
@@ -622,9 +662,10 @@ def _compose(user: User, items: list[Item]) -> Message:
     }
     for section in sections:
         section.list_url = lists.get(section.key, f"{base}/notifications")
-    context = {"recipient": user, "sections": sections, "centre_url": f"{base}/notifications", "total": len(items)}
+    total = sum(totals.values()) if totals else len(items)
+    context = {"recipient": user, "sections": sections, "centre_url": f"{base}/notifications", "total": total}
     return Message(
-        batch_subject(items),
+        batch_subject(items, totals),
         render_template("notifications/batch.txt", **context),
         render_template("notifications/batch.html", **context),
         f"{base}/notifications",
@@ -633,20 +674,19 @@ def _compose(user: User, items: list[Item]) -> Message:
 
 
 def _send_emails(claimed: dict[int, list[int]], now: datetime, report: SendReport, summaries: dict) -> None:
-    items = _load_items([i for ids in claimed.values() for i in ids], summaries)
+    batches = _load_batches(claimed, summaries)
     users = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(list(claimed))))}
     smtp = None
     smtp_error: Exception | None = None
     try:
-        for recipient_id, ids in claimed.items():
+        for recipient_id, batch in batches.items():
             user = users.get(recipient_id)
-            mine = items.get(recipient_id, [])
-            if user is None or not user.email or not mine:
+            if user is None or not user.email or not batch.items:
                 # No address any more, or only messages about deleted tasks: nothing to e-mail.
-                _mark(ids, status=DeliveryStatus.NONE, last_error="")
+                _mark(batch.ids, status=DeliveryStatus.NONE, last_error="")
                 db.session.commit()
                 continue
-            message = _compose(user, [item for item, _ in mine])
+            message = _compose(user, batch.items, batch.totals)
             try:
                 if smtp is None and smtp_error is None:
                     try:
@@ -657,17 +697,17 @@ def _send_emails(claimed: dict[int, list[int]], now: datetime, report: SendRepor
                     raise smtp_error
                 _send_email(smtp, user, message)
             except (OSError, smtplib.SMTPException) as exc:
-                _failed(ids, [a for _, a in mine], now, exc)
-                report.failed.append(f"thư → {user.email} ({len(ids)} thông báo): {exc}")
+                _failed(batch.ids, batch.attempts, now, exc)
+                report.failed.append(f"thư → {user.email} ({len(batch.ids)} thông báo): {exc}")
                 if smtp is not None and not isinstance(exc, smtplib.SMTPRecipientsRefused):
                     with contextlib.suppress(OSError, smtplib.SMTPException):
                         smtp.close()
                     smtp = None
                 continue
-            _mark(ids, status=DeliveryStatus.SENT, sent_at=now, last_error="", attempts=Delivery.attempts + 1)
+            _mark(batch.ids, status=DeliveryStatus.SENT, sent_at=now, last_error="", attempts=Delivery.attempts + 1)
             db.session.commit()
             report.emails += 1
-            report.messages += len(ids)
+            report.messages += len(batch.ids)
             report.sent.append(f"thư → {user.email}: {message.subject}")
     finally:
         if smtp is not None:
