@@ -483,9 +483,8 @@ def _claim(now: datetime, people: int, hooks: int) -> tuple[dict[int, list[int]]
     On PostgreSQL the people's rows in ``user_account`` are locked with SKIP LOCKED while their messages
     are claimed, so two schedulers never split one person's messages into two e-mails. A person's
     message is claimed by stamping ``claimed_at`` and leaving its status "pending": no indexed column
-    changes, so PostgreSQL updates the row in place (a HOT update) instead of re-indexing it — the
-    claim of 76,000 messages costs half as much. A claim older than STALE_CLAIM (its process died) is
-    claimed again. Webhook posts are claimed as "sending", one by one as before."""
+    changes, so PostgreSQL may update the row in place (HOT, where its page has room) rather than
+    re-index it. A claim older than STALE_CLAIM (its process died) is claimed again. Webhook posts are claimed as "sending", one by one as before."""
     db.session.execute(
         update(Delivery)
         .where(Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_at < now - STALE_CLAIM)
