@@ -56,6 +56,8 @@ class Config:
     SMTP_SENDER = os.environ.get("SMTP_SENDER", "tracker@localhost")
     # Where reminders post JSON for the office's document system or chat bots; unset: no webhook.
     WEBHOOK_URL = os.environ.get("TRACKER_WEBHOOK_URL", "")
+    # A person's e-mail of one tick lists at most this many tasks of each kind, then links to the full list.
+    EMAIL_MAX_TASKS_PER_SECTION = int(os.environ.get("TRACKER_EMAIL_MAX_TASKS", "100"))
     # Links in e-mails point here.
     BASE_URL = os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:5000")
     BOOTSTRAP_SERVE_LOCAL = True

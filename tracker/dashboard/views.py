@@ -7,9 +7,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from tracker import clock
 from tracker.dashboard import queries as q
 from tracker.extensions import db
 from tracker.formatting import fmt_date
+from tracker.notifications.services import nudge_options
 from tracker.permissions import can_decide_extension, can_edit_plans, require
 from tracker.plans.models import Plan
 from tracker.rules.deadlines import DeadlineKind
@@ -151,6 +153,7 @@ def office():
         empty=Counts(),
         chase=chase,
         chase_total=chase_total,
+        nudges=nudge_options([t for t, _ in chase], clock.now()),
         soon=soon,
         soon_total=soon_total,
         horizon=horizon,

@@ -132,3 +132,17 @@ def monthly_list_key(today: date, calendar: WorkCalendar) -> str | None:
     if today < first_working_day_of_month(today, calendar):
         return None
     return f"{today.year}-{today.month:02d}"
+
+
+def nudge_refusal(task_open: bool, receivers: int, sent_today: bool) -> str | None:
+    """Why văn phòng may not đôn đốc a task now (Vietnamese, shown as is), or None when it may.
+
+    A nudge must reach someone (the lead unit's head or the assignee), is pointless on a finished or
+    cancelled task, and goes at most once a day: a second click the same day would only repeat it."""
+    if not task_open:
+        return "Nhiệm vụ đã hoàn thành hoặc đã hủy, không cần đôn đốc."
+    if receivers <= 0:
+        return "Không có người nhận đôn đốc: đơn vị chủ trì chưa có trưởng đơn vị và nhiệm vụ chưa giao cho ai."
+    if sent_today:
+        return "Nhiệm vụ này đã được đôn đốc hôm nay; có thể đôn đốc lại từ ngày mai."
+    return None

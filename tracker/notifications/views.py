@@ -19,6 +19,7 @@ from tracker.notifications.rules import ReminderRules
 from tracker.permissions import can_edit_plans, can_manage_accounts, get_or_404, require
 from tracker.plans.models import Plan
 from tracker.tasks.models import Task
+from tracker.web import safe_next
 
 bp = Blueprint("notifications", __name__)
 
@@ -62,7 +63,10 @@ class NudgeForm(BaseForm):
 
 
 class ProfileForm(BaseForm):
-    email_reminders = BooleanField("Nhận thư điện tử nhắc việc (thư báo cáo lãnh đạo vẫn được gửi)")
+    email_reminders = BooleanField(
+        "Nhận thư điện tử nhắc việc (thư báo cáo lãnh đạo, và thư về gia hạn, xác nhận hoàn thành, giao việc, "
+        "đổi thời hạn vẫn được gửi)"
+    )
 
 
 @bp.get("/notifications")
@@ -124,15 +128,16 @@ def nudge(task_id):
     form = NudgeForm(prefix="n")
     if not form.validate_on_submit():
         abort(400)
-    count = services.nudge(task, current_user, (form.note.data or "").strip(), clock.now())
+    back = safe_next(request.form.get("next")) or url_for("tasks.detail", task_id=task.id)
+    try:
+        count = services.nudge(task, current_user, (form.note.data or "").strip(), clock.now())
+    except ValidationFailed as exc:
+        db.session.rollback()
+        flash(" ".join(exc.errors.values()), "warning")
+        return redirect(back)
     db.session.commit()
-    flash(
-        f"Đã gửi đôn đốc ({count} thông báo)."
-        if count
-        else "Đơn vị chủ trì chưa có trưởng đơn vị hay người thực hiện để nhận đôn đốc.",
-        "success" if count else "warning",
-    )
-    return redirect(url_for("tasks.detail", task_id=task.id))
+    flash(f"Đã gửi đôn đốc “{task.title[:80]}” ({count} người nhận).", "success")
+    return redirect(back)
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -186,16 +191,7 @@ def plan_rules(plan_id):
 @login_required
 def deliveries():
     require(can_manage_accounts(current_user))
-    problems = db.session.scalars(
-        select(Delivery)
-        .where(
-            (Delivery.status == DeliveryStatus.FAILED) | (Delivery.last_error != ""),
-            Delivery.status != DeliveryStatus.SENT,
-        )
-        .order_by(Delivery.created_at.desc())
-        .limit(200)
-        .options(selectinload(Delivery.recipient))
-    ).all()
+    problems = services.delivery_problems()
     counts = dict(
         db.session.execute(
             select(Delivery.status, func.count()).where(Delivery.status != DeliveryStatus.NONE).group_by(Delivery.status)
@@ -212,7 +208,7 @@ def retry(delivery_id):
     if not BaseForm().validate_on_submit():
         abort(400)
     if delivery.status in (DeliveryStatus.FAILED, DeliveryStatus.PENDING):
-        services.retry(delivery, clock.now())
+        count = services.retry(delivery, clock.now())
         db.session.commit()
-        flash("Sẽ gửi lại ở lượt chạy tới của bộ lập lịch.", "success")
+        flash(f"Sẽ gửi lại ({count} thông báo) ở lượt chạy tới của bộ lập lịch.", "success")
     return redirect(url_for("notifications.deliveries"))

@@ -21,6 +21,8 @@ from tracker.accounts.models import Role, Unit, User
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.formatting import fmt_date
+from tracker.notifications import events
+from tracker.notifications.events import EventKind
 from tracker.permissions import can_backdate_completion, can_confirm
 from tracker.plans.models import Plan
 from tracker.rules.completion import earliest_completion_date, within_backdating_limit
@@ -301,6 +303,7 @@ def create_task(plan: Plan, data: TaskInput, actor: User | None, parent: Task | 
     db.session.flush()
     journal(task, actor, "created", note="Tạo nhiệm vụ")
     sync_occurrences(task, actor)
+    events.task_event(EventKind.ASSIGNED, task, actor)
     return task
 
 
@@ -329,6 +332,7 @@ def edit_task(task: Task, data: TaskInput, actor: User) -> bool:
     refresh_effective_due(task)
     db.session.flush()
     sync_occurrences(task, actor, periods_changed=old_frequency != task.frequency)
+    events.task_event((EventKind.ASSIGNED, EventKind.DEADLINE_CHANGED), task, actor)
     return changed
 
 
@@ -402,6 +406,7 @@ def assign_task(task: Task, assignee_id: int | None, actor: User) -> None:
             raise ValidationFailed({"assignee_id": "Người thực hiện phải là cán bộ đang làm việc của đơn vị chủ trì."})
     _apply(task, actor, "assigned", {"assignee": assignee})
     db.session.flush()
+    events.task_event(EventKind.ASSIGNED, task, actor)
 
 
 # ---------------------------------------------------------------- status updates
@@ -474,6 +479,7 @@ def update_progress(task: Task, data: ProgressInput, actor: User, today: date) -
         changes["result"] = data.result.strip()
     changed = _apply(task, actor, "updated", changes)
     db.session.flush()
+    events.task_event(EventKind.COMPLETION_PENDING, task, actor)
     return changed
 
 
@@ -498,6 +504,7 @@ def return_completion(task: Task, actor: User, reason: str) -> None:
         {"status": TaskStatus.IN_PROGRESS, "completed_on": None, "confirmation": Confirmation.RETURNED},
     )
     db.session.flush()
+    events.task_event(EventKind.COMPLETION_RETURNED, task, actor)
 
 
 # ---------------------------------------------------------------- extensions
@@ -541,6 +548,7 @@ def request_extension(task: Task, actor: User, reason: str, proposed_due: date |
         note=f"Đến ngày {fmt_date(proposed_due)} (thời hạn hiện tại {fmt_date(task.effective_due)}). Lý do: {reason.strip()}",
     )
     db.session.flush()
+    events.task_event(EventKind.EXTENSION_REQUESTED, task, actor)
     return req
 
 
@@ -562,6 +570,7 @@ def decide_extension(req: ExtensionRequest, actor: User, approve: bool, note: st
             task, actor, "extension_rejected", note=f"Đề nghị đến ngày {fmt_date(req.proposed_due)}. Ý kiến: {req.decision_note}"
         )
     db.session.flush()
+    events.task_event(EventKind.EXTENSION_DECIDED, task, actor)
 
 
 # ---------------------------------------------------------------- tree edits

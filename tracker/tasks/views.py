@@ -12,6 +12,7 @@ from tracker.accounts.views import unit_choices
 from tracker.extensions import db
 from tracker.formatting import DateInputError, parse_date
 from tracker.forms import attempt
+from tracker.notifications.services import nudge_options
 from tracker.permissions import (
     can_assign,
     can_confirm,
@@ -327,6 +328,7 @@ def _render_detail(task: Task, forms: dict | None = None, status: int = 200):
         ExtensionState=ExtensionState,
         field_labels=ops.FIELD_LABELS,
         action_labels=ops.ACTION_LABELS,
+        nudge=nudge_options([task], clock.now())[task.id] if can_edit_plans(current_user) else None,
         **forms,
     ), status
 
