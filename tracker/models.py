@@ -5,3 +5,4 @@ from tracker.notifications.models import Delivery, ReminderFiring  # noqa: F401
 from tracker.plans.models import Plan  # noqa: F401
 from tracker.settings.models import AppState, CalendarDay  # noqa: F401
 from tracker.tasks.models import Attachment, ExtensionRequest, Task, TaskEvent  # noqa: F401
+from tracker.imports.models import ImportDraft, UnitAlias  # noqa: F401, E402
