@@ -1,8 +1,8 @@
 """Import every model so the metadata (and Alembic) sees them all."""
 
 from tracker.accounts.models import Unit, User  # noqa: F401
+from tracker.imports.models import ImportDraft, UnitAlias  # noqa: F401
 from tracker.notifications.models import Delivery, ReminderFiring  # noqa: F401
 from tracker.plans.models import Plan  # noqa: F401
 from tracker.settings.models import AppState, CalendarDay  # noqa: F401
 from tracker.tasks.models import Attachment, ExtensionRequest, Task, TaskEvent  # noqa: F401
-from tracker.imports.models import ImportDraft, UnitAlias  # noqa: F401, E402

@@ -580,7 +580,7 @@ def _read_header(blocks: list[Block], doc: ParsedDocument) -> int:
                         doc.parent_numbers.append(number)
             body_start = index + 1
             continue
-        label, rest = split_label(text)
+        label = block.label or split_label(text)[0]
         if rank(label) == 0 or (label and (doc.title or doc.number)):
             break
         for pattern, doc_type in _DOC_WORDS:
