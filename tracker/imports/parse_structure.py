@@ -89,7 +89,7 @@ _FIELD_NAME = (
     r"|sản phẩm(?: đầu ra| dự kiến)?|kết quả (?:đầu ra|dự kiến)|người thực hiện|cán bộ (?:thực hiện|phụ trách))"
 )
 _FIELD_LINE = re.compile(rf"^(?P<name>{_FIELD_NAME})\s*:\s*(?P<value>.*)$", re.IGNORECASE | re.DOTALL)
-_FIELD_ANY = re.compile(rf"(?:^|(?<=[;.])\s*|\s+(?:[a-zđ]\)|[-+])\s*)(?P<name>{_FIELD_NAME})\s*:\s*", re.IGNORECASE)
+_FIELD_ANY = re.compile(rf"(?:^\s*(?:[a-zđ]\)|[-+])?\s*|(?<=[;.])\s*|\s+(?:[a-zđ]\)|[-+])\s*)(?P<name>{_FIELD_NAME})\s*:\s*", re.IGNORECASE)
 _BRACKET_FIELDS = re.compile(rf"\(\s*(?P<body>{_FIELD_NAME}\s*:[^()]*)\)\s*[.;]?\s*$", re.IGNORECASE)
 
 
@@ -836,7 +836,7 @@ def read_table(table: Table, *, title: str = "", keys=None, default_kind: str | 
         if not stt and last is not None and content[:1].islower():
             # The rest of the previous row's text, broken over a page.
             if isinstance(last, Indicator):
-                last.text = f"{last.text} {content}".strip()
+                last.text = f"{last.text} {content}".strip().rstrip(".")
                 last.target = _target(last.text)
             else:
                 last.title, last.description = _shorten(f"{last.description or last.title} {content}")
