@@ -343,10 +343,14 @@ def confirm_draft(draft: ImportDraft, actor: User, today: date | None = None) ->
     unit_names = {u.id: u.name for u in db.session.scalars(select(Unit))}
     created: dict[str, Task] = {}
     today = today or clock.today()
+    with_children = {t.get("parent") for t in state["tasks"]}
     for row in _order(state["tasks"]):
         lead = lead_units(row, groups)
         coop = coop_units(row, groups, lead)
         parent = created.get(row.get("parent") or "")
+        if len(lead) > 1 and row["key"] in with_children:
+            # A heading over its own items: counted through them, so it is not split; it names the first.
+            lead = lead[:1]
         try:
             if len(lead) == 1:
                 task = task_ops.create_task(plan, _task_input(row, lead[0], coop), actor, parent=parent)

@@ -69,6 +69,7 @@ def _lead(row: dict, groups: dict) -> tuple[list[int], list[str]]:
 
 def preview_rows(state: dict[str, Any], unit_names: dict[int, str]) -> list[PreviewRow]:
     groups = state["groups"]
+    with_children = {t.get("parent") for t in state["tasks"]}
     rows: list[PreviewRow] = []
     for depth, row in tree_order(state["tasks"]):
         lead, pending = _lead(row, groups)
@@ -110,7 +111,7 @@ def preview_rows(state: dict[str, Any], unit_names: dict[int, str]) -> list[Prev
                 deadline_label=kind.label,
                 deadline_date=fmt_iso(d.get("date")),
                 flags=flags,
-                split=len(lead) > 1,
+                split=len(lead) > 1 and row["key"] not in with_children,
             )
         )
     return rows
