@@ -117,8 +117,7 @@ def parse_file(filename: str, data: bytes, max_bytes: int) -> tuple[str, ParsedD
     else:
         from tracker.imports.parse_xlsx import xlsx_tables
 
-        tables, header = xlsx_tables(data)
-        doc = table_document(tables, header)
+        doc = table_document(xlsx_tables(data))
     if not doc.tasks:
         raise ReadError(
             f"Không tìm thấy nhiệm vụ nào trong “{PurePath(filename).name}”: cần các mục đánh số trong phần nội dung, "

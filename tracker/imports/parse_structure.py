@@ -302,9 +302,9 @@ def parse_blocks(blocks: Iterable[Block], *, source_kind: str = "text") -> Parse
             continue
         if section not in ("content",) and saw_sections:
             continue
-        if not saw_sections and doc.doc_type in (DocumentType.PLAN.value, None):
-            # A plan without roman sections: every numbered item counts as content.
-            pass
+        if not saw_sections and r == 30 and not stack and not is_field_line(rest):
+            # Without sections, only numbered or bulleted items are tasks; loose prose is not.
+            continue
         # Content lines.
         if is_field_line(rest):
             if not field_block:
@@ -607,6 +607,8 @@ def _read_header(blocks: list[Block], doc: ParsedDocument) -> int:
             doc.issuer_code = m.group("issuer")
             doc.doc_type = doc.doc_type or (_CODE_TYPES.get(m.group(1)) or DocumentType.PLAN).value
     if doc.title:
+        if doc.title.isupper():
+            doc.title = _sentence_case(doc.title)
         doc.title = doc.title[:1].upper() + doc.title[1:]
         if doc.doc_type == DocumentType.PLAN.value and not fold(doc.title).startswith("ke hoach"):
             doc.title = "Kế hoạch " + doc.title[:1].lower() + doc.title[1:]
@@ -913,10 +915,19 @@ def _fill_group_fields(tasks: list[ParsedTask]) -> None:
                     setattr(t, name, values.pop())
 
 
-def table_document(tables: list[tuple[str, Table]], header_blocks: list[Block]) -> ParsedDocument:
-    """A workbook: the title and number rows above the header, then the first table of tasks."""
+def table_document(tables: list[tuple[str, Table]]) -> ParsedDocument:
+    """A workbook: the title and number rows above the header, then its tables of tasks."""
     doc = ParsedDocument()
-    _read_header(header_blocks, doc)
+    for _, table in tables:
+        header = _header_of([[_clean(c) for c in row] for row in table.rows])
+        if header is not None:
+            above: list[Block] = []
+            for r in range(header[0]):
+                for c, value in enumerate(dict.fromkeys(table.rows[r])):
+                    if value and value.strip():
+                        above.append(Para(text=value, source=table.row_source(r) + f", cột {c + 1}"))
+            _read_header(above, doc)
+            break
     found = False
     n = 0
 

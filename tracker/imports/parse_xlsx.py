@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 
-from tracker.imports.parse_model import Block, Para, ReadError, Table
+from tracker.imports.parse_model import ReadError, Table
 
 _MAX_ROWS = 20000
 _MAX_COLS = 40
@@ -36,9 +36,8 @@ def _column(n: int) -> str:
     return name
 
 
-def xlsx_tables(data: bytes) -> tuple[list[tuple[str, Table]], list[Block]]:
-    """Every sheet as a table (merged values spread over their cells), and the rows above the first
-    header as header paragraphs (title, number)."""
+def xlsx_tables(data: bytes) -> list[tuple[str, Table]]:
+    """Every sheet as a table, merged values spread over their cells."""
     import openpyxl
 
     try:
@@ -46,7 +45,6 @@ def xlsx_tables(data: bytes) -> tuple[list[tuple[str, Table]], list[Block]]:
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException, XML errors
         raise ReadError("Tệp Excel bị hỏng hoặc không đúng định dạng .xlsx, không đọc được.") from exc
     tables: list[tuple[str, Table]] = []
-    header_blocks: list[Block] = []
     for sheet in workbook.worksheets:
         max_row = min(sheet.max_row or 0, _MAX_ROWS)
         max_col = min(sheet.max_column or 0, _MAX_COLS)
@@ -73,11 +71,6 @@ def xlsx_tables(data: bytes) -> tuple[list[tuple[str, Table]], list[Block]]:
         )
         table.merged_below = merged_rows  # type: ignore[attr-defined]
         tables.append((sheet.title, table))
-        if not header_blocks:
-            for r in range(min(max_row, 12)):
-                line = " ".join(v for v in dict.fromkeys(grid[r]) if v)
-                if line:
-                    header_blocks.append(Para(text=line, source=f"{sheet.title}, dòng {r + 1}"))
     if not tables:
         raise ReadError("Tệp Excel không có trang tính nào có dữ liệu.")
-    return tables, header_blocks
+    return tables
