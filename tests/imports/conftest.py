@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import PASSWORD
-from tracker.accounts.models import Role, Unit, User
+from tracker.accounts.models import Role, Unit, UnitKind, User
 from tracker.accounts.operations import save_unit, save_user
-from tracker.accounts.models import UnitKind
 from tracker.demo import ISSUERS, UNITS
 from tracker.extensions import db
 from tracker.plans.operations import save_issuer
@@ -22,7 +21,13 @@ def department(app, db_session) -> dict[str, int]:
         for position, (key, name, short, kind) in enumerate(UNITS, start=1):
             ids[key] = save_unit(None, name=name, short_name=short, kind=kind, parent_id=root.id, position=position).id
         office = save_user(
-            None, username="vp.import", full_name="Nguyễn Thị Hoa", role=Role.OFFICE, unit_id=ids["VP"], email="", password=PASSWORD
+            None,
+            username="vp.import",
+            full_name="Nguyễn Thị Hoa",
+            role=Role.OFFICE,
+            unit_id=ids["VP"],
+            email="",
+            password=PASSWORD,
         )
         for name, code in ISSUERS:
             save_issuer(None, name=name, code=code, actor=office)

@@ -74,7 +74,11 @@ BAD = [
     ("bang.xlsx", lambda: os.urandom(800), "không phải tệp XLSX thật"),
     ("nhi-phan.txt", lambda: b"\x00\x01\x02" * 100, "không phải văn bản"),
     ("mat-khau.docx", lambda: _encrypted(seed_004_docx()), "được bảo vệ bằng mật khẩu"),
-    ("mat-khau.xlsx", lambda: _encrypted(workbook([["STT", "Nội dung nhiệm vụ", "Đơn vị chủ trì"], [1, "A", "B"]])), "được bảo vệ bằng mật khẩu"),
+    (
+        "mat-khau.xlsx",
+        lambda: _encrypted(workbook([["STT", "Nội dung nhiệm vụ", "Đơn vị chủ trì"], [1, "A", "B"]])),
+        "được bảo vệ bằng mật khẩu",
+    ),
     ("cu.doc", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "định dạng Word/Excel cũ"),
     ("hong.docx", lambda: seed_004_docx()[:3000], "bị hỏng"),
     ("hong-xml.docx", _broken_xml_docx, "Tệp Word bị hỏng"),

@@ -30,7 +30,16 @@ OFFICE_LAYOUT = [
     [None, None, "Chủ trì", "Phối hợp", None, None, None, None],
     ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)", "(8)"],
     ["I", "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH", None, None, None, None, None, None],
-    [1.0, "Ban hành kế hoạch CCHC năm 2024", "Văn phòng Sở", "Các phòng thuộc Sở", "Quý I/2024", None, "Đã hoàn thành", datetime(2024, 3, 5)],
+    [
+        1.0,
+        "Ban hành kế hoạch CCHC năm 2024",
+        "Văn phòng Sở",
+        "Các phòng thuộc Sở",
+        "Quý I/2024",
+        None,
+        "Đã hoàn thành",
+        datetime(2024, 3, 5),
+    ],
     ["1.1", "Kế hoạch tuyên truyền CCHC", "Văn phòng Sở", None, "Quý I/2024", None, "Đang thực hiện", None],
     ["a", "Xây dựng nội dung tuyên truyền", "Phòng CCHC", None, "Tháng 3/2024", None, None, None],
     ["-", "Đăng tin trên Cổng thông tin", None, None, "Thường xuyên", "Nguyễn Thị Hoa", None, None],
@@ -84,7 +93,9 @@ def test_an_office_workbook_with_national_header_two_row_header_and_merges():
 def test_office_workbook_imports_with_state_and_person(app, department):
     with app.app_context():
         office = office_user()
-        draft = ops.create_draft(actor=office, filename="ke-hoach.xlsx", data=workbook(OFFICE_LAYOUT, OFFICE_MERGES), max_bytes=LIMIT)
+        draft = ops.create_draft(
+            actor=office, filename="ke-hoach.xlsx", data=workbook(OFFICE_LAYOUT, OFFICE_MERGES), max_bytes=LIMIT
+        )
         db.session.commit()
         rows = {t["title"]: t for t in draft.data["tasks"]}
         thanh_tra, vp = unit_named("Thanh tra Sở").id, unit_named("Văn phòng Sở").id
@@ -111,9 +122,14 @@ def test_office_workbook_imports_with_state_and_person(app, department):
 
 
 def test_columns_are_found_by_their_header_not_their_position():
-    rows = [["Ghi chú", "Thời gian thực hiện", "Đơn vị phối hợp", "Nhiệm vụ", "Cơ quan chủ trì", "TT"], ["", "Quý II/2025", "", "Việc A", "Văn phòng Sở", "1"]]
+    rows = [
+        ["Ghi chú", "Thời gian thực hiện", "Đơn vị phối hợp", "Nhiệm vụ", "Cơ quan chủ trì", "TT"],
+        ["", "Quý II/2025", "", "Việc A", "Văn phòng Sở", "1"],
+    ]
     _, doc = parse_file("x.xlsx", workbook(rows), LIMIT)
-    assert [(t.title, t.lead_text, t.deadline_text, t.ordinal) for t in doc.tasks] == [("Việc A", "Văn phòng Sở", "Quý II/2025", "1")]
+    assert [(t.title, t.lead_text, t.deadline_text, t.ordinal) for t in doc.tasks] == [
+        ("Việc A", "Văn phòng Sở", "Quý II/2025", "1")
+    ]
 
 
 def test_a_table_without_the_expected_columns_is_refused():
@@ -125,7 +141,17 @@ def test_a_table_without_the_expected_columns_is_refused():
 def test_a_2000_row_workbook(app, department):
     rows = [["STT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian thực hiện", "Sản phẩm", "Ghi chú"]]
     for i in range(1, 2001):
-        rows.append([i, f"Nhiệm vụ số {i}", "Văn phòng Sở" if i % 2 else "Thanh tra Sở", "", f"Quý {['I', 'II', 'III', 'IV'][i % 4]}/2025", "", ""])
+        rows.append(
+            [
+                i,
+                f"Nhiệm vụ số {i}",
+                "Văn phòng Sở" if i % 2 else "Thanh tra Sở",
+                "",
+                f"Quý {['I', 'II', 'III', 'IV'][i % 4]}/2025",
+                "",
+                "",
+            ]
+        )
     _, doc = parse_file("lon.xlsx", workbook(rows), LIMIT)
     assert len(doc.tasks) == 2000 and doc.tasks[-1].title == "Nhiệm vụ số 2000"
     with app.app_context():

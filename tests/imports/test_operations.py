@@ -31,7 +31,10 @@ def _counts():
 def _confirm_groups(draft, *, only=None):
     """Confirm every group phrase as the units it was read as (what the user does in the preview)."""
     state = draft.data
-    groups = {k: (True, g["unit_ids"] or ([unit_named("Văn phòng Sở").id] if g["kind"] == "related" else [])) for k, g in state["groups"].items()}
+    groups = {
+        k: (True, g["unit_ids"] or ([unit_named("Văn phòng Sở").id] if g["kind"] == "related" else []))
+        for k, g in state["groups"].items()
+    }
     return groups
 
 
@@ -70,7 +73,10 @@ def test_seed_004_docx_to_a_tracked_plan(app, department):
             TaskEdit(key=_row(draft, "Đẩy mạnh phát triển nguồn nhân lực")["key"], lead_unit_id=vp),
             TaskEdit(key=_row(draft, "Dữ liệu số")["key"], lead_unit_id=ccvc),
             TaskEdit(key=_row(draft, "Tiếp tục duy trì, nâng cấp Phần mềm theo dõi")["key"], lead_unit_id=cchc),
-            TaskEdit(key=_row(draft, "Tiếp tục duy trì, Hệ thống phần mềm quản lý dữ liệu khen")["key"], lead_unit_id=unit_named("Ban Thi đua - Khen thưởng").id),
+            TaskEdit(
+                key=_row(draft, "Tiếp tục duy trì, Hệ thống phần mềm quản lý dữ liệu khen")["key"],
+                lead_unit_id=unit_named("Ban Thi đua - Khen thưởng").id,
+            ),
             TaskEdit(key=_row(draft, "Phụ lục 2")["key"], lead_unit_id=cchc),
         ]
         ops.edit_draft(draft, DraftEdit(header={}, tasks=fixes, groups=_confirm_groups(draft)), office)
@@ -97,12 +103,21 @@ def test_seed_004_docx_to_a_tracked_plan(app, department):
         duty = next(t for t in tasks if t.title.startswith("Báo cáo kết quả thực hiện Kế hoạch này"))
         unit_duties = duty.children
         assert len(unit_duties) == 8 and all(d.deadline_kind is DeadlineKind.PERIODIC for d in unit_duties)
-        assert sorted(o.due_date for o in unit_duties[0].children) == [date(2024, 3, 15), date(2024, 6, 15), date(2024, 9, 15), date(2024, 12, 15)]
+        assert sorted(o.due_date for o in unit_duties[0].children) == [
+            date(2024, 3, 15),
+            date(2024, 6, 15),
+            date(2024, 9, 15),
+            date(2024, 12, 15),
+        ]
         vp_duty = next(t for t in tasks if t.title.startswith("Tổng hợp báo cáo kết quả"))
         assert vp_duty.lead_unit_id == vp and vp_duty.periodic_day == 20 and len(vp_duty.children) == 4
         # Section 6's items give no deadline: kept as "chưa xác định", never guessed.
         six = next(t for t in tasks if t.title.startswith("Tiếp tục duy trì, nâng cấp Hệ thống quản lý hồ sơ"))
-        assert (six.deadline_kind, six.deadline_text, six.lead_unit_id) == (DeadlineKind.UNDETERMINED, "Chưa xác định thời hạn", ccvc)
+        assert (six.deadline_kind, six.deadline_text, six.lead_unit_id) == (
+            DeadlineKind.UNDETERMINED,
+            "Chưa xác định thời hạn",
+            ccvc,
+        )
         assert "Dữ liệu số" in by_title
         # The source is kept with the plan.
         draft = db.session.get(ImportDraft, draft.id)

@@ -18,7 +18,7 @@ from tracker.imports.parse_structure import parse_blocks, rank, read_fields, spl
 from tracker.imports.parse_text import text_blocks
 from tracker.imports.parse_units import GroupKind, find_group, group_kind, split_lead, split_units
 from tracker.rules.deadlines import DeadlineKind
-from tracker.rules.folding import NameIndex, Named, fold
+from tracker.rules.folding import Named, NameIndex, fold
 
 # What seed 004 assigns in its content section (II), as the document writes it: title start, lead, coop, deadline.
 SEED_004_CONTENT = [
@@ -136,7 +136,12 @@ def test_seed_004_as_word_with_automatic_numbering():
     assert "II." in labels and "III." in labels and "+" in labels
     doc = parse_blocks(blocks)
     _check_seed_004(doc)
-    assert (doc.number, doc.issued_on, doc.issuer_text, doc.warnings) == ("25/KH-SNV", "2024-02-20", "Sở Nội vụ tỉnh Bắc Giang", [])
+    assert (doc.number, doc.issued_on, doc.issuer_text, doc.warnings) == (
+        "25/KH-SNV",
+        "2024-02-20",
+        "Sở Nội vụ tỉnh Bắc Giang",
+        [],
+    )
     assert _by_title(doc, "Công tác tuyên truyền").ordinal == "1"
     assert _by_title(doc, "Dữ liệu số").ordinal == "6"  # counted by Word's rules across headings
 
@@ -173,7 +178,9 @@ Về tăng cường kỷ luật, kỷ cương hành chính
 
 
 def test_field_styles_offices_use():
-    assert read_fields("a) Đơn vị chủ trì: Sở Nội vụ; b) Đơn vị phối hợp: Sở Tài chính; c) Thời gian hoàn thành: Quý II/2025") == {
+    assert read_fields(
+        "a) Đơn vị chủ trì: Sở Nội vụ; b) Đơn vị phối hợp: Sở Tài chính; c) Thời gian hoàn thành: Quý II/2025"
+    ) == {
         "lead": "Sở Nội vụ",
         "coop": "Sở Tài chính",
         "deadline": "Quý II/2025",
@@ -261,7 +268,10 @@ def test_deadline_corpus(phrase, kind, due, start, flag):
     assert read.explicit_due == (due if flag in ("compound", "range") else None)
 
 
-@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)), st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)))
+@given(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)),
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)),
+)
 def test_a_date_range_ends_at_its_end(a, b):
     first, last = min(a, b), max(a, b)
     read = read_deadline(f"Từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}")
@@ -323,9 +333,15 @@ def test_a_name_two_units_share_matches_neither():
         ("Văn phòng Sở; phòng CCVC Sở.", ["Văn phòng Sở", "phòng CCVC Sở"]),
         ("Phòng Công chức, viên chức", ["Phòng Công chức, viên chức"]),
         ("Các phòng, đơn vị thuộc Sở .", ["Các phòng, đơn vị thuộc Sở"]),
-        ("Sở Thông tin và Truyền thông, Sở Tài chính và UBND các huyện", ["Sở Thông tin và Truyền thông", "Sở Tài chính", "UBND các huyện"]),
+        (
+            "Sở Thông tin và Truyền thông, Sở Tài chính và UBND các huyện",
+            ["Sở Thông tin và Truyền thông", "Sở Tài chính", "UBND các huyện"],
+        ),
         ("Phòng Xây dựng chính quyền và Công tác thanh niên", ["Phòng Xây dựng chính quyền và Công tác thanh niên"]),
-        ("Văn phòng Sở, Thanh tra Sở và Phòng Cải cách hành chính", ["Văn phòng Sở", "Thanh tra Sở", "Phòng Cải cách hành chính"]),
+        (
+            "Văn phòng Sở, Thanh tra Sở và Phòng Cải cách hành chính",
+            ["Văn phòng Sở", "Thanh tra Sở", "Phòng Cải cách hành chính"],
+        ),
         ("", []),
     ],
 )
@@ -351,13 +367,21 @@ def test_group_phrases(phrase, kind):
 
 
 def test_group_in_a_sentence_and_partners_in_a_lead_cell():
-    assert find_group("1. Căn cứ Kế hoạch này Thủ trưởng các phòng, đơn vị thuộc Sở xây dựng kế hoạch") == "các phòng, đơn vị thuộc Sở"
+    assert (
+        find_group("1. Căn cứ Kế hoạch này Thủ trưởng các phòng, đơn vị thuộc Sở xây dựng kế hoạch")
+        == "các phòng, đơn vị thuộc Sở"
+    )
     assert find_group("Văn phòng Sở tổng hợp") == ""
     split = split_lead("Phòng Cải cách hành chính phối hợp với các phòng thuộc Sở có thủ tục hành chính.")
     assert (split.lead, split.coop) == ("Phòng Cải cách hành chính", "các phòng thuộc Sở có thủ tục hành chính")
 
 
-_VI = st.text(alphabet=st.sampled_from(list("aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ ,.-")), max_size=40)
+_VI = st.text(
+    alphabet=st.sampled_from(
+        list("aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ ,.-")
+    ),
+    max_size=40,
+)
 
 
 @given(_VI)

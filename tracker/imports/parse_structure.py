@@ -89,7 +89,9 @@ _FIELD_NAME = (
     r"|sản phẩm(?: đầu ra| dự kiến)?|kết quả (?:đầu ra|dự kiến)|người thực hiện|cán bộ (?:thực hiện|phụ trách))"
 )
 _FIELD_LINE = re.compile(rf"^(?P<name>{_FIELD_NAME})\s*:\s*(?P<value>.*)$", re.IGNORECASE | re.DOTALL)
-_FIELD_ANY = re.compile(rf"(?:^\s*(?:[a-zđ]\)|[-+])?\s*|(?<=[;.])\s*|\s+(?:[a-zđ]\)|[-+])\s*)(?P<name>{_FIELD_NAME})\s*:\s*", re.IGNORECASE)
+_FIELD_ANY = re.compile(
+    rf"(?:^\s*(?:[a-zđ]\)|[-+])?\s*|(?<=[;.])\s*|\s+(?:[a-zđ]\)|[-+])\s*)(?P<name>{_FIELD_NAME})\s*:\s*", re.IGNORECASE
+)
 _BRACKET_FIELDS = re.compile(rf"\(\s*(?P<body>{_FIELD_NAME}\s*:[^()]*)\)\s*[.;]?\s*$", re.IGNORECASE)
 
 
