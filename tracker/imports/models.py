@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker import clock
 from tracker.accounts.models import Unit, User
@@ -41,7 +41,7 @@ class ImportDraft(db.Model):
     kind: Mapped[str] = mapped_column(String(10))  # docx | xlsx | pdf | text
     content_type: Mapped[str] = mapped_column(String(120), default="application/octet-stream")
     size: Mapped[int] = mapped_column(Integer, default=0)
-    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     state: Mapped[str] = mapped_column(Text)  # JSON: the parse and every edit made in the preview
     status: Mapped[DraftStatus] = mapped_column(enum_column(DraftStatus), default=DraftStatus.DRAFT)
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"), unique=True)
