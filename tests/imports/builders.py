@@ -140,3 +140,30 @@ def has_numbering_in_text(data: bytes) -> bool:
     """True if any paragraph carries its number in its text (which the built files must not)."""
     document = docx.Document(io.BytesIO(data))
     return any(re.match(r"^(?:[IVX]+\.|\d+\.\s)", p.text) for p in document.paragraphs if p._p.find(qn("w:pPr")) is not None)
+
+
+def seed_004_html(copies: int = 1) -> str:
+    """Seed 004 as an HTML page for chromium to print: paragraphs, and its appendices as ruled tables."""
+    import html as _html
+
+    parts: list[str] = []
+    rows: list[list[str]] = []
+
+    def flush() -> None:
+        if rows:
+            body = "".join("<tr>" + "".join(f"<td>{_html.escape(_clean(c))}</td>" for c in r) + "</tr>" for r in rows)
+            parts.append(f"<table border='1' style='border-collapse: collapse; width: 100%'>{body}</table>")
+            rows.clear()
+
+    for line in seed_004().split("\n"):
+        if "\t" in line:
+            rows.append(line.split("\t"))
+            continue
+        if not line.strip():
+            continue
+        flush()
+        text = _html.escape(_clean(re.sub(r"^#+\s*", "", line)))
+        parts.append(f"<p>{text}</p>")
+    flush()
+    page = "".join(parts)
+    return f"<html><body style='font-family: serif; font-size: 13pt'>{page * copies}</body></html>"

@@ -153,8 +153,15 @@ _PARENT_REF = re.compile(
 )
 
 
+_NEEDS_CLEAN = re.compile(r"[<*_#\t\u00a0]|  ")
+
+
 def _clean(text: str) -> str:
-    text = re.sub(r"</?[a-zA-Z][^>]*>", "", text or "")
+    if not text:
+        return ""
+    if not _NEEDS_CLEAN.search(text):
+        return text.strip()
+    text = re.sub(r"</?[a-zA-Z][^>]*>", "", text)
     text = re.sub(r"[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}", "", text)
     text = re.sub(r"^\s*#+\s*", "", text)
     return re.sub(r"[ \t\u00a0]+", " ", text).strip()
@@ -224,6 +231,7 @@ def parse_blocks(blocks: Iterable[Block], *, source_kind: str = "text") -> Parse
     duty_context = ""
     in_goal_targets = False
     in_appendix = False
+    appendix_tabled = False
     appendix_title: list[str] = []
     task_tables: list[tuple[str, Table]] = []
     saw_sections = False
@@ -252,6 +260,7 @@ def parse_blocks(blocks: Iterable[Block], *, source_kind: str = "text") -> Parse
             title = " ".join(appendix_title).strip() or ("Phụ lục" if in_appendix else "")
             task_tables.append((title, block))
             appendix_title = []
+            appendix_tabled = in_appendix
             continue
         text = _clean(block.text)
         if not text:
@@ -264,10 +273,15 @@ def parse_blocks(blocks: Iterable[Block], *, source_kind: str = "text") -> Parse
         if re.match(r"^phu luc\b", key) and len(key) < 60:
             flush_fields()
             in_appendix = True
+            appendix_tabled = False
             section = "appendix"
             appendix_title = [text]
             continue
         if section == "appendix":
+            if appendix_tabled and re.match(r"^\d{1,3}\s", text):
+                # A table row the page break cut off its table (PDF): shown, never silently lost.
+                doc.skipped.append(Skipped(block.source, text, "Dòng bảng bị ngắt sang trang, không đọc được; hãy kiểm tra"))
+                continue
             appendix_title.append(text)
             continue
         if section == "end":
