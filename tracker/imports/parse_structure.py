@@ -847,6 +847,10 @@ def read_table(table: Table, *, title: str = "", keys=None, default_kind: str | 
             continue  # the (1) (2) (3) column-number row under the header
         stt = _stt(cell(row, "stt"))
         content = cell(row, "content")
+        if not stt and not content and last is not None:
+            # The rest of the previous row's other cells, broken over a page.
+            _continue_row(last, {role: cell(row, role) for role in roles})
+            continue
         if not content:
             if stt:
                 result.skipped.append(Skipped(source, " | ".join(c for c in row if c), "Dòng không có nội dung nhiệm vụ"))
@@ -912,6 +916,24 @@ def read_table(table: Table, *, title: str = "", keys=None, default_kind: str | 
         last = task
     _fill_group_fields(result.tasks)
     return result
+
+
+_CONTINUED = {
+    "lead": "lead_text",
+    "lead_coop": "lead_text",
+    "coop": "coop_text",
+    "deadline": "deadline_text",
+    "product": "product",
+    "note": "note",
+    "monitor": "monitor_text",
+}
+
+
+def _continue_row(last: ParsedTask | Indicator, cells: dict[str, str]) -> None:
+    for role, value in cells.items():
+        name = _CONTINUED.get(role)
+        if value and name and hasattr(last, name):
+            setattr(last, name, f"{getattr(last, name)} {value}".strip())
 
 
 def _fill_group_fields(tasks: list[ParsedTask]) -> None:
