@@ -79,6 +79,7 @@ def test_paste_preview_fix_a_flagged_unit_confirm(client, app, department):
             "Báo cáo kết quả kiểm tra": "Văn phòng Sở",
         }
         plan_id = plan.id
+    assert "Nhập từ tệp: <a" in plan_page and "van-ban-dan.txt" in plan_page
     source = client.get(f"/imports/plan/{plan_id}/source")
     assert source.status_code == 200 and source.data.decode() == SMALL
     # The spent draft goes to its plan.
@@ -205,3 +206,28 @@ def test_api_parses_and_confirms(client, app, department):
         "/api/v1/imports", data={"file": (io.BytesIO(b""), "a.docx")}, headers=auth, content_type="multipart/form-data"
     )
     assert bad.status_code == 422 and "rỗng" in bad.json["error"]["message"]
+
+
+def test_group_phrases_are_confirmed_in_the_preview(client, app, department):
+    token = login(client, "vp.import")
+    text = SMALL.replace("Phòng Tổng hợp mới", "Các phòng, đơn vị thuộc Sở")
+    draft_id = _draft_id(client.post("/imports/", data={"csrf_token": token, "text": text}))
+    page = client.get(f"/imports/{draft_id}").get_data(as_text=True)
+    assert "Nhóm đơn vị cần xác nhận: Các phòng, đơn vị thuộc Sở" in page
+    key = "cac phong don vi thuoc so"
+    chosen = [str(department["CCHC"]), str(department["TTRA"])]
+    response = client.post(
+        f"/imports/{draft_id}",
+        data={
+            "csrf_token": token,
+            "action": "confirm",
+            f"g-{key}-present": "1",
+            f"g-{key}-confirmed": "1",
+            f"g-{key}-units": chosen,
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    with app.app_context():
+        plan = db.session.scalar(select(Plan).where(Plan.number == "41/KH-SNV"))
+        report = db.session.scalar(select(Task).where(Task.plan_id == plan.id, Task.title == "Báo cáo kết quả"))
+        assert sorted(c.lead_unit.name for c in report.children) == ["Phòng Cải cách hành chính", "Thanh tra Sở"]

@@ -33,6 +33,12 @@ def _limit() -> int:
     return current_app.config["MAX_UPLOAD_BYTES"]
 
 
+@bp.app_template_global("import_source")
+def import_source(plan_id: int) -> ImportDraft | None:
+    """The file a plan was imported from, for the plan page's download link."""
+    return queries.source_of(plan_id)
+
+
 @bp.get("/")
 @login_required
 def index():
