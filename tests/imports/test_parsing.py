@@ -395,3 +395,17 @@ def test_tone_placement_folds_to_one_key():
     assert fold("hoá") == fold("hóa") == fold("HOÁ") == "hoa"
     assert fold("Thuỷ") == fold("Thủy") == "thuy"
     assert fold("Đơn vị") == "don vi"
+
+
+def test_a_group_means_units_only_once_confirmed():
+    from tracker.imports.resolve import coop_units, lead_units, pending_groups
+
+    groups = {"g": {"phrase": "Các phòng, đơn vị thuộc Sở", "kind": "all", "unit_ids": [1, 2, 3], "confirmed": False}}
+    row = {"lead_unit_id": None, "lead_units": [], "lead_groups": ["g"], "coop_unit_ids": [9], "coop_groups": ["g"]}
+    assert lead_units(row, groups) == [] and coop_units(row, groups, []) == [9]
+    assert pending_groups(row, groups) == ["Các phòng, đơn vị thuộc Sở"]
+    groups["g"]["confirmed"] = True
+    assert lead_units(row, groups) == [1, 2, 3] and coop_units(row, groups, [1, 2, 3]) == [9]
+    assert pending_groups(row, groups) == []
+    picked = dict(row, lead_unit_id=2, lead_groups=[])
+    assert lead_units(picked, groups) == [2] and coop_units(picked, groups, [2]) == [9, 1, 3]

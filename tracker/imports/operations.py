@@ -21,7 +21,7 @@ from tracker.imports.models import DraftStatus, ImportDraft, UnitAlias
 from tracker.imports.parse_files import parse_file, parse_text
 from tracker.imports.parse_model import ReadError
 from tracker.imports.queries import catalog, plans_with_number
-from tracker.imports.resolve import deadline_state, resolve, resolve_task
+from tracker.imports.resolve import coop_units, deadline_state, lead_units, pending_groups, resolve, resolve_task
 from tracker.plans.models import Plan
 from tracker.plans.operations import PlanInput, create_plan
 from tracker.rules.deadlines import DeadlineKind
@@ -234,46 +234,18 @@ def _order(tasks: list[dict]) -> list[dict]:
     return out
 
 
-def lead_units(row: dict, groups: dict[str, Any]) -> list[int]:
-    """The unit(s) a row is assigned to: the one picked, or those its text names (confirmed groups
-    included). Several: one sub-task per unit."""
-    if row.get("lead_unit_id"):
-        return [row["lead_unit_id"]]
-    ids = list(row.get("lead_units") or [])
-    for key in row.get("lead_groups") or []:
-        group = groups.get(key)
-        if group and group["confirmed"]:
-            ids += [u for u in group["unit_ids"] if u not in ids]
-    return ids
-
-
-def coop_units(row: dict, groups: dict[str, Any], lead: list[int]) -> list[int]:
-    ids = list(row.get("coop_unit_ids") or [])
-    for key in row.get("coop_groups") or []:
-        group = groups.get(key)
-        if group and group["confirmed"]:
-            ids += [u for u in group["unit_ids"] if u not in ids]
-    return [u for u in ids if u not in lead]
-
-
 def problems(state: dict[str, Any]) -> dict[str, str]:
     """What still stops the import, keyed by row: the preview lists these, the confirmation refuses."""
     errors: dict[str, str] = {}
     groups = state["groups"]
     for row in state["tasks"]:
         where = f"{row['source']} “{row['title'][:60]}”"
-        pending = [
-            groups[k]["phrase"]
-            for k in (row.get("lead_groups") or []) + (row.get("coop_groups") or [])
-            if k in groups and not groups[k]["confirmed"]
-        ]
-        if pending and not row.get("lead_unit_id"):
+        pending = pending_groups(row, groups)
+        if pending:
             errors[f"{row['key']}-groups"] = f"{where}: cần xác nhận nhóm đơn vị “{'”, “'.join(pending)}”."
         elif not lead_units(row, groups):
             unknown = ", ".join(row.get("unresolved_lead") or []) or "không ghi"
             errors[f"{row['key']}-lead"] = f"{where}: chưa xác định đơn vị chủ trì ({unknown}); hãy chọn đơn vị."
-        elif [k for k in row.get("coop_groups") or [] if k in groups and not groups[k]["confirmed"]] and row.get("lead_unit_id"):
-            errors[f"{row['key']}-groups"] = f"{where}: cần xác nhận nhóm đơn vị phối hợp."
         if row["deadline"]["flag"] == "invalid":
             errors[f"{row['key']}-deadline"] = f"{where}: {row['deadline']['note']}"
     return errors

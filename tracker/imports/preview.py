@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from tracker.imports.parse_deadlines import FLAG_LABELS
+from tracker.imports.resolve import coop_units, lead_units, pending_groups
 from tracker.rules.deadlines import DeadlineKind
 
 
@@ -53,34 +54,14 @@ def tree_order(tasks: list[dict]) -> list[tuple[int, dict]]:
     return out
 
 
-def _lead(row: dict, groups: dict) -> tuple[list[int], list[str]]:
-    if row.get("lead_unit_id"):
-        return [row["lead_unit_id"]], []
-    ids = list(row.get("lead_units") or [])
-    pending = []
-    for key in row.get("lead_groups") or []:
-        g = groups.get(key)
-        if g and g["confirmed"]:
-            ids += [u for u in g["unit_ids"] if u not in ids]
-        elif g:
-            pending.append(g["phrase"])
-    return ids, pending
-
-
 def preview_rows(state: dict[str, Any], unit_names: dict[int, str]) -> list[PreviewRow]:
     groups = state["groups"]
     with_children = {t.get("parent") for t in state["tasks"]}
     rows: list[PreviewRow] = []
     for depth, row in tree_order(state["tasks"]):
-        lead, pending = _lead(row, groups)
-        coop = list(row.get("coop_unit_ids") or [])
-        for key in row.get("coop_groups") or []:
-            g = groups.get(key)
-            if g and g["confirmed"]:
-                coop += [u for u in g["unit_ids"] if u not in coop]
-            elif g and not row.get("lead_unit_id") or g and not g["confirmed"]:
-                pending.append(g["phrase"])
-        coop = [u for u in coop if u not in lead]
+        lead = lead_units(row, groups)
+        coop = coop_units(row, groups, lead)
+        pending = pending_groups(row, groups)
         flags: list[str] = []
         if not lead and not pending:
             flags.append(

@@ -174,3 +174,33 @@ def _year_from(doc: ParsedDocument) -> int | None:
         if m:
             return int(m.group(1))
     return None
+
+
+def lead_units(row: dict[str, Any], groups: dict[str, Any]) -> list[int]:
+    """The unit(s) a row is assigned to: the one picked, or those its text names (confirmed groups
+    included). Several: one sub-task per unit."""
+    if row.get("lead_unit_id"):
+        return [row["lead_unit_id"]]
+    ids = list(row.get("lead_units") or [])
+    for key in row.get("lead_groups") or []:
+        group = groups.get(key)
+        if group and group["confirmed"]:
+            ids += [u for u in group["unit_ids"] if u not in ids]
+    return ids
+
+
+def coop_units(row: dict[str, Any], groups: dict[str, Any], lead: list[int]) -> list[int]:
+    ids = list(row.get("coop_unit_ids") or [])
+    for key in row.get("coop_groups") or []:
+        group = groups.get(key)
+        if group and group["confirmed"]:
+            ids += [u for u in group["unit_ids"] if u not in ids]
+    return [u for u in ids if u not in lead]
+
+
+def pending_groups(row: dict[str, Any], groups: dict[str, Any]) -> list[str]:
+    """The group phrases of a row still waiting for the user to say which units they mean."""
+    keys = list(row.get("coop_groups") or [])
+    if not row.get("lead_unit_id"):
+        keys = list(row.get("lead_groups") or []) + keys
+    return list(dict.fromkeys(groups[k]["phrase"] for k in keys if k in groups and not groups[k]["confirmed"]))
