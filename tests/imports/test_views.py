@@ -231,3 +231,14 @@ def test_group_phrases_are_confirmed_in_the_preview(client, app, department):
         plan = db.session.scalar(select(Plan).where(Plan.number == "41/KH-SNV"))
         report = db.session.scalar(select(Task).where(Task.plan_id == plan.id, Task.title == "Báo cáo kết quả"))
         assert sorted(c.lead_unit.name for c in report.children) == ["Phòng Cải cách hành chính", "Thanh tra Sở"]
+
+
+def test_the_preview_of_a_2000_row_workbook_stays_light(client, department):
+    token = login(client, "vp.import")
+    rows = [["STT", "Nội dung nhiệm vụ", "Đơn vị chủ trì", "Thời gian thực hiện"]]
+    rows += [[i, f"Nhiệm vụ số {i}", "Văn phòng Sở", "Quý II/2025"] for i in range(1, 2001)]
+    response = _post(client, "/imports/", {"csrf_token": token, "file": (io.BytesIO(workbook(rows)), "lon.xlsx")})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert page.count('data-testid="row"') == 2000
+    assert len(page) < 25 * 1024 * 1024  # one list of rows for re-parenting, not one per row
