@@ -98,6 +98,7 @@ def test_upload_docx_shows_the_tree_and_counts(client, app, department):
     assert "Phòng Cải cách chính hành" in page  # the typo in Phụ lục 2, flagged with its cell
     assert "Bảng 3, dòng 2" in page
     assert page.count('data-testid="row"') > 30
+    assert "Dòng nhóm: giao đơn vị theo dõi (Văn phòng Sở)" in page  # e.g. "3. Đẩy mạnh phát triển nguồn nhân lực"
 
 
 def test_bad_uploads_are_refused_in_vietnamese_and_write_nothing(client, app, department):

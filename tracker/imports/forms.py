@@ -50,6 +50,8 @@ def draft_edit(form: MultiDict, state: dict[str, Any]) -> tuple[DraftEdit, dict[
         header["issuer_id"] = _int(form.get("h-issuer_id"))
     if "h-parent_id" in form:
         header["parent_id"] = _int(form.get("h-parent_id"))
+    if "h-monitoring_unit_id" in form:
+        header["monitoring_unit_id"] = _int(form.get("h-monitoring_unit_id"))
     if "h-issued_on" in form:
         raw = form.get("h-issued_on", "").strip()
         try:

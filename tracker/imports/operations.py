@@ -138,7 +138,7 @@ def edit_draft(draft: ImportDraft, edit: DraftEdit, actor: User) -> ImportDraft:
     units = {u.id for u in db.session.scalars(select(Unit).where(Unit.active.is_(True)))}
     year = state["header"].get("year")
     header = state["header"]
-    for name in ("doc_type", "number", "title", "issuer_id", "issued_on", "parent_id", "parent_reference"):
+    for name in ("doc_type", "number", "title", "issuer_id", "issued_on", "parent_id", "parent_reference", "monitoring_unit_id"):
         if name in edit.header:
             header[name] = edit.header[name]
     if header.get("issued_on"):
@@ -238,17 +238,24 @@ def problems(state: dict[str, Any]) -> dict[str, str]:
     """What still stops the import, keyed by row: the preview lists these, the confirmation refuses."""
     errors: dict[str, str] = {}
     groups = state["groups"]
+    heading = heading_unit(state)
+    with_children = {t.get("parent") for t in state["tasks"]}
     for row in state["tasks"]:
         where = f"{row['source']} “{row['title'][:60]}”"
         pending = pending_groups(row, groups)
         if pending:
             errors[f"{row['key']}-groups"] = f"{where}: cần xác nhận nhóm đơn vị “{'”, “'.join(pending)}”."
-        elif not lead_units(row, groups):
+        elif not lead_units(row, groups, heading if row["key"] in with_children else None):
             unknown = ", ".join(row.get("unresolved_lead") or []) or "không ghi"
             errors[f"{row['key']}-lead"] = f"{where}: chưa xác định đơn vị chủ trì ({unknown}); hãy chọn đơn vị."
         if row["deadline"]["flag"] == "invalid":
             errors[f"{row['key']}-deadline"] = f"{where}: {row['deadline']['note']}"
     return errors
+
+
+def heading_unit(state: dict[str, Any]) -> int | None:
+    """The unit heading rows without one of their own are given: the plan's monitoring unit."""
+    return state["header"].get("monitoring_unit_id")
 
 
 def _plan_input(header: dict[str, Any]) -> PlanInput:
@@ -269,6 +276,7 @@ def _plan_input(header: dict[str, Any]) -> PlanInput:
         issuer_id=header.get("issuer_id"),
         parent_id=header.get("parent_id"),
         parent_reference=header.get("parent_reference") or "",
+        monitoring_unit_id=header.get("monitoring_unit_id"),
     )
 
 
@@ -316,8 +324,9 @@ def confirm_draft(draft: ImportDraft, actor: User, today: date | None = None) ->
     created: dict[str, Task] = {}
     today = today or clock.today()
     with_children = {t.get("parent") for t in state["tasks"]}
+    heading = heading_unit(state)
     for row in _order(state["tasks"]):
-        lead = lead_units(row, groups)
+        lead = lead_units(row, groups, heading if row["key"] in with_children else None)
         coop = coop_units(row, groups, lead)
         parent = created.get(row.get("parent") or "")
         if len(lead) > 1 and row["key"] in with_children:

@@ -26,6 +26,7 @@ class PreviewRow:
     depth: int
     row: dict[str, Any]
     lead_names: list[str]
+    heading_default: bool
     coop_names: list[str]
     pending_groups: list[str]
     deadline_label: str
@@ -59,7 +60,8 @@ def preview_rows(state: dict[str, Any], unit_names: dict[int, str]) -> list[Prev
     with_children = {t.get("parent") for t in state["tasks"]}
     rows: list[PreviewRow] = []
     for depth, row in tree_order(state["tasks"]):
-        lead = lead_units(row, groups)
+        is_heading = row["key"] in with_children
+        lead = lead_units(row, groups, state["header"].get("monitoring_unit_id") if is_heading else None)
         coop = coop_units(row, groups, lead)
         pending = pending_groups(row, groups)
         flags: list[str] = []
@@ -87,6 +89,7 @@ def preview_rows(state: dict[str, Any], unit_names: dict[int, str]) -> list[Prev
                 depth=depth,
                 row=row,
                 lead_names=[unit_names.get(u, f"#{u}") for u in lead],
+                heading_default=is_heading and not row.get("lead_unit_id") and not lead_units(row, groups),
                 coop_names=[unit_names.get(u, f"#{u}") for u in coop],
                 pending_groups=list(dict.fromkeys(pending)),
                 deadline_label=kind.label,

@@ -54,6 +54,7 @@ def catalog() -> Catalog:
         people=NameIndex.build(Named(p.id, (p.full_name,)) for p in people),
         person_units={p.id: p.unit_id for p in people if p.unit_id},
         plans_by_number=by_number,
+        office_unit=offices[0] if len(offices := [u.id for u in units if u.kind is UnitKind.OFFICE]) == 1 else None,
     )
 
 

@@ -28,6 +28,7 @@ class Catalog:
     people: NameIndex  # full name -> user id
     person_units: dict[int, int]  # user id -> unit id
     plans_by_number: dict[str, int] = field(default_factory=dict)  # parent plans we track
+    office_unit: int | None = None  # the Văn phòng, the usual đơn vị theo dõi, đôn đốc
 
 
 STATUS_WORDS = [
@@ -157,6 +158,9 @@ def resolve(doc: ParsedDocument, catalog: Catalog, *, filename: str, kind: str) 
             "parent_numbers": doc.parent_numbers,
             "parent_id": parent_id,
             "parent_reference": doc.parent_text[:300],
+            # Văn phòng by default, shown and changeable in the preview: it also answers for the
+            # heading rows ("I. Công tác chỉ đạo") that group tasks of different units.
+            "monitoring_unit_id": catalog.office_unit,
         },
         "tasks": tasks,
         "groups": groups,
@@ -176,9 +180,10 @@ def _year_from(doc: ParsedDocument) -> int | None:
     return None
 
 
-def lead_units(row: dict[str, Any], groups: dict[str, Any]) -> list[int]:
+def lead_units(row: dict[str, Any], groups: dict[str, Any], heading_unit: int | None = None) -> list[int]:
     """The unit(s) a row is assigned to: the one picked, or those its text names (confirmed groups
-    included). Several: one sub-task per unit."""
+    included); several: one sub-task per unit. A heading row over tasks of different units names
+    none of its own: it is given ``heading_unit`` (the plan's monitoring unit), when there is one."""
     if row.get("lead_unit_id"):
         return [row["lead_unit_id"]]
     ids = list(row.get("lead_units") or [])
@@ -186,6 +191,8 @@ def lead_units(row: dict[str, Any], groups: dict[str, Any]) -> list[int]:
         group = groups.get(key)
         if group and group["confirmed"]:
             ids += [u for u in group["unit_ids"] if u not in ids]
+    if not ids and heading_unit and not row.get("lead_text") and not row.get("lead_groups"):
+        return [heading_unit]
     return ids
 
 
