@@ -229,3 +229,13 @@ def test_a_failing_task_leaves_nothing_behind(app, department):
         db.session.rollback()
         assert "31/02/2024 không tồn tại" in " ".join(refused.value.errors.values())
         assert _counts() == (0, 0)
+
+
+def test_dropping_a_row_drops_its_sub_rows(app, department):
+    with app.app_context():
+        office = office_user()
+        text = "II. NỘI DUNG\n1. Việc A\n- Ý a1\n+ Chi tiết\n- Ý a2\n2. Việc B\n"
+        draft = ops.create_draft(actor=office, text=text, max_bytes=LIMIT)
+        keys = {t["title"]: t["key"] for t in draft.data["tasks"]}
+        ops.edit_draft(draft, DraftEdit({}, [TaskEdit(key=keys["Việc A"], drop=True)], {}), office)
+        assert [t["title"] for t in draft.data["tasks"]] == ["Việc B"]

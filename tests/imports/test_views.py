@@ -93,7 +93,10 @@ def test_upload_docx_shows_the_tree_and_counts(client, app, department):
     assert response.status_code == 302
     response.close()
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Sẽ tạo: <strong>" in page and "nhiệm vụ báo cáo định kỳ" in page
+    with app.app_context():
+        state = db.session.get(ImportDraft, _draft_id(response)).data
+    content = sum(1 for t in state["tasks"] if not t["duty"])
+    assert f"Sẽ tạo: <strong>{content}</strong> nhiệm vụ" in page and "<strong>2</strong> nhiệm vụ báo cáo định kỳ" in page
     assert "Xác nhận “Các phòng, đơn vị thuộc Sở” gồm" in page
     assert "Phòng Cải cách chính hành" in page  # the typo in Phụ lục 2, flagged with its cell
     assert "Bảng 3, dòng 2" in page
