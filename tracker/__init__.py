@@ -82,6 +82,9 @@ def create_app(config_class=None) -> Flask:
     from tracker.api.views import bp as api_bp
     from tracker.cli import register_cli
     from tracker.dashboard.views import bp as dashboard_bp
+    from tracker.imports.cli import register_cli as register_imports_cli
+    from tracker.imports.views import api_bp as imports_api_bp
+    from tracker.imports.views import bp as imports_bp
     from tracker.notifications.views import bp as notifications_bp
     from tracker.plans.views import bp as plans_bp
     from tracker.reports.api import bp as reports_api_bp
@@ -98,11 +101,15 @@ def create_app(config_class=None) -> Flask:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(imports_bp)
+    app.register_blueprint(imports_api_bp)
     csrf.exempt(api_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(reports_api_bp)
     csrf.exempt(reports_api_bp)
+    csrf.exempt(imports_api_bp)
     register_web(app)
     register_cli(app)
     register_report_cli(app)
+    register_imports_cli(app)
     return app

@@ -1,0 +1,126 @@
+"""Which reader a file needs, decided by its content (not its name), and the checks that come first:
+empty, too large, a renamed binary, a password-protected or damaged Office file, a zip bomb.
+
+Every refusal is a ``ReadError`` whose Vietnamese message names the problem; nothing is written.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import PurePath
+
+from tracker.imports.parse_model import ParsedDocument, ReadError
+from tracker.imports.parse_structure import parse_blocks, table_document
+
+KINDS = {"docx": "Word (.docx)", "xlsx": "Excel (.xlsx)", "pdf": "PDF", "text": "văn bản dán vào"}
+# Generous for a plan, small against a bomb: what the archive may unpack to, in total and per byte.
+MAX_UNPACKED = 200 * 1024 * 1024
+MAX_RATIO = 200
+MAX_MEMBERS = 5000
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f}".replace(".", ",") + " MB"
+
+
+def sniff(filename: str, data: bytes, max_bytes: int) -> str:
+    """The kind of file ("docx", "xlsx", "pdf", "text") or ``ReadError``."""
+    name = PurePath(filename or "tệp").name
+    suffix = PurePath(name).suffix.lower()
+    if not data:
+        raise ReadError(f"Tệp “{name}” rỗng (0 byte).")
+    if len(data) > max_bytes:
+        raise ReadError(f"Tệp “{name}” quá lớn ({_mb(len(data))}); dung lượng tối đa là {_mb(max_bytes)}.")
+    if data.startswith(OLE):
+        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
+            raise ReadError(f"Tệp “{name}” được bảo vệ bằng mật khẩu; hãy gỡ mật khẩu rồi tải lại.")
+        raise ReadError(f"Tệp “{name}” là định dạng Word/Excel cũ (.doc/.xls); hãy lưu lại thành .docx hoặc .xlsx rồi tải lên.")
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+        return _office_kind(name, data)
+    if suffix in (".docx", ".xlsx", ".pdf", ".doc", ".xls"):
+        raise ReadError(
+            f"Tệp “{name}” không phải tệp {suffix[1:].upper()} thật (nội dung không đúng định dạng, có thể đã bị đổi tên)."
+        )
+    if suffix not in ("", ".txt", ".md", ".text", ".csv", ".tsv"):
+        raise ReadError(
+            f"Không đọc được loại tệp “{suffix}”. Hãy tải lên tệp Word (.docx), Excel (.xlsx), PDF hoặc văn bản (.txt)."
+        )
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ReadError(f"Tệp “{name}” không phải văn bản (có dữ liệu nhị phân); hãy tải lên tệp Word, Excel, PDF hoặc .txt.")
+    return "text"
+
+
+def _office_kind(name: str, data: bytes) -> str:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ReadError(f"Tệp “{name}” bị hỏng (không mở được như tệp Word/Excel).") from exc
+    if len(infos) > MAX_MEMBERS:
+        raise ReadError(f"Tệp “{name}” có quá nhiều thành phần ({len(infos)}); không đọc để tránh quá tải.")
+    unpacked = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if unpacked > MAX_UNPACKED or unpacked / packed > MAX_RATIO:
+        raise ReadError(
+            f"Tệp “{name}” giải nén ra quá lớn ({_mb(unpacked)} từ {_mb(len(data))}): có thể là tệp “bom nén”, không đọc."
+        )
+    names = {i.filename for i in infos}
+    if "word/document.xml" in names:
+        kind = "docx"
+    elif "xl/workbook.xml" in names:
+        kind = "xlsx"
+    else:
+        raise ReadError(f"Tệp “{name}” là tệp nén nhưng không phải Word (.docx) hay Excel (.xlsx).")
+    try:
+        bad = archive.testzip()
+    except Exception as exc:  # a damaged member's header
+        raise ReadError(f"Tệp “{name}” bị hỏng (dữ liệu nén lỗi).") from exc
+    if bad is not None:
+        raise ReadError(f"Tệp “{name}” bị hỏng (thành phần “{bad}” lỗi).")
+    return kind
+
+
+def decode_text(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "cp1258"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ReadError("Không đọc được bảng mã của văn bản; hãy lưu tệp theo UTF-8.")
+
+
+def parse_text(text: str) -> ParsedDocument:
+    from tracker.imports.parse_text import text_blocks
+
+    if not (text or "").strip():
+        raise ReadError("Chưa có nội dung: hãy dán văn bản kế hoạch vào ô.")
+    return parse_blocks(text_blocks(text))
+
+
+def parse_file(filename: str, data: bytes, max_bytes: int) -> tuple[str, ParsedDocument]:
+    """Read one file into a parsed document; ``ReadError`` says why it cannot be."""
+    kind = sniff(filename, data, max_bytes)
+    if kind == "text":
+        doc = parse_text(decode_text(data))
+    elif kind == "docx":
+        from tracker.imports.parse_docx import docx_blocks
+
+        doc = parse_blocks(docx_blocks(data), source_kind="docx")
+    elif kind == "pdf":
+        from tracker.imports.parse_pdf import pdf_blocks
+
+        doc = parse_blocks(pdf_blocks(data), source_kind="pdf")
+    else:
+        from tracker.imports.parse_xlsx import xlsx_tables
+
+        doc = table_document(xlsx_tables(data))
+    if not doc.tasks:
+        raise ReadError(
+            f"Không tìm thấy nhiệm vụ nào trong “{PurePath(filename).name}”: cần các mục đánh số trong phần nội dung, "
+            "các câu “Giao … chủ trì …”, hoặc một bảng có cột Nội dung nhiệm vụ và Đơn vị chủ trì."
+        )
+    return kind, doc
