@@ -1,4 +1,5 @@
-"""The OpenAPI 3.1 document of /api/v1. A test checks it lists exactly the routes the blueprint has."""
+"""The OpenAPI 3.1 document of /api/v1. A test checks it lists exactly the routes under /api/v1, whichever
+feature's blueprint answers them (the core API, reports, imports)."""
 
 from __future__ import annotations
 
@@ -52,6 +53,63 @@ def openapi_document() -> dict:
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}],
         "paths": {
+            "/api/v1/reports/plan": {
+                "get": {
+                    "summary": "Báo cáo kết quả thực hiện một kế hoạch (PDF, DOCX hoặc XLSX), từ số liệu hiện có",
+                    "parameters": [
+                        {
+                            "name": "plan",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string"},
+                            "description": "Số ký hiệu, ví dụ 01/KH.CCHC-STTTT",
+                        },
+                        {**AS_OF, "description": "Ngày chốt số liệu (YYYY-MM-DD), không sau hôm nay; mặc định hôm nay."},
+                        {
+                            "name": "period",
+                            "in": "query",
+                            "schema": {"type": "string"},
+                            "description": "Kỳ: Q3-2024, M05-2024, H1-2024, 9T-2024, 2024",
+                        },
+                        {"name": "scheme", "in": "query", "schema": {"enum": ["calendar", "nd09"]}},
+                        {"name": "format", "in": "query", "schema": {"enum": ["pdf", "docx", "xlsx"]}},
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "Tệp báo cáo",
+                            "content": {
+                                mime: {"schema": {"type": "string", "format": "binary"}}
+                                for mime in (
+                                    "application/pdf",
+                                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                )
+                            },
+                        },
+                        **ERRORS,
+                    },
+                }
+            },
+            "/api/v1/imports": {
+                "post": {
+                    "summary": "Đọc một kế hoạch từ tệp (Word, Excel, PDF) hoặc văn bản dán; confirm=1 tạo kế hoạch",
+                    "parameters": [{"name": "confirm", "in": "query", "schema": {"enum": ["0", "1"]}}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "multipart/form-data": {
+                                "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+                            },
+                            "application/json": {"schema": {"type": "object", "properties": {"text": {"type": "string"}}}},
+                        },
+                    },
+                    "responses": {
+                        "200": _json({"type": "object"}, "Kết quả đọc (chưa ghi gì)"),
+                        "201": _json({"type": "object"}, "Đã tạo kế hoạch"),
+                        **ERRORS,
+                    },
+                }
+            },
             "/api/v1/openapi.json": {
                 "get": {"summary": "Tài liệu OpenAPI này", "security": [], "responses": {"200": _json({"type": "object"})}}
             },

@@ -7,13 +7,12 @@ Errors are JSON: ``{"error": {"code", "message", "fields"}}`` with Vietnamese me
 from __future__ import annotations
 
 from datetime import date
-from functools import wraps
 
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
 from tracker import clock
-from tracker.accounts.models import User, hash_token
+from tracker.api.auth import api_error, token_required
 from tracker.api.openapi import openapi_document
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
@@ -40,32 +39,11 @@ from tracker.tasks.queries import BOX_GROUPS, TaskFilter, TaskRow, summarize, ta
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def token_required(view):
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        header = request.headers.get("Authorization", "")
-        token = header[7:].strip() if header.lower().startswith("bearer ") else ""
-        user = db.session.scalar(select(User).where(User.api_token_hash == hash_token(token))) if token else None
-        if user is None or not user.active:
-            return _error(401, "Thiếu hoặc sai mã truy cập (Authorization: Bearer …).")
-        g.api_user = user
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
-def _error(code: int, message: str, fields: dict | None = None):
-    body = {"error": {"code": code, "message": message}}
-    if fields:
-        body["error"]["fields"] = fields
-    return jsonify(body), code
-
-
 def _invalid(exc: ValidationFailed):
     db.session.rollback()
     fields = {k: v for k, v in exc.errors.items() if k}
     general = exc.errors.get("") or "Dữ liệu không hợp lệ."
-    return _error(422, general, fields)
+    return api_error(422, general, fields)
 
 
 def _body() -> dict:

@@ -4,14 +4,13 @@ request, call an operation or a query, and render."""
 from __future__ import annotations
 
 import io
-from functools import wraps
 from urllib.parse import quote
 
 from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from tracker.accounts.models import UnitKind, User, hash_token
+from tracker.accounts.models import UnitKind
+from tracker.api.auth import api_error, token_required
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.forms import attempt, show_errors
@@ -213,35 +212,14 @@ def delete_alias(alias_id):
 # ---------------------------------------------------------------- API
 
 
-def _api_error(code: int, message: str, fields: dict | None = None):
-    body: dict = {"error": {"code": code, "message": message}}
-    if fields:
-        body["error"]["fields"] = fields
-    return jsonify(body), code
-
-
-def _token_required(view):
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        header = request.headers.get("Authorization", "")
-        token = header[7:].strip() if header.lower().startswith("bearer ") else ""
-        user = db.session.scalar(select(User).where(User.api_token_hash == hash_token(token))) if token else None
-        if user is None or not user.active:
-            return _api_error(401, "Thiếu hoặc sai mã truy cập (Authorization: Bearer …).")
-        g.api_user = user
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
 @api_bp.post("")
-@_token_required
+@token_required
 def api_import():
     """Multipart ``file`` or JSON ``{"text": …}``; ``?confirm=1`` creates the plan when nothing is
     left to resolve, otherwise only the parse is returned."""
     user = g.api_user
     if not can_edit_plans(user):
-        return _api_error(403, "Tài khoản không có quyền nhập kế hoạch.")
+        return api_error(403, "Tài khoản không có quyền nhập kế hoạch.")
     file = request.files.get("file")
     try:
         if file is not None and file.filename:
@@ -264,4 +242,4 @@ def api_import():
     except ValidationFailed as exc:
         db.session.rollback()
         fields = {k: v for k, v in exc.errors.items() if k}
-        return _api_error(422, exc.errors.get("") or next(iter(exc.errors.values()), "Dữ liệu không hợp lệ."), fields)
+        return api_error(422, exc.errors.get("") or next(iter(exc.errors.values()), "Dữ liệu không hợp lệ."), fields)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import Blueprint, g, jsonify, request, send_file
+from flask import Blueprint, g, request, send_file
 
-from tracker.api.views import token_required
+from tracker.api.auth import api_error, token_required
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.reports import queries as q
@@ -18,18 +18,11 @@ from tracker.reports.render import MIMETYPES, render_spec
 bp = Blueprint("reports_api", __name__, url_prefix="/api/v1/reports")
 
 
-def _error(code: int, message: str, fields: dict | None = None):
-    body: dict = {"error": {"code": code, "message": message}}
-    if fields:
-        body["error"]["fields"] = fields
-    return jsonify(body), code
-
-
 @bp.get("/plan")
 @token_required
 def plan_report():
     if not can_read_drafts(g.api_user):
-        return _error(403, "Tài khoản không có quyền lập báo cáo.")
+        return api_error(403, "Tài khoản không có quyền lập báo cáo.")
     fmt = request.args.get("format", "pdf")
     try:
         if fmt not in MIMETYPES:
@@ -45,6 +38,6 @@ def plan_report():
             raise ValidationFailed(problems)
     except ValidationFailed as exc:
         db.session.rollback()
-        return _error(422, exc.errors.get("") or "Dữ liệu không hợp lệ.", {k: v for k, v in exc.errors.items() if k})
+        return api_error(422, exc.errors.get("") or "Dữ liệu không hợp lệ.", {k: v for k, v in exc.errors.items() if k})
     name = f"bao-cao-{spec.as_of:%Y%m%d}.{fmt}"
     return send_file(BytesIO(render_spec(spec, fmt)), mimetype=MIMETYPES[fmt], as_attachment=True, download_name=name)
