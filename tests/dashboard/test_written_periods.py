@@ -193,3 +193,35 @@ def test_the_page_shows_the_date_a_past_period_is_counted_at(client, demo):
     # A cut-off left over from an earlier choice, before the period: counted at the period's end, and said.
     stale = client.get(f"/dashboard?plan={demo}&period=quarter&index=4&year=2023&as_of=31/12/2022").get_data(as_text=True)
     assert "ở trước kỳ đã chọn" in stale and "tính đến ngày 31/12/2023" in stale
+
+
+@pytest.mark.parametrize("number", ["01/KH.CCHC-STTTT", "25/KH-SNV"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "period=year&year=2023",
+        "period=year&year=2024",
+        "period=quarter&index=1&year=2024",
+        "period=quarter&index=4&year=2024&scheme=nd09",
+        "period=half&year=2024",
+        "period=month&index=12&year=2023",
+    ],
+)
+def test_both_demo_plans_every_headline_figure_is_its_list(client, demo, app, number, query):
+    """For each demo plan and period, each figure of the headline and of the boxes table links to a list
+    holding exactly that many tasks."""
+    with app.app_context():
+        plan = db.session.query(Plan.id).filter_by(number=number).scalar()
+    login(client, "giamdoc", "demo12345")
+    html = client.get(f"/dashboard?plan={plan}&{query}").get_data(as_text=True)
+    figures = html[html.index('data-testid="headline"') : html.index('data-testid="overdue-by-unit"')]
+    links = re.findall(r'<a(?: class="[^"]*")? href="(/tasks\?[^"]+)"[^>]*>(\d+)', figures)
+    # The four boxes' cards: the link, then the figure inside the card.
+    links += re.findall(
+        r'href="(/tasks\?[^"]+)" data-testid="count-[a-z_]+">\s*<div[^>]*>\s*<div[^>]*>[^<]*</div>\s*<div[^>]*>(\d+)<', figures
+    )
+    assert len(links) >= 7, links  # and the undated ones where there are some
+    for href, n in links:
+        listing = client.get(href.replace("&amp;", "&")).get_data(as_text=True)
+        assert f'data-testid="total">{n} nhiệm vụ' in listing, (number, query, href)
