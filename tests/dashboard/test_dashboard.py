@@ -9,18 +9,8 @@ from openpyxl import load_workbook
 from sqlalchemy import event
 
 from tests.conftest import login
-from tracker import clock
 from tracker.accounts.models import Role
 from tracker.extensions import db
-from tracker.plans.models import Plan
-
-
-@pytest.fixture
-def demo(runner, app):
-    clock.freeze(datetime(2025, 6, 2, 8, 30))
-    assert runner.invoke(args=["demo", "load"]).exit_code == 0
-    with app.app_context():
-        return db.session.query(Plan.id).filter_by(number="01/KH.CCHC-STTTT").scalar()
 
 
 def test_director_lands_on_the_dashboard_with_the_report_figures(client, demo):

@@ -4,7 +4,7 @@
 indexes), the trend, the lists, and the dashboard's figures and their links."""
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
@@ -151,14 +151,6 @@ def test_the_trend_buckets_deadlines_by_the_month_written(app, shifted):
         ):
             due = {p.label: p.due for p in dq.trend(scope) if p.due}
             assert due == {"09/2023": 3, "10/2023": 1, "12/2023": 1}, scope
-
-
-@pytest.fixture
-def demo(runner, app):
-    clock.freeze(datetime(2025, 6, 2, 8, 30))
-    assert runner.invoke(args=["demo", "load"]).exit_code == 0
-    with app.app_context():
-        return db.session.query(Plan.id).filter_by(number="01/KH.CCHC-STTTT").scalar()
 
 
 @pytest.mark.parametrize(
