@@ -6,9 +6,8 @@ from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event
 
-from tests.conftest import login
+from tests.conftest import count_statements, login
 from tracker.accounts.models import Role
 from tracker.extensions import db
 
@@ -105,19 +104,10 @@ def test_xlsx_export_matches_the_list(client, demo):
 
 
 def _count_queries(app, client, url):
-    with app.app_context():
-        engine = db.engine
-    seen = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    def page():
         assert client.get(url).status_code == 200, url
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(seen)
+
+    return count_statements(app, page)
 
 
 @pytest.mark.parametrize(

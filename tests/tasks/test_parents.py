@@ -5,9 +5,9 @@ import re
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
-from tests.conftest import login
+from tests.conftest import count_statements, login
 from tests.test_api import token_for
 from tracker import clock
 from tracker.accounts.models import Role, User
@@ -155,22 +155,6 @@ def test_box_filters_never_list_a_parent_and_parents_carry_their_rollup(app, tre
                     assert name == (expected.value if expected else None)
 
 
-def _statements(app, fn) -> int:
-    with app.app_context():
-        engine = db.engine
-    seen = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        fn()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(seen)
-
-
 def test_the_rollups_of_a_page_cost_the_same_queries_for_two_parents_or_forty(app, factory, client):
     unit = factory.unit()
     plan = factory.plan()
@@ -189,9 +173,9 @@ def test_the_rollups_of_a_page_cost_the_same_queries_for_two_parents_or_forty(ap
         assert "phần việc hoàn thành" in html
 
     grow(2)
-    small = _statements(app, page)
+    small = count_statements(app, page)
     grow(38)
-    large = _statements(app, page)
+    large = count_statements(app, page)
     assert small == large
 
 

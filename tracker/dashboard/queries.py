@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from sqlalchemy import func, literal_column, or_, select, union_all
+from sqlalchemy.orm import selectinload
 
 from tracker import clock
 from tracker.accounts.models import Unit
@@ -16,7 +17,7 @@ from tracker.rules.periods import PeriodKind as Kind
 from tracker.rules.periods import period as make_period
 from tracker.rules.rollup import Counts
 from tracker.rules.status import Box, Standing
-from tracker.tasks.models import Task, TaskTally
+from tracker.tasks.models import ExtensionRequest, ExtensionState, Task, TaskTally
 from tracker.tasks.queries import TaskFilter, box_condition, summarize_by
 
 
@@ -166,6 +167,26 @@ def chart_geometry(points: list[MonthPoint], width: int = 720, height: int = 220
         "left": left,
         "ticks": ticks,
     }
+
+
+def pending_extension_requests(scope: Scope, limit: int = 50) -> list[ExtensionRequest]:
+    """Extension requests waiting for a decision, oldest first, within the page's plan and unit (the
+    director's list and the office board's)."""
+    return list(
+        db.session.scalars(
+            select(ExtensionRequest)
+            .join(Task, Task.id == ExtensionRequest.task_id)
+            .where(
+                ExtensionRequest.state == ExtensionState.PENDING,
+                *TaskFilter(plan_id=scope.plan_id, unit_id=scope.unit_id).conditions(scope.counted_at),
+            )
+            .order_by(ExtensionRequest.requested_at, ExtensionRequest.id)
+            .limit(limit)
+            .options(
+                selectinload(ExtensionRequest.task).selectinload(Task.lead_unit), selectinload(ExtensionRequest.requested_by)
+            )
+        )
+    )
 
 
 def silent_units(scope: Scope, since: date) -> list[tuple[Unit, int]]:

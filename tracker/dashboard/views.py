@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from tracker import clock
 from tracker.dashboard import queries as q
@@ -19,7 +18,7 @@ from tracker.rules.periods import PeriodKind, Scheme, period
 from tracker.rules.rollup import Counts
 from tracker.rules.status import Box, Confirmation, TaskStatus
 from tracker.settings.services import load_calendar
-from tracker.tasks.models import ExtensionRequest, ExtensionState, Task
+from tracker.tasks.models import Task
 from tracker.tasks.queries import TaskFilter, summarize_by, task_list
 from tracker.tasks.views import as_of_arg, plan_options, unit_options
 
@@ -58,25 +57,6 @@ def _filter_choices() -> dict:
     }
 
 
-def pending_extensions(scope: q.Scope, limit: int = 50) -> list[ExtensionRequest]:
-    """Extension requests waiting for a decision, oldest first, within the page's plan and unit."""
-    return list(
-        db.session.scalars(
-            select(ExtensionRequest)
-            .join(Task, Task.id == ExtensionRequest.task_id)
-            .where(
-                ExtensionRequest.state == ExtensionState.PENDING,
-                *TaskFilter(plan_id=scope.plan_id, unit_id=scope.unit_id).conditions(scope.counted_at),
-            )
-            .order_by(ExtensionRequest.requested_at, ExtensionRequest.id)
-            .limit(limit)
-            .options(
-                selectinload(ExtensionRequest.task).selectinload(Task.lead_unit), selectinload(ExtensionRequest.requested_by)
-            )
-        )
-    )
-
-
 @bp.get("/dashboard")
 @login_required
 def director():
@@ -95,7 +75,7 @@ def director():
     )
     points = q.trend(scope)
     # Đề nghị gia hạn chờ duyệt, decided from the list (issue 10, item 7).
-    extensions = pending_extensions(scope) if can_decide_extension(current_user) else []
+    extensions = q.pending_extension_requests(scope) if can_decide_extension(current_user) else []
     return render_template(
         "dashboard/director.html",
         extensions=extensions,
@@ -131,7 +111,7 @@ def office():
         sort="updated",
         per_page=20,
     )
-    extensions = pending_extensions(scope)
+    extensions = q.pending_extension_requests(scope)
     since = scope.period.start if scope.period else at.replace(day=1)
     silent = q.silent_units(scope, since)
     # Deadlines the parser could not read stay here until someone fixes them (issue 10).
