@@ -176,6 +176,20 @@ def _listed_note(shown: int, total: int) -> str:
     return f"Danh sách có {total} phần việc; in {shown} phần việc đầu tiên, xem đầy đủ trên hệ thống." if total > shown else ""
 
 
+def _task_list_section(
+    n: int, heading: str, name: str, sheet: str, columns: list[str], rows: list[list], widths: list[float], total: int
+) -> list:
+    """A numbered section listing tasks (overdue, extended, undated): its table with a running STT and a
+    note when the list was cut, or a sentence saying there are none."""
+    body: list = [Para(f"{n}. {heading}", "subheading")]
+    if not rows:
+        body.append(Para(f"Không có {name[0].lower() + name[1:]}."))
+        return body
+    numbered = [[i, *row] for i, row in enumerate(rows, start=1)]
+    body.append(Table(f"Bảng {n}. {name}", sheet, columns, numbered, widths, note=_listed_note(len(rows), total)))
+    return body
+
+
 def report_document(
     snapshot: dict, office: dict, subject: str, sections: dict[str, str], serial: str, issued_on: date | None, today: date
 ) -> Document:
@@ -254,65 +268,46 @@ def report_document(
         )
     )
     n += 1
-    body.append(Para(f"{n}. Nhiệm vụ quá hạn chưa hoàn thành (tính đến ngày {as_of})", "subheading"))
-    if snapshot["overdue"]:
-        body.append(
-            Table(
-                f"Bảng {n}. Nhiệm vụ quá hạn chưa hoàn thành",
-                "Quá hạn",
-                ["STT", "Nhiệm vụ", "Kế hoạch", "Đơn vị chủ trì", "Thời hạn", "Số ngày làm việc quá hạn"],
-                [
-                    [i, t["title"], t["plan"], t["unit"], vn_date(t["effective_due"]), t["days_late"]]
-                    for i, t in enumerate(snapshot["overdue"], start=1)
-                ],
-                [0.8, 4, 1.6, 2, 1.2, 1.1],
-                note=_listed_note(len(snapshot["overdue"]), snapshot["overdue_total"]),
-            )
-        )
-    else:
-        body.append(Para("Không có nhiệm vụ quá hạn chưa hoàn thành."))
+    body += _task_list_section(
+        n,
+        f"Nhiệm vụ quá hạn chưa hoàn thành (tính đến ngày {as_of})",
+        "Nhiệm vụ quá hạn chưa hoàn thành",
+        "Quá hạn",
+        ["STT", "Nhiệm vụ", "Kế hoạch", "Đơn vị chủ trì", "Thời hạn", "Số ngày làm việc quá hạn"],
+        [[t["title"], t["plan"], t["unit"], vn_date(t["effective_due"]), t["days_late"]] for t in snapshot["overdue"]],
+        [0.8, 4, 1.6, 2, 1.2, 1.1],
+        snapshot["overdue_total"],
+    )
     n += 1
-    body.append(Para(f"{n}. Nhiệm vụ được gia hạn", "subheading"))
-    if snapshot["extensions"]:
-        body.append(
-            Table(
-                f"Bảng {n}. Nhiệm vụ được gia hạn",
-                "Gia hạn",
-                ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Thời hạn ban đầu", "Thời hạn sau gia hạn"],
-                [
-                    [i, t["title"], t["unit"], vn_date(t["due"]), vn_date(t["extended_due"])]
-                    for i, t in enumerate(snapshot["extensions"], start=1)
-                ],
-                [0.8, 4.6, 2.2, 1.4, 1.4],
-                note=_listed_note(len(snapshot["extensions"]), snapshot["extensions_total"]),
-            )
-        )
-    else:
-        body.append(Para("Không có nhiệm vụ được gia hạn."))
+    body += _task_list_section(
+        n,
+        "Nhiệm vụ được gia hạn",
+        "Nhiệm vụ được gia hạn",
+        "Gia hạn",
+        ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Thời hạn ban đầu", "Thời hạn sau gia hạn"],
+        [[t["title"], t["unit"], vn_date(t["due"]), vn_date(t["extended_due"])] for t in snapshot["extensions"]],
+        [0.8, 4.6, 2.2, 1.4, 1.4],
+        snapshot["extensions_total"],
+    )
     n += 1
-    body.append(Para(f"{n}. Nhiệm vụ không có thời hạn cụ thể (thường xuyên, theo kỳ), thống kê riêng", "subheading"))
-    if snapshot["undated"]:
-        body.append(
-            Table(
-                f"Bảng {n}. Nhiệm vụ không có thời hạn cụ thể",
-                "Không thời hạn",
-                ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Thời gian thực hiện", "Tình hình"],
-                [
-                    [
-                        i,
-                        t["title"],
-                        t["unit"],
-                        t["deadline_text"] or "Không ghi",
-                        "Đã hoàn thành" if t["box"] == "no_deadline_done" else "Đang thực hiện",
-                    ]
-                    for i, t in enumerate(snapshot["undated"], start=1)
-                ],
-                [0.8, 4.6, 2.2, 1.6, 1.4],
-                note=_listed_note(len(snapshot["undated"]), snapshot["undated_total"]),
-            )
-        )
-    else:
-        body.append(Para("Không có nhiệm vụ không có thời hạn cụ thể."))
+    body += _task_list_section(
+        n,
+        "Nhiệm vụ không có thời hạn cụ thể (thường xuyên, theo kỳ), thống kê riêng",
+        "Nhiệm vụ không có thời hạn cụ thể",
+        "Không thời hạn",
+        ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Thời gian thực hiện", "Tình hình"],
+        [
+            [
+                t["title"],
+                t["unit"],
+                t["deadline_text"] or "Không ghi",
+                "Đã hoàn thành" if t["box"] == "no_deadline_done" else "Đang thực hiện",
+            ]
+            for t in snapshot["undated"]
+        ],
+        [0.8, 4.6, 2.2, 1.6, 1.4],
+        snapshot["undated_total"],
+    )
     n += 1
     body.append(Para(f"{n}. Kết quả đạt được", "subheading"))
     body += _narrative(sections.get("achievements", ""))
