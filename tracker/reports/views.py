@@ -186,20 +186,13 @@ def issue(report_id):
     require(can_issue(current_user))
     form = IssueForm()
     if form.validate_on_submit():
-        # The page redirects back: every refusal is flashed, none is left on a form that is not shown.
-        try:
-            ops.issue_report(report, form.serial.data or "", current_user)
-            db.session.commit()
-        except ValidationFailed as exc:
-            db.session.rollback()
-            for message in exc.errors.values():
-                flash(message, "danger")
-        else:
+        ok, _ = attempt(form, lambda: ops.issue_report(report, form.serial.data or "", current_user))
+        if ok:
             flash(f"Đã ban hành báo cáo số {report.serial}/BC-{report.office_code}.", "success")
-    else:
-        for messages in form.errors.values():
-            for message in messages:
-                flash(message, "danger")
+    # The page redirects back: every refusal is flashed, none is left on a form that is not shown.
+    for messages in form.errors.values():
+        for message in messages:
+            flash(message, "danger")
     return redirect(url_for("reports.detail", report_id=report.id))
 
 
@@ -209,16 +202,9 @@ def delete(report_id):
     report = get_or_404(Report, report_id)
     require(can_draft_reports(current_user))
     form = DeleteForm()
-    if form.validate_on_submit():
-        try:
-            ops.delete_draft(report, current_user)
-            db.session.commit()
-        except ValidationFailed as exc:
-            db.session.rollback()
-            flash(" ".join(exc.errors.values()), "danger")
-        else:
-            flash("Đã xoá dự thảo báo cáo.", "success")
-            return redirect(url_for("reports.index"))
+    if form.validate_on_submit() and attempt(form, lambda: ops.delete_draft(report, current_user))[0]:
+        flash("Đã xoá dự thảo báo cáo.", "success")
+        return redirect(url_for("reports.index"))
     return redirect(url_for("reports.detail", report_id=report.id))
 
 
