@@ -95,7 +95,14 @@ def register_web(app: Flask) -> None:
         from tracker.notifications.services import unread_count
 
         unread = unread_count(current_user) if getattr(current_user, "is_authenticated", False) else 0
-        return {"perm": permissions, "Role": Role, "Box": Box, "classify": classify, "today": clock.today(), "unread": unread}
+        return {
+            "perm": permissions,
+            "Role": Role,
+            "Box": Box,
+            "classify": classify,
+            "today": clock.today(),
+            "unread_notifications": unread,
+        }
 
     @app.before_request
     def mark_read_only():

@@ -1,6 +1,8 @@
 """Issue 10 item 4: a deadline the parser cannot read is said at once, with the parser's reason; the task
 is kept, and văn phòng's board lists it with a link to fix it until it is fixed."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -54,6 +56,9 @@ def test_saving_an_unreadable_deadline_says_so_keeps_the_task_and_lists_it_on_th
 
     board = client.get("/board").get_data(as_text=True)
     assert "Thời hạn chưa xác định (1)" in board
+    # The list does not take the place of the menu's count of unread notifications (it once did).
+    badge = re.search(r'data-testid="unread">([^<]*)<', board)
+    assert "TaskRow(" not in board and (badge is None or badge.group(1).isdigit())
     assert f'href="/tasks/{task.id}/edit"' in board and "thời hạn ghi “Quý V/2025”" in board
 
     # Typed wrong again on the edit page: said again; fixed: nothing said, and the board lets it go.

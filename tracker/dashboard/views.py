@@ -115,7 +115,7 @@ def office():
     since = scope.period.start if scope.period else at.replace(day=1)
     silent = q.silent_units(scope, since)
     # Deadlines the parser could not read stay here until someone fixes them (issue 10).
-    unread, unread_total = task_list(
+    unread_deadlines, unread_deadlines_total = task_list(
         TaskFilter(
             plan_id=scope.plan_id,
             unit_id=scope.unit_id,
@@ -142,7 +142,7 @@ def office():
         extensions=extensions,
         silent=silent,
         since=since,
-        unread=unread,
-        unread_total=unread_total,
+        unread_deadlines=unread_deadlines,
+        unread_deadlines_total=unread_deadlines_total,
         **_filter_choices(),
     )
