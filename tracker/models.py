@@ -1,6 +1,7 @@
 """Import every model so the metadata (and Alembic) sees them all."""
 
 from tracker.accounts.models import Unit, User  # noqa: F401
+from tracker.audit.models import AuditEntry  # noqa: F401
 from tracker.imports.models import ImportDraft, UnitAlias  # noqa: F401
 from tracker.notifications.models import Delivery, ReminderFiring  # noqa: F401
 from tracker.plans.models import Plan  # noqa: F401
