@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from tracker.accounts.models import Role, UnitKind
 from tracker.forms import BaseForm
+from tracker.rules.passwords import password_problem
 
 # Syntax only: deliverability is the mail server's business, and offices often have no DNS to ask.
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Địa chỉ thư điện tử không hợp lệ.")
@@ -14,6 +15,13 @@ class LoginForm(BaseForm):
     username = StringField("Tên đăng nhập", validators=[DataRequired("Vui lòng nhập tên đăng nhập.")])
     password = PasswordField("Mật khẩu", validators=[DataRequired("Vui lòng nhập mật khẩu.")])
     remember = BooleanField("Ghi nhớ đăng nhập")
+
+
+def password_rule(form, field) -> None:
+    """The one password rule (tracker.rules.passwords), so the page says what the operation would."""
+    problem = password_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
 
 
 def _optional_int(value):
@@ -50,6 +58,6 @@ class UserForm(BaseForm):
     active = BooleanField("Đang hoạt động", default=True)
     password = PasswordField(
         "Mật khẩu mới",
-        validators=[Optional(), Length(min=8, max=200, message="Mật khẩu cần ít nhất 8 ký tự.")],
+        validators=[Optional(), password_rule],
         description="Để trống nếu không đổi.",
     )

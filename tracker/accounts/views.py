@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 
 from tracker.accounts.forms import LoginForm, UnitForm, UserForm
 from tracker.accounts.models import Role, Unit, UnitKind, User
 from tracker.accounts.operations import save_unit, save_user
-from tracker.extensions import db
+from tracker.accounts.queries import all_units, all_users, unit_choices, user_by_username
 from tracker.forms import attempt
 from tracker.permissions import can_manage_accounts, get_or_404, require
 from tracker.web import safe_next
@@ -21,7 +20,7 @@ def login():
         return redirect(url_for("home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.username == form.username.data.strip().lower()))
+        user = user_by_username(form.username.data)
         if user is None or not user.check_password(form.password.data) or not user.active:
             form.password.errors = ["Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khoá."]
         else:
@@ -38,18 +37,14 @@ def logout():
     return redirect(url_for("accounts.login"))
 
 
-def unit_choices(blank: str | None = "— Không —") -> list[tuple]:
-    units = db.session.scalars(select(Unit).order_by(Unit.position, Unit.name)).all()
-    choices = [(u.id, u.name + ("" if u.active else " (ngừng hoạt động)")) for u in units]
-    return ([(None, blank)] if blank is not None else []) + choices
+__all__ = ["bp", "unit_choices"]  # unit_choices now lives in accounts.queries; kept here for older imports
 
 
 @bp.get("/admin/units")
 @login_required
 def units():
     require(can_manage_accounts(current_user))
-    rows = db.session.scalars(select(Unit).order_by(Unit.position, Unit.name)).all()
-    return render_template("admin/units.html", units=rows)
+    return render_template("accounts/units.html", units=all_units())
 
 
 @bp.route("/admin/units/new", methods=["GET", "POST"], defaults={"unit_id": None})
@@ -73,20 +68,20 @@ def unit_form(unit_id):
                 position=form.position.data or 0,
                 email=form.email.data or "",
                 active=form.active.data,
+                actor=current_user,
             ),
         )[0]
     ):
         flash("Đã lưu đơn vị.", "success")
         return redirect(url_for("accounts.units"))
-    return render_template("admin/unit_form.html", form=form, unit=unit)
+    return render_template("accounts/unit_form.html", form=form, unit=unit)
 
 
 @bp.get("/admin/users")
 @login_required
 def users():
     require(can_manage_accounts(current_user))
-    rows = db.session.scalars(select(User).order_by(User.username)).all()
-    return render_template("admin/users.html", users=rows)
+    return render_template("accounts/users.html", users=all_users())
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"], defaults={"user_id": None})
@@ -112,9 +107,10 @@ def user_form(user_id):
                 email=form.email.data or "",
                 active=form.active.data,
                 password=form.password.data or None,
+                actor=current_user,
             ),
         )[0]
     ):
         flash("Đã lưu tài khoản.", "success")
         return redirect(url_for("accounts.users"))
-    return render_template("admin/user_form.html", form=form, user=user)
+    return render_template("accounts/user_form.html", form=form, user=user)

@@ -11,6 +11,41 @@ from tracker import clock
 from tracker.accounts.models import User
 from tracker.database import UTCDateTime
 from tracker.extensions import db
+from tracker.rules.labels import LabelledEnum
+
+
+class AuditKind(LabelledEnum):
+    """What an audit line is about (``AuditEntry.target_kind``), with its name on the audit page."""
+
+    PLAN = "plan", "Kế hoạch, văn bản"
+    ISSUER = "issuer", "Cơ quan ban hành"
+    UNIT = "unit", "Đơn vị"
+    USER = "user", "Tài khoản"
+    CALENDAR = "calendar", "Lịch làm việc"
+    SETTING = "setting", "Thiết lập"
+    # Written by the notifications package (reminder rules, a person's reminder switch).
+    REMINDER_RULE = "reminder_rule", "Quy tắc nhắc việc"
+    PROFILE = "profile", "Thiết lập cá nhân"
+
+
+class AuditAction(LabelledEnum):
+    """The stable, dotted name of each change (``AuditEntry.action``) and how the page says it."""
+
+    PLAN_CREATED = "plan.created", "Tạo văn bản"
+    PLAN_UPDATED = "plan.updated", "Sửa văn bản"
+    ISSUER_CREATED = "issuer.created", "Thêm cơ quan ban hành"
+    ISSUER_UPDATED = "issuer.updated", "Sửa cơ quan ban hành"
+    ISSUER_DELETED = "issuer.deleted", "Xoá cơ quan ban hành"
+    UNIT_CREATED = "unit.created", "Thêm đơn vị"
+    UNIT_UPDATED = "unit.updated", "Sửa đơn vị"
+    USER_CREATED = "user.created", "Tạo tài khoản"
+    USER_UPDATED = "user.updated", "Sửa tài khoản"
+    PASSWORD_CHANGED = "user.password_changed", "Đổi mật khẩu"
+    TOKEN_ISSUED = "user.token_issued", "Cấp mã truy cập API"
+    CALENDAR_DAY_SET = "calendar.day_set", "Đặt ngày nghỉ bổ sung / làm việc bù"
+    CALENDAR_DAY_REMOVED = "calendar.day_removed", "Xoá ngày nghỉ bổ sung / làm việc bù"
+    SHIFT_CHANGED = "calendar.shift_changed", "Đổi quy tắc dời hạn (Điều 148 BLDS)"
+    BACKDATE_CHANGED = "setting.backdate_changed", "Đổi số ngày được ghi lùi ngày hoàn thành"
 
 
 class AuditEntry(db.Model):
@@ -24,7 +59,7 @@ class AuditEntry(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     # Null for changes made from the command line without a named user, or by the system.
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    # Dotted, stable names such as "plan.updated", "calendar.shift_changed" (see operations.AuditAction).
+    # Dotted, stable names such as "plan.updated", "calendar.shift_changed" (see AuditAction).
     action: Mapped[str] = mapped_column(String(60))
     target_kind: Mapped[str] = mapped_column(String(30))
     target_id: Mapped[int | None] = mapped_column(Integer)

@@ -54,3 +54,22 @@ def record(
     db.session.add(entry)
     log.info("audit %s %s#%s by %s: %s", action, target_kind, target_id, actor.username if actor else "-", summary)
     return entry
+
+
+def record_changes(
+    actor: User | None,
+    action: str,
+    target_kind: str,
+    target_id: int | None,
+    summary: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any],
+    extra: Mapping[str, Any] | None = None,
+) -> AuditEntry | None:
+    """Record ``{field: [old, new]}`` between two snapshots (``before`` None: a creation, every field
+    new), plus ``extra`` facts. Nothing is recorded when nothing changed and there is nothing extra to
+    say, so a form saved as it was leaves no line."""
+    diff = changes(before or {}, after)
+    if not diff and not extra:
+        return None
+    return record(actor, action, target_kind, target_id, summary, {**diff, **(extra or {})})

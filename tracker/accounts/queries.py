@@ -1,0 +1,31 @@
+"""Reads of units and accounts."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tracker.accounts.models import Unit, User
+from tracker.extensions import db
+
+
+def unit_choices(blank: str | None = "— Không —") -> list[tuple]:
+    """(id, name) for a select field, in the office's order; a unit no longer active says so."""
+    units = db.session.scalars(select(Unit).order_by(Unit.position, Unit.name)).all()
+    choices = [(u.id, u.name + ("" if u.active else " (ngừng hoạt động)")) for u in units]
+    return ([(None, blank)] if blank is not None else []) + choices
+
+
+def all_units() -> list[Unit]:
+    return list(db.session.scalars(select(Unit).order_by(Unit.position, Unit.name)))
+
+
+def all_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.username)))
+
+
+def user_by_username(username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username == (username or "").strip().lower()))
+
+
+def unit_by_name(name: str) -> Unit | None:
+    return db.session.scalar(select(Unit).where(Unit.name == name))
