@@ -14,6 +14,7 @@ from sqlalchemy import select
 from tracker import clock
 from tracker.api.auth import api_error, token_required
 from tracker.api.openapi import openapi_document
+from tracker.api.queries import iso, plan_json, summary_json  # moved to queries; re-exported here
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.formatting import DateInputError, parse_date
@@ -30,11 +31,10 @@ from tracker.plans.models import Plan, PlanStatus
 from tracker.plans.operations import PlanInput, create_plan
 from tracker.rules.deadlines import DeadlineKind, undetermined_notice
 from tracker.rules.documents import DocumentType
-from tracker.rules.rollup import headline
 from tracker.rules.status import Box, Confirmation, TaskStatus
 from tracker.tasks import operations as ops
 from tracker.tasks.models import ExtensionRequest, Task
-from tracker.tasks.queries import BOX_GROUPS, TaskFilter, TaskRow, summarize, task_list
+from tracker.tasks.queries import BOX_GROUPS, TaskFilter, TaskRow, task_list
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -111,29 +111,6 @@ def _as_of() -> date:
         raise ValidationFailed({"as_of": str(exc)}) from None
 
 
-def iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def plan_json(plan: Plan) -> dict:
-    return {
-        "id": plan.id,
-        "doc_type": plan.doc_type.value,
-        "doc_type_label": plan.doc_type.label,
-        "number": plan.number,
-        "title": plan.title,
-        "issuer_id": plan.issuer_id,
-        "issuer": plan.issuer.name,
-        "issued_on": iso(plan.issued_on),
-        "year": plan.year,
-        "parent_id": plan.parent_id,
-        "parent_reference": plan.parent_reference,
-        "monitoring_unit_id": plan.monitoring_unit_id,
-        "status": plan.status.value,
-        "requires_confirmation": plan.requires_confirmation,
-    }
-
-
 def task_json(task: TaskRow, as_of: date, box: str | None) -> dict:
     """A task as ``queries.task_list`` reads it. A parent (``is_leaf`` false) has no box: ``"box": null``,
     its leaves' ``rollup`` instead, and the roll-up's sentence as its label; a leaf has ``"rollup": null``."""
@@ -173,18 +150,6 @@ def one_task_json(task_id: int, as_of: date) -> dict:
     rows, _ = task_list(TaskFilter(extra=[Task.id == task_id]), as_of, per_page=1)
     task, box = rows[0]
     return task_json(task, as_of, box)
-
-
-def summary_json(plan: Plan | None, as_of: date) -> dict:
-    counts = summarize(TaskFilter(plan_id=plan.id if plan else None), as_of)
-    return {
-        "plan": plan_json(plan) if plan else None,
-        "as_of": as_of.isoformat(),
-        **counts.as_dict(),
-        "rate_all_label": "Tỷ lệ hoàn thành trên tổng số phần việc",
-        "rate_due_label": "Tỷ lệ hoàn thành trên số phần việc đã đến hạn",
-        "headline": headline(counts),
-    }
 
 
 @bp.errorhandler(ValidationFailed)

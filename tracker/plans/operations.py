@@ -7,11 +7,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 
 from tracker import clock
 from tracker.accounts.models import Unit, User
+from tracker.audit.models import AuditAction, AuditKind
+from tracker.audit.operations import record, record_changes
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.formatting import fmt_date
@@ -70,49 +73,72 @@ def _resolve_issuer(data: PlanInput, plan: Plan | None) -> tuple[Issuer | None, 
     return issuer, None
 
 
-def _validate(data: PlanInput, plan: Plan | None, today: date) -> dict:
-    errors: dict[str, str] = {}
-    number = ""
+def _issued_on_error(issued_on: date | None, today: date) -> str | None:
+    if issued_on is None:
+        return "Vui lòng nhập ngày ban hành (dd/mm/yyyy)."
+    if issued_on > today:
+        return f"Ngày ban hành ({fmt_date(issued_on)}) không được sau ngày hôm nay ({fmt_date(today)})."
+    return None
+
+
+def _parent(parent_id: int | None, plan: Plan | None) -> tuple[Plan | None, str | None]:
+    """The plan this one implements, or why it cannot be (missing, or a cycle back to ``plan``)."""
+    if not parent_id:
+        return None, None
+    parent = db.session.get(Plan, parent_id)
+    if parent is None:
+        return None, "Kế hoạch cấp trên không tồn tại."
+    node: Plan | None = parent
+    while plan is not None and node is not None:
+        if node.id == plan.id:
+            return parent, "Một kế hoạch không thể thực hiện chính nó."
+        node = node.parent
+    return parent, None
+
+
+def _monitoring_unit(unit_id: int | None) -> tuple[Unit | None, str | None]:
+    if not unit_id:
+        return None, None
+    unit = db.session.get(Unit, unit_id)
+    return unit, None if unit is not None else "Đơn vị theo dõi không tồn tại."
+
+
+def _number_clash(number: str, issuer: Issuer, year: int, plan: Plan | None) -> str | None:
+    """Serials are unique per issuing body and year."""
+    clash = db.session.scalar(
+        select(Plan.id).where(func.upper(Plan.number) == number.upper(), Plan.issuer_id == issuer.id, Plan.year == year)
+    )
+    if clash and (plan is None or clash != plan.id):
+        return f"Đã có văn bản số {number} của {issuer.name} năm {year}."
+    return None
+
+
+def _checked_number(data: PlanInput) -> tuple[str, str | None]:
     try:
-        number = check_number(data.number, data.doc_type)
+        return check_number(data.number, data.doc_type), None
     except DocumentNumberError as exc:
-        errors["number"] = str(exc)
+        return "", str(exc)
+
+
+def _validate(data: PlanInput, plan: Plan | None, today: date) -> dict:
+    number, number_error = _checked_number(data)
     title = (data.title or "").strip()
-    if not title:
-        errors["title"] = "Vui lòng nhập trích yếu (tên) của văn bản."
     issuer, issuer_error = _resolve_issuer(data, plan)
-    if issuer_error:
-        errors["issuer_id"] = issuer_error
-    if data.issued_on is None:
-        errors["issued_on"] = "Vui lòng nhập ngày ban hành (dd/mm/yyyy)."
-    elif data.issued_on > today:
-        errors["issued_on"] = f"Ngày ban hành ({fmt_date(data.issued_on)}) không được sau ngày hôm nay ({fmt_date(today)})."
     year = data.year or (data.issued_on.year if data.issued_on else None)
-    if year is not None and not 2000 <= year <= 2100:
-        errors["year"] = "Năm không hợp lệ."
-    parent = None
-    if data.parent_id:
-        parent = db.session.get(Plan, data.parent_id)
-        if parent is None:
-            errors["parent_id"] = "Kế hoạch cấp trên không tồn tại."
-        elif plan is not None:
-            node: Plan | None = parent
-            while node is not None:
-                if node.id == plan.id:
-                    errors["parent_id"] = "Một kế hoạch không thể thực hiện chính nó."
-                    break
-                node = node.parent
-    monitoring = None
-    if data.monitoring_unit_id:
-        monitoring = db.session.get(Unit, data.monitoring_unit_id)
-        if monitoring is None:
-            errors["monitoring_unit_id"] = "Đơn vị theo dõi không tồn tại."
-    if number and issuer and year and "number" not in errors:
-        clash = db.session.scalar(
-            select(Plan.id).where(func.upper(Plan.number) == number.upper(), Plan.issuer_id == issuer.id, Plan.year == year)
-        )
-        if clash and (plan is None or clash != plan.id):
-            errors["number"] = f"Đã có văn bản số {number} của {issuer.name} năm {year}."
+    parent, parent_error = _parent(data.parent_id, plan)
+    monitoring, monitoring_error = _monitoring_unit(data.monitoring_unit_id)
+    if number and issuer and year and not number_error:
+        number_error = _number_clash(number, issuer, year, plan)
+    found = {
+        "number": number_error,
+        "title": None if title else "Vui lòng nhập trích yếu (tên) của văn bản.",
+        "issuer_id": issuer_error,
+        "issued_on": _issued_on_error(data.issued_on, today),
+        "year": "Năm không hợp lệ." if year is not None and not 2000 <= year <= 2100 else None,
+        "parent_id": parent_error,
+        "monitoring_unit_id": monitoring_error,
+    }
+    errors = {field: message for field, message in found.items() if message}
     if errors:
         raise ValidationFailed(errors)
     return {
@@ -130,19 +156,43 @@ def _validate(data: PlanInput, plan: Plan | None, today: date) -> dict:
     }
 
 
+def _plan_facts(plan: Plan) -> dict[str, Any]:
+    """What the audit page shows of a plan, as a reader names it (bodies and units by name)."""
+    return {
+        "doc_type": plan.doc_type.label,
+        "number": plan.number,
+        "title": plan.title,
+        "issuer": plan.issuer.name if plan.issuer else None,
+        "issued_on": fmt_date(plan.issued_on),
+        "year": plan.year,
+        "parent": plan.parent.display_name if plan.parent else None,
+        "parent_reference": plan.parent_reference,
+        "monitoring_unit": plan.monitoring_unit.name if plan.monitoring_unit else None,
+        "status": plan.status.label,
+        "requires_confirmation": plan.requires_confirmation,
+    }
+
+
 def create_plan(data: PlanInput, actor: User | None, today: date | None = None) -> Plan:
     values = _validate(data, None, today or clock.today())
     plan = Plan(created_by_id=actor.id if actor else None, **values)
     db.session.add(plan)
     db.session.flush()
+    action = AuditAction.PLAN_CREATED
+    record_changes(actor, action, AuditKind.PLAN, plan.id, f"{action.label}: {plan.display_name}", None, _plan_facts(plan))
+    log.info("plan %s (%s) created by %s", plan.id, plan.display_name, actor.username if actor else "-")
     return plan
 
 
-def update_plan(plan: Plan, data: PlanInput, actor: User, today: date | None = None) -> Plan:
+def update_plan(plan: Plan, data: PlanInput, actor: User | None, today: date | None = None) -> Plan:
+    """Edit a plan; the audit trail gets the fields that changed (nothing when none did)."""
     values = _validate(data, plan, today or clock.today())
+    before = _plan_facts(plan)
     for key, value in values.items():
         setattr(plan, key, value)
     db.session.flush()
+    action = AuditAction.PLAN_UPDATED
+    record_changes(actor, action, AuditKind.PLAN, plan.id, f"{action.label}: {plan.display_name}", before, _plan_facts(plan))
     return plan
 
 
@@ -169,6 +219,7 @@ def save_issuer(
         errors["code"] = "Ký hiệu quá dài (tối đa 40 ký tự)."
     if errors:
         raise ValidationFailed(errors)
+    before = _issuer_facts(issuer) if issuer is not None else None
     issuer = issuer or Issuer()
     issuer.name, issuer.code, issuer.active = name, code, active
     if higher_level is not None:
@@ -177,7 +228,13 @@ def save_issuer(
     issuer.updated_by_id = actor.id
     db.session.add(issuer)
     db.session.flush()
+    action = AuditAction.ISSUER_CREATED if before is None else AuditAction.ISSUER_UPDATED
+    record_changes(actor, action, AuditKind.ISSUER, issuer.id, f"{action.label}: {issuer.name}", before, _issuer_facts(issuer))
     return issuer
+
+
+def _issuer_facts(issuer: Issuer) -> dict[str, Any]:
+    return {"name": issuer.name, "code": issuer.code, "active": issuer.active, "higher_level": bool(issuer.higher_level)}
 
 
 def delete_issuer(issuer: Issuer, actor: User) -> None:
@@ -186,5 +243,7 @@ def delete_issuer(issuer: Issuer, actor: User) -> None:
     if used:
         raise ValidationFailed(f"“{issuer.name}” đang được {used} văn bản sử dụng; chỉ có thể ngừng sử dụng.")
     log.info("issuer %s (%s) deleted by %s", issuer.id, issuer.name, actor.username)
+    action = AuditAction.ISSUER_DELETED
+    record(actor, action, AuditKind.ISSUER, issuer.id, f"{action.label}: {issuer.name}", _issuer_facts(issuer))
     db.session.delete(issuer)
     db.session.flush()

@@ -2,17 +2,15 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from tracker import clock
-from tracker.accounts.views import unit_choices
-from tracker.extensions import db
+from tracker.accounts.queries import unit_choices
 from tracker.forms import attempt
 from tracker.permissions import can_edit_plans, can_manage_accounts, get_or_404, require
 from tracker.plans.forms import IssuerDeleteForm, IssuerForm, PlanForm
 from tracker.plans.models import Issuer, Plan, PlanStatus
 from tracker.plans.operations import PlanInput, create_plan, delete_issuer, save_issuer, update_plan
+from tracker.plans.queries import issuer_choices, issuers_with_use, parent_choices, plan_list, plan_years
 from tracker.rules.documents import DocumentType
 from tracker.rules.rollup import Counts, headline
 from tracker.rules.status import classify
@@ -29,25 +27,17 @@ bp = Blueprint("plans", __name__)
 def index():
     as_of = as_of_arg()
     year = request.args.get("year", type=int)
-    stmt = select(Plan).options(selectinload(Plan.issuer)).order_by(Plan.year.desc(), Plan.issued_on.desc(), Plan.id.desc())
-    if year:
-        stmt = stmt.where(Plan.year == year)
-    plans = db.session.scalars(stmt).all()
+    plans = plan_list(year)
     counts = summarize_by(Task.plan_id, TaskFilter(year=year), as_of)
-    years = db.session.scalars(select(Plan.year).distinct().order_by(Plan.year.desc())).all()
-    return render_template("plans/index.html", plans=plans, counts=counts, empty=Counts(), as_of=as_of, years=years, year=year)
+    return render_template(
+        "plans/index.html", plans=plans, counts=counts, empty=Counts(), as_of=as_of, years=plan_years(), year=year
+    )
 
 
 def _plan_form(plan: Plan | None) -> PlanForm:
     form = PlanForm(obj=plan)
-    others = db.session.scalars(select(Plan).options(selectinload(Plan.issuer)).order_by(Plan.year.desc(), Plan.number)).all()
-    form.parent_id.choices = [(None, "— Không —")] + [
-        (p.id, f"{p.display_name} ({p.issuer.name})") for p in others if plan is None or p.id != plan.id
-    ]
-    issuers = db.session.scalars(select(Issuer).order_by(Issuer.name)).all()
-    form.issuer_id.choices = [(None, "— Chọn cơ quan ban hành —")] + [
-        (i.id, i.name) for i in issuers if i.active or (plan is not None and plan.issuer_id == i.id)
-    ]
+    form.parent_id.choices = parent_choices(plan)
+    form.issuer_id.choices = issuer_choices(plan)
     form.monitoring_unit_id.choices = unit_choices()
     return form
 
@@ -136,10 +126,9 @@ def issuers(issuer_id):
         if ok:
             flash("Đã lưu cơ quan ban hành.", "success")
             return redirect(url_for("plans.issuers"))
-    rows = db.session.execute(
-        select(Issuer, func.count(Plan.id)).outerjoin(Plan, Plan.issuer_id == Issuer.id).group_by(Issuer.id).order_by(Issuer.name)
-    ).all()
-    return render_template("plans/issuers.html", form=form, issuer=issuer, rows=rows, delete_form=IssuerDeleteForm())
+    return render_template(
+        "plans/issuers.html", form=form, issuer=issuer, rows=issuers_with_use(), delete_form=IssuerDeleteForm()
+    )
 
 
 @bp.post("/admin/issuers/<issuer_id>/delete")
