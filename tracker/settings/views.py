@@ -4,55 +4,19 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from wtforms import BooleanField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker import clock
 from tracker.extensions import db
 from tracker.formatting import DateInputError, parse_date
-from tracker.forms import BaseForm, VNDateField, attempt
+from tracker.forms import attempt
 from tracker.permissions import can_manage_accounts, require
 from tracker.rules.calendar import public_holidays
-from tracker.rules.completion import MAX_BACKDATE_WORKING_DAYS
-from tracker.settings.models import CalendarDay, CalendarDayKind
-from tracker.settings.services import (
-    BACKDATE_KEY,
-    backdate_working_days,
-    get_state,
-    remove_calendar_day,
-    set_backdate_working_days,
-    set_calendar_day,
-    set_shift_deadlines,
-    shift_deadlines,
-)
+from tracker.settings.forms import BackdateForm, CalendarDayForm, DeleteDayForm, ShiftForm
+from tracker.settings.models import CalendarDayKind
+from tracker.settings.operations import remove_calendar_day, set_backdate_working_days, set_calendar_day, set_shift_deadlines
+from tracker.settings.queries import BACKDATE_KEY, backdate_working_days, calendar_days, get_state, shift_deadlines
 
 bp = Blueprint("settings", __name__)
-
-
-class CalendarDayForm(BaseForm):
-    day = VNDateField("Ngày", validators=[DataRequired("Vui lòng nhập ngày (dd/mm/yyyy).")])
-    kind = SelectField("Loại", choices=[(k.value, k.label) for k in CalendarDayKind])
-    note = StringField("Ghi chú", validators=[Optional(), Length(max=200, message="Tối đa 200 ký tự.")])
-
-
-class ShiftForm(BaseForm):
-    shift = BooleanField("Thời hạn rơi vào ngày nghỉ được chuyển sang ngày làm việc tiếp theo (Điều 148 Bộ luật Dân sự 2015)")
-
-
-class BackdateForm(BaseForm):
-    days = IntegerField(
-        "Trưởng đơn vị được ghi ngày hoàn thành lùi tối đa (ngày làm việc)",
-        validators=[
-            InputRequired("Vui lòng nhập số ngày làm việc."),
-            NumberRange(0, MAX_BACKDATE_WORKING_DAYS, f"Số ngày làm việc phải từ 0 đến {MAX_BACKDATE_WORKING_DAYS}."),
-        ],
-        description="Ngày sớm hơn chỉ Văn phòng hoặc Lãnh đạo Sở được ghi. 0: chỉ ngày hôm nay.",
-    )
-
-
-class DeleteDayForm(BaseForm):
-    day = StringField(validators=[DataRequired()])
 
 
 @bp.route("/admin/calendar", methods=["GET", "POST"])
@@ -61,7 +25,7 @@ def calendar():
     require(can_manage_accounts(current_user))
     form = CalendarDayForm()
     if form.validate_on_submit():
-        set_calendar_day(form.day.data, CalendarDayKind(form.kind.data), form.note.data or "")
+        set_calendar_day(form.day.data, CalendarDayKind(form.kind.data), form.note.data or "", current_user)
         db.session.commit()
         flash("Đã lưu ngày đặc biệt; thời hạn các nhiệm vụ đã được tính lại.", "success")
         return redirect(url_for("settings.calendar"))
@@ -69,7 +33,7 @@ def calendar():
 
 
 def _calendar_page(form: CalendarDayForm, backdate_form: BackdateForm | None = None, status: int = 200):
-    rows = db.session.scalars(select(CalendarDay).order_by(CalendarDay.day.desc())).all()
+    rows = calendar_days()
     year = clock.today().year
     holidays = sorted(public_holidays(year) | public_holidays(year + 1))
     heartbeat = get_state("scheduler.heartbeat")
@@ -77,7 +41,7 @@ def _calendar_page(form: CalendarDayForm, backdate_form: BackdateForm | None = N
     shift_form.shift.data = shift_deadlines()
     backdate_form = backdate_form or BackdateForm(prefix="b", data={"days": backdate_working_days()})
     return render_template(
-        "admin/calendar.html",
+        "settings/calendar.html",
         form=form,
         rows=rows,
         holidays=holidays,
@@ -95,7 +59,7 @@ def calendar_shift():
     require(can_manage_accounts(current_user))
     form = ShiftForm(prefix="s")
     if form.validate_on_submit():
-        moved = set_shift_deadlines(bool(form.shift.data))
+        moved = set_shift_deadlines(bool(form.shift.data), current_user)
         db.session.commit()
         flash(f"Đã lưu; {moved} thời hạn được tính lại.", "success")
     return redirect(url_for("settings.calendar"))
@@ -108,7 +72,7 @@ def calendar_delete():
     form = DeleteDayForm()
     if form.validate_on_submit():
         try:
-            remove_calendar_day(parse_date(form.day.data))
+            remove_calendar_day(parse_date(form.day.data), current_user)
             db.session.commit()
             flash("Đã xoá ngày đặc biệt.", "success")
         except DateInputError as exc:
