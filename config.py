@@ -1,7 +1,8 @@
 """Configuration, read from the environment.
 
-Nothing secret lives in the repository: when SECRET_KEY is unset, a random key is generated once and
-kept in ``instance/secret_key`` so sessions survive restarts.
+Nothing secret lives in the repository: when SECRET_KEY is unset, the application generates a random key
+when it starts (``create_app``, so ``make run`` and every command) and keeps it in ``instance/secret_key``
+so sessions survive restarts. Importing this module writes nothing.
 """
 
 from __future__ import annotations
@@ -14,14 +15,24 @@ BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("TRACKER_INSTANCE_DIR", BASE_DIR / "instance"))
 
 
-def _secret_key(instance_dir: Path) -> str:
-    if os.environ.get("SECRET_KEY"):
-        return os.environ["SECRET_KEY"]
-    instance_dir.mkdir(parents=True, exist_ok=True)
+def instance_secret_key(instance_dir: Path) -> str:
+    """The key kept in ``instance_dir/secret_key``, created (mode 0600) on first use.
+
+    Written beside and then hard-linked into place, so two processes starting together (gunicorn's
+    workers, the scheduler) never read a half-written file and all end up with the same key."""
     path = instance_dir / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        draft = instance_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process won; use its key
+        finally:
+            draft.unlink()
     return path.read_text().strip()
 
 
@@ -34,7 +45,8 @@ def _bool(name: str, default: bool) -> bool:
 
 class Config:
     INSTANCE_DIR = INSTANCE_DIR
-    SECRET_KEY = _secret_key(INSTANCE_DIR)
+    # Empty: create_app reads (or creates) instance/secret_key; see instance_secret_key.
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tracker.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     TIMEZONE = os.environ.get("TRACKER_TIMEZONE", "Asia/Ho_Chi_Minh")
@@ -69,5 +81,7 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    # A fixed key: tests never read or write instance/secret_key.
+    SECRET_KEY = "tracker-tests-only-not-a-secret"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True

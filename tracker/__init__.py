@@ -56,6 +56,10 @@ def create_app(config_class=None) -> Flask:
     )
     app.config.from_object(config_class)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        from config import instance_secret_key
+
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
     clock.set_timezone(app.config["TIMEZONE"])
     if app.config.get("FROZEN_NOW"):
         from datetime import datetime
@@ -82,13 +86,11 @@ def create_app(config_class=None) -> Flask:
     from tracker.api.views import bp as api_bp
     from tracker.cli import register_cli
     from tracker.dashboard.views import bp as dashboard_bp
-    from tracker.imports.cli import register_cli as register_imports_cli
     from tracker.imports.views import api_bp as imports_api_bp
     from tracker.imports.views import bp as imports_bp
     from tracker.notifications.views import bp as notifications_bp
     from tracker.plans.views import bp as plans_bp
     from tracker.reports.api import bp as reports_api_bp
-    from tracker.reports.cli import register_report_cli
     from tracker.reports.views import bp as reports_bp
     from tracker.settings.views import bp as settings_bp
     from tracker.tasks.views import bp as tasks_bp
@@ -109,7 +111,5 @@ def create_app(config_class=None) -> Flask:
     csrf.exempt(reports_api_bp)
     csrf.exempt(imports_api_bp)
     register_web(app)
-    register_cli(app)
-    register_report_cli(app)
-    register_imports_cli(app)
+    register_cli(app)  # every feature's commands, from tracker/cli.py
     return app

@@ -1,0 +1,44 @@
+"""``flask --app wsgi tally check [--repair]``: prove the dashboard's tally against the tasks."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from tracker.extensions import db
+
+tally_group = AppGroup("tally", help="Bảng đếm nhiệm vụ (task_tally) mà Tổng quan đọc.")
+
+# At most this many differing rows are printed; the count says how many there are.
+SHOWN_DIFFERENCES = 50
+
+
+def _print_differences(wrong: list) -> None:
+    click.echo(f"Bảng đếm lệch ở {len(wrong)} dòng (loại, đơn vị, tình trạng, ngày, hạn áp dụng: trong bảng → đếm lại):")
+    for (kind, unit, standing, day, due), kept, counted in wrong[:SHOWN_DIFFERENCES]:
+        click.echo(
+            f"  {kind}, {unit}, {standing}, {day or '-'}, {due or '-'}: {kept or '(không có)'} → {counted or '(không có)'}"
+        )
+
+
+@tally_group.command("check")
+@click.option("--repair", is_flag=True, help="Dựng lại bảng đếm từ danh sách nhiệm vụ nếu có chỗ lệch")
+def tally_check(repair):
+    """So bảng đếm với số đếm lại trên từng nhiệm vụ; mã thoát 1 nếu lệch mà không sửa."""
+    from tracker.tasks import tally
+
+    wrong = tally.differences()
+    if not wrong:
+        click.echo("Bảng đếm khớp với danh sách nhiệm vụ.")
+        return
+    _print_differences(wrong)
+    if not repair:
+        raise SystemExit(1)
+    rows = tally.rebuild()
+    db.session.commit()
+    click.echo(f"Đã dựng lại bảng đếm: {rows} dòng.")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(tally_group)
