@@ -109,3 +109,55 @@ def test_scheduler_tick_replays_a_moment(runner, app):
         assert db.session.get(AppState, "scheduler.heartbeat").value.startswith("2024-06-14T00:00")
     bad = runner.invoke(args=["scheduler", "tick", "--now", "hôm qua"])
     assert bad.exit_code != 0 and "không hợp lệ" in bad.output
+
+
+def test_every_command_is_registered_from_one_place_under_its_old_name(app):
+    commands = app.cli.list_commands(None)
+    for name in ("users", "demo", "scheduler", "mailsink", "tally", "summary", "report", "import-plan"):
+        assert name in commands, name
+    assert set(app.cli.get_command(None, "users").list_commands(None)) == {"create", "set-password", "token"}
+    assert set(app.cli.get_command(None, "scheduler").list_commands(None)) == {"run", "tick"}
+
+
+def test_tally_check_agrees_on_a_fresh_database(runner):
+    result = runner.invoke(args=["tally", "check"])
+    assert result.exit_code == 0 and "Bảng đếm khớp" in result.output, result.output
+
+
+def test_importing_config_writes_no_secret_key_and_start_up_writes_one_that_lasts(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env["TRACKER_INSTANCE_DIR"] = str(tmp_path / "instance")
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'x.db'}"
+    code = "import config; print(repr(config.Config.SECRET_KEY))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "''"
+    assert not (tmp_path / "instance").exists()
+    start = (
+        "from tracker import create_app; a = create_app(); b = create_app(); "
+        "assert a.config['SECRET_KEY'] == b.config['SECRET_KEY']; print(a.config['SECRET_KEY'])"
+    )
+    first = subprocess.run([sys.executable, "-c", start], cwd=root, env=env, capture_output=True, text=True, check=True)
+    key_file = tmp_path / "instance" / "secret_key"
+    assert key_file.read_text().strip() == first.stdout.strip() and len(first.stdout.strip()) == 64
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in (tmp_path / "instance").iterdir() if p.name.startswith(".secret")] == []
+    again = subprocess.run([sys.executable, "-c", start], cwd=root, env=env, capture_output=True, text=True, check=True)
+    assert again.stdout == first.stdout  # sessions survive a restart
+    env["SECRET_KEY"] = "from-the-environment"
+    chosen = subprocess.run([sys.executable, "-c", start], cwd=root, env=env, capture_output=True, text=True, check=True)
+    assert chosen.stdout.strip() == "from-the-environment"
+
+
+def test_the_tests_use_a_fixed_key_and_never_touch_the_instance_key(app):
+    from pathlib import Path
+
+    import config
+
+    assert app.config["SECRET_KEY"] == config.TestConfig.SECRET_KEY
+    assert not (Path(app.instance_path) / "secret_key").exists()

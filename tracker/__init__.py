@@ -84,6 +84,7 @@ def create_app(config_class=None) -> Flask:
     from tracker import models  # noqa: F401  (register every model with the metadata)
     from tracker.accounts.views import bp as accounts_bp
     from tracker.api.views import bp as api_bp
+    from tracker.audit.views import bp as audit_bp
     from tracker.cli import register_cli
     from tracker.dashboard.views import bp as dashboard_bp
     from tracker.imports.views import api_bp as imports_api_bp
@@ -100,6 +101,7 @@ def create_app(config_class=None) -> Flask:
     app.register_blueprint(plans_bp)
     app.register_blueprint(tasks_bp)
     app.register_blueprint(settings_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(api_bp)

@@ -141,9 +141,8 @@ def save_user(
     db.session.add(user)
     db.session.flush()
     action = AuditAction.USER_CREATED if before is None else AuditAction.USER_UPDATED
-    extra = {"password": [None, PASSWORD_CHANGED]} if password else None
-    summary = f"{action.label}: {user.username}"
-    record_changes(actor, action, AuditKind.USER, user.id, summary, before, _user_facts(user), extra)
+    after = {**_user_facts(user), "password": PASSWORD_CHANGED if password else None}
+    record_changes(actor, action, AuditKind.USER, user.id, f"{action.label}: {user.username}", before, after)
     return user
 
 

@@ -67,9 +67,9 @@ def record_changes(
     extra: Mapping[str, Any] | None = None,
 ) -> AuditEntry | None:
     """Record ``{field: [old, new]}`` between two snapshots (``before`` None: a creation, every field
-    new), plus ``extra`` facts. Nothing is recorded when nothing changed and there is nothing extra to
-    say, so a form saved as it was leaves no line."""
+    new), plus ``extra`` facts about the change. Nothing is recorded when no field changed, so a form
+    saved as it was leaves no line."""
     diff = changes(before or {}, after)
-    if not diff and not extra:
+    if not diff:
         return None
     return record(actor, action, target_kind, target_id, summary, {**diff, **(extra or {})})
