@@ -60,7 +60,9 @@ def test_editing_a_plan_records_who_and_the_changed_fields_and_nothing_when_noth
 def test_a_refused_plan_edit_records_nothing(client, factory, app):
     plan = factory.plan("8/KH-SNV")
     token = login(client, factory.user(Role.OFFICE))
-    response = client.post(f"/plans/{plan}/edit", data={**_plan_form(plan, app, title="Sửa", number="KH 48"), "csrf_token": token})
+    response = client.post(
+        f"/plans/{plan}/edit", data={**_plan_form(plan, app, title="Sửa", number="KH 48"), "csrf_token": token}
+    )
     assert response.status_code == 200
     assert _entries(app, "plan") == []
 
