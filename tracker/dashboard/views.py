@@ -12,7 +12,7 @@ from tracker.extensions import db
 from tracker.formatting import fmt_date
 from tracker.notifications.services import nudge_options
 from tracker.permissions import can_decide_extension, can_edit_plans, require
-from tracker.plans.models import Plan
+from tracker.plans.models import Plan, PlanStatus
 from tracker.rules.deadlines import DeadlineKind
 from tracker.rules.periods import PeriodKind, Scheme, period
 from tracker.rules.rollup import Counts
@@ -98,7 +98,9 @@ def office():
     require(can_edit_plans(current_user))
     scope = scope_from_request()
     at = scope.counted_at
-    active_plans = db.session.scalars(select(Plan).where(Plan.status != "closed").order_by(Plan.year.desc(), Plan.number)).all()
+    active_plans = db.session.scalars(
+        select(Plan).where(Plan.status != PlanStatus.CLOSED).order_by(Plan.year.desc(), Plan.number)
+    ).all()
     plan_counts = summarize_by(Task.plan_id, TaskFilter(unit_id=scope.unit_id), at)
     chase, chase_total = task_list(scope.task_filter(box=Box.OPEN_OVERDUE), at, sort="due", per_page=20)
     horizon = load_calendar().add_working_days(at, current_app.config["DUE_SOON_WORKING_DAYS"])

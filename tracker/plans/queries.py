@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
-from tracker.plans.models import Issuer, Plan, PlanStatus
+from tracker.plans.models import Issuer, Plan
 
 
 def plans_numbered(number: str) -> list[Plan]:
@@ -47,8 +47,3 @@ def issuers_with_use() -> list[tuple[Issuer, int]]:
         select(Issuer, func.count(Plan.id)).outerjoin(Plan, Plan.issuer_id == Issuer.id).group_by(Issuer.id).order_by(Issuer.name)
     )
     return [(issuer, count) for issuer, count in rows]
-
-
-def open_plans() -> list[Plan]:
-    """Plans not closed (draft or in progress), newest year first."""
-    return list(db.session.scalars(select(Plan).where(Plan.status != PlanStatus.CLOSED).order_by(Plan.year.desc(), Plan.number)))
