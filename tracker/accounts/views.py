@@ -37,9 +37,6 @@ def logout():
     return redirect(url_for("accounts.login"))
 
 
-__all__ = ["bp", "unit_choices"]  # unit_choices now lives in accounts.queries; kept here for older imports
-
-
 @bp.get("/admin/units")
 @login_required
 def units():
