@@ -4,7 +4,6 @@ snapshot) and three files are kept unchanged."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,29 +14,18 @@ from tracker.database import UTCDateTime
 from tracker.enums import enum_column
 from tracker.extensions import db
 from tracker.plans.models import Plan
+from tracker.rules.labels import LabelledEnum
 
 
-class ReportScope(StrEnum):
-    PLAN = "plan"
-    YEAR = "year"
-    HIGHER = "higher"
-
-    @property
-    def label(self) -> str:
-        return {
-            "plan": "Một kế hoạch, văn bản",
-            "year": "Tất cả kế hoạch trong năm",
-            "higher": "Nhiệm vụ cấp trên giao",
-        }[self.value]
+class ReportScope(LabelledEnum):
+    PLAN = "plan", "Một kế hoạch, văn bản"
+    YEAR = "year", "Tất cả kế hoạch trong năm"
+    HIGHER = "higher", "Nhiệm vụ cấp trên giao"
 
 
-class ReportState(StrEnum):
-    DRAFT = "draft"
-    ISSUED = "issued"
-
-    @property
-    def label(self) -> str:
-        return {"draft": "Dự thảo", "issued": "Đã ban hành"}[self.value]
+class ReportState(LabelledEnum):
+    DRAFT = "draft", "Dự thảo"
+    ISSUED = "issued", "Đã ban hành"
 
 
 SECTIONS = (
