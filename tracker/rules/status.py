@@ -59,15 +59,30 @@ class Box(LabelledEnum):
 
     @property
     def css(self) -> str:
-        """The badge's CSS class (``static/app.css``)."""
+        """The badge's CSS class (``static/app.css``): white text on the box's colour."""
         return f"box-{self.value}"
 
+    @property
+    def text_css(self) -> str:
+        """The class for text in the box's colour on a white page (a count card's figure)."""
+        return f"box-text-{self.value}"
+
+    @property
+    def border_css(self) -> str:
+        return f"box-border-{self.value}"
+
+    def shows_not_started(self, status: TaskStatus | None) -> bool:
+        """A task not yet started and not overdue is shown grey (issue 15: "today a not-started task
+        shows blue"); overdue stays red whatever the status, and a box is never changed, only its colour."""
+        return status is TaskStatus.NOT_STARTED and self in (Box.OPEN_IN_TIME, Box.NO_DEADLINE_OPEN)
+
     def css_for(self, status: TaskStatus | None) -> str:
-        """The badge's class for a task of this status: a task not yet started and not overdue is grey
-        (issue 15: "today a not-started task shows blue"); overdue stays red whatever the status."""
-        if status is TaskStatus.NOT_STARTED and self in (Box.OPEN_IN_TIME, Box.NO_DEADLINE_OPEN):
-            return NOT_STARTED_CSS
-        return self.css
+        """The badge's class for a task of this status."""
+        return NOT_STARTED_CSS if self.shows_not_started(status) else self.css
+
+    def colour_for(self, status: TaskStatus | None) -> str:
+        """The badge's colour for a task of this status (the spreadsheet's cell fill)."""
+        return NOT_STARTED_COLOUR if self.shows_not_started(status) else self.hex
 
     @property
     def completed(self) -> bool:
