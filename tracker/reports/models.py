@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker import clock
@@ -38,7 +38,14 @@ SECTIONS = (
 
 class Report(db.Model):
     __tablename__ = "report"
-    __table_args__ = (UniqueConstraint("office_code", "issued_year", "serial"),)
+    __table_args__ = (
+        UniqueConstraint("office_code", "issued_year", "serial"),
+        # An issued report has its number, year and date (migration 0014_checks).
+        CheckConstraint(
+            "state <> 'issued' OR (serial IS NOT NULL AND issued_year IS NOT NULL AND issued_on IS NOT NULL)",
+            name="issued_numbered",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     scope: Mapped[ReportScope] = mapped_column(enum_column(ReportScope), default=ReportScope.PLAN)

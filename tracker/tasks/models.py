@@ -227,6 +227,13 @@ class ExtensionState(LabelledEnum):
 
 class ExtensionRequest(db.Model):
     __tablename__ = "extension_request"
+    # A request is pending exactly while it has no decision (migration 0014_checks).
+    __table_args__ = (
+        CheckConstraint(
+            "(state <> 'pending' OR decided_at IS NULL) AND (state NOT IN ('approved', 'rejected') OR decided_at IS NOT NULL)",
+            name="decided",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
