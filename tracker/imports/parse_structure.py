@@ -131,7 +131,7 @@ def read_fields(text: str) -> dict[str, str]:
 def is_field_line(text: str) -> bool:
     clean = re.sub(r"[*_]+", "", text).strip()
     m = _FIELD_LINE.match(clean)
-    return bool(m) and bool(field_role(m.group("name")))
+    return m is not None and bool(field_role(m.group("name")))
 
 
 # ---------------------------------------------------------------- header
@@ -569,66 +569,82 @@ def _read_header(blocks: list[Block], doc: ParsedDocument) -> int:
     body_start = 0
     for index, block in enumerate(blocks[:80]):
         if isinstance(block, Table):
-            # Word headers are often a two-column table: issuer | national motto, number | place and date.
-            for row in block.rows:
-                for cell in row:
-                    for line in cell.split("\n"):
-                        _header_line(_clean(line), doc, upper_lines)
+            _header_table(block, doc, upper_lines)
             continue
         text = _clean(block.text)
         if not text:
             continue
-        key = fold(text)
         if title_next:
-            if doc.title:
-                doc.title += " " + text
-            else:
-                doc.title = text
+            doc.title = f"{doc.title} {text}" if doc.title else text
             title_next = False
             body_start = index + 1
             continue
-        if key.startswith(("thuc hien", "can cu")) and (doc.title or doc.number):
-            if key.startswith("thuc hien"):
-                doc.parent_text = (doc.parent_text + " " + text).strip()
-                for m in _PARENT_REF.finditer(text):
-                    number = normalise_number(m.group("number"))
-                    if number not in doc.parent_numbers:
-                        doc.parent_numbers.append(number)
-            body_start = index + 1
-            continue
-        label = block.label or split_label(text)[0]
-        if rank(label) == 0 or (label and (doc.title or doc.number)):
+        step = _header_block(block, text, doc, upper_lines)
+        if step == "end":
             break
-        for pattern, doc_type in _DOC_WORDS:
-            m = pattern.match(text)
-            if m and len(text) < 400 and (text[: m.end()].isupper() or doc.number or block.heading):
-                doc.doc_type = doc.doc_type or doc_type.value
-                remainder = text[m.end() :].strip(" :")
-                if remainder:
-                    doc.title = remainder
-                else:
-                    title_next = True
-                body_start = index + 1
-                break
-        else:
-            if _header_line(text, doc, upper_lines):
-                body_start = index + 1
-            elif doc.title:
-                break
+        if step != "skip":
+            body_start = index + 1
+            title_next = step == "title_next"
+    _finish_header(doc, upper_lines)
+    return body_start
+
+
+def _header_table(table: Table, doc: ParsedDocument, upper_lines: list[str]) -> None:
+    # Word headers are often a two-column table: issuer | national motto, number | place and date.
+    for row in table.rows:
+        for cell in row:
+            for line in cell.split("\n"):
+                _header_line(_clean(line), doc, upper_lines)
+
+
+def _header_block(block: Para, text: str, doc: ParsedDocument, upper_lines: list[str]) -> str:
+    """What one paragraph of the header is: "header" (part of it), "title_next" (the document's kind,
+    its title in the next paragraph), "skip" (not the header, not yet the body) or "end" (the body)."""
+    key = fold(text)
+    if key.startswith(("thuc hien", "can cu")) and (doc.title or doc.number):
+        if key.startswith("thuc hien"):
+            _parent_reference(text, doc)
+        return "header"
+    label = block.label or split_label(text)[0]
+    if rank(label) == 0 or (label and (doc.title or doc.number)):
+        return "end"
+    for pattern, doc_type in _DOC_WORDS:
+        kind = pattern.match(text)
+        if kind and len(text) < 400 and (text[: kind.end()].isupper() or doc.number or block.heading):
+            doc.doc_type = doc.doc_type or doc_type.value
+            remainder = text[kind.end() :].strip(" :")
+            if not remainder:
+                return "title_next"
+            doc.title = remainder
+            return "header"
+    if _header_line(text, doc, upper_lines):
+        return "header"
+    return "end" if doc.title else "skip"
+
+
+def _parent_reference(text: str, doc: ParsedDocument) -> None:
+    """ "Thực hiện Kế hoạch số 48/KH-UBND ...": the documents this one carries out."""
+    doc.parent_text = (doc.parent_text + " " + text).strip()
+    for m in _PARENT_REF.finditer(text):
+        number = normalise_number(m.group("number"))
+        if number not in doc.parent_numbers:
+            doc.parent_numbers.append(number)
+
+
+def _finish_header(doc: ParsedDocument, upper_lines: list[str]) -> None:
+    """The issuer from the lines above the number, its code and the kind from the number, the title tidied."""
     if upper_lines and not doc.issuer_text:
         doc.issuer_text = _issuer_from(upper_lines)
-    if doc.number:
-        m = re.search(r"/([A-ZĐ]+)(?:[.][^-]*)?-(?P<issuer>[A-Za-zĐđ0-9&]+)", doc.number)
-        if m:
-            doc.issuer_code = m.group("issuer")
-            doc.doc_type = doc.doc_type or (_CODE_TYPES.get(m.group(1)) or DocumentType.PLAN).value
+    number = re.search(r"/([A-ZĐ]+)(?:[.][^-]*)?-(?P<issuer>[A-Za-zĐđ0-9&]+)", doc.number) if doc.number else None
+    if number:
+        doc.issuer_code = number.group("issuer")
+        doc.doc_type = doc.doc_type or (_CODE_TYPES.get(number.group(1)) or DocumentType.PLAN).value
     if doc.title:
         if doc.title.isupper():
             doc.title = _sentence_case(doc.title)
         doc.title = doc.title[:1].upper() + doc.title[1:]
         if doc.doc_type == DocumentType.PLAN.value and not fold(doc.title).startswith("ke hoach"):
             doc.title = "Kế hoạch " + doc.title[:1].lower() + doc.title[1:]
-    return body_start
 
 
 def _header_line(text: str, doc: ParsedDocument, upper_lines: list[str]) -> bool:
@@ -816,7 +832,7 @@ def read_table(table: Table, *, title: str = "", keys=None, default_kind: str | 
     result = TableResult(kind, columns=roles, header_rows=height)
     header_keys = {fold(c) for c in rows[h]}
 
-    merged = getattr(table, "merged_below", set())
+    merged: set[tuple[int, int]] = getattr(table, "merged_below", set())
     at = [0]
 
     def cell(row: list[str], role: str) -> str:

@@ -88,11 +88,11 @@ def xlsx_tables(data: bytes) -> list[tuple[str, Table]]:
                 if top_row > len(grid) or left > width:
                     continue
                 top = grid[top_row - 1][left - 1]
-                for r in range(top_row, min(bottom, len(grid)) + 1):
+                for row_no in range(top_row, min(bottom, len(grid)) + 1):
                     for c in range(left, min(right, width) + 1):
-                        grid[r - 1][c - 1] = top
-                        if r > top_row:
-                            merged_rows.add((r - 1, c - 1))
+                        grid[row_no - 1][c - 1] = top
+                        if row_no > top_row:
+                            merged_rows.add((row_no - 1, c - 1))
             table = Table(
                 rows=grid,
                 source=f"Trang tính “{sheet.title}”",
