@@ -16,7 +16,7 @@ chủ trì …), its rows are the tasks and the body's bullet points are not.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -729,39 +729,43 @@ class TableResult:
     header_rows: int = 0
 
 
+def _is_lead(key: str) -> bool:
+    return (
+        "chu tri" in key
+        or key in {"don vi", "co quan", "don vi thuc hien", "co quan thuc hien"}
+        or (("don vi" in key or "co quan" in key) and "thuc hien" in key)
+    )
+
+
+# (role, test on the folded header), tried in order: the first that holds names the column.
+_COLUMN_ROLES: tuple[tuple[str, Callable[[str], bool]], ...] = (
+    ("stt", lambda key: key in {"stt", "tt", "so tt", "so thu tu", "t t", "s t t", "so"}),
+    ("lead_coop", lambda key: "chu tri" in key and "phoi hop" in key),
+    ("coop", lambda key: "phoi hop" in key),
+    ("monitor", lambda key: "theo doi" in key or "don doc" in key or "giam sat" in key),
+    ("person", lambda key: key.startswith(("nguoi", "can bo", "ca nhan", "chuyen vien", "ho va ten", "ho ten"))),
+    ("completed", lambda key: "ngay hoan thanh" in key or "thuc te" in key),
+    ("status", lambda key: key.startswith(("trang thai", "tinh trang", "muc do hoan thanh", "ket qua thuc hien", "tien do"))),
+    ("lead", _is_lead),
+    ("deadline", lambda key: key.startswith(("thoi gian", "thoi han", "lo trinh", "han hoan thanh", "moc thoi gian"))),
+    ("product", lambda key: key.startswith(("san pham", "ket qua dau ra", "ket qua du kien", "hinh thuc van ban"))),
+    ("note", lambda key: key.startswith("ghi chu")),
+    (
+        "content",
+        lambda key: any(
+            w in key for w in ("noi dung", "nhiem vu", "ten du an", "cong viec", "hang muc", "chi tieu", "du an", "ten ")
+        ),
+    ),
+)
+
+
 def column_role(header: str, taken: set[str]) -> str:
     key = fold(header)
     if not key:
         return ""
-    if key in {"stt", "tt", "so tt", "so thu tu", "t t", "s t t", "so"}:
-        return "stt"
-    if "chu tri" in key and "phoi hop" in key:
-        return "lead_coop"
-    if "phoi hop" in key:
-        return "coop"
-    if "theo doi" in key or "don doc" in key or "giam sat" in key:
-        return "monitor"
-    if key.startswith(("nguoi", "can bo", "ca nhan", "chuyen vien", "ho va ten", "ho ten")):
-        return "person"
-    if "ngay hoan thanh" in key or "thuc te" in key:
-        return "completed"
-    if key.startswith(("trang thai", "tinh trang", "muc do hoan thanh", "ket qua thuc hien", "tien do")):
-        return "status"
-    if (
-        "chu tri" in key
-        or key in {"don vi", "co quan", "don vi thuc hien", "co quan thuc hien"}
-        or (("don vi" in key or "co quan" in key) and "thuc hien" in key)
-    ):
-        return "lead"
-    if key.startswith(("thoi gian", "thoi han", "lo trinh", "han hoan thanh", "moc thoi gian")):
-        return "deadline"
-    if key.startswith(("san pham", "ket qua dau ra", "ket qua du kien", "hinh thuc van ban")):
-        return "product"
-    if key.startswith("ghi chu"):
-        return "note"
-    if any(w in key for w in ("noi dung", "nhiem vu", "ten du an", "cong viec", "hang muc", "chi tieu", "du an", "ten ")):
-        return "description" if "content" in taken else "content"
-    return ""
+    role = next((role for role, holds in _COLUMN_ROLES if holds(key)), "")
+    # A second content-like column (after "Nội dung", a "Nhiệm vụ cụ thể") is the description.
+    return "description" if role == "content" and "content" in taken else role
 
 
 def _stt(value: str) -> str:
@@ -969,19 +973,26 @@ def _fill_group_fields(tasks: list[ParsedTask]) -> None:
                     setattr(t, name, values.pop())
 
 
+def _workbook_header(tables: list[tuple[str, Table]], doc: ParsedDocument) -> None:
+    """The header fields from the rows above the first table's header row (title, number, date)."""
+    for _, table in tables:
+        header = _header_of([[_clean(c) for c in row] for row in table.rows])
+        if header is None:
+            continue
+        above: list[Block] = [
+            Para(text=value, source=table.row_source(r) + f", cột {c + 1}")
+            for r in range(header[0])
+            for c, value in enumerate(dict.fromkeys(table.rows[r]))
+            if value and value.strip()
+        ]
+        _read_header(above, doc)
+        return
+
+
 def table_document(tables: list[tuple[str, Table]]) -> ParsedDocument:
     """A workbook: the title and number rows above the header, then its tables of tasks."""
     doc = ParsedDocument()
-    for _, table in tables:
-        header = _header_of([[_clean(c) for c in row] for row in table.rows])
-        if header is not None:
-            above: list[Block] = []
-            for r in range(header[0]):
-                for c, value in enumerate(dict.fromkeys(table.rows[r])):
-                    if value and value.strip():
-                        above.append(Para(text=value, source=table.row_source(r) + f", cột {c + 1}"))
-            _read_header(above, doc)
-            break
+    _workbook_header(tables, doc)
     found = False
     n = 0
 
@@ -996,13 +1007,6 @@ def table_document(tables: list[tuple[str, Table]]) -> ParsedDocument:
             doc.indicators.extend(result.indicators)
             found = True
         elif result.kind in ("tasks", "projects"):
-            if (
-                result.kind == "projects"
-                and result.tasks
-                and not result.tasks[0].parent
-                and result.tasks[0].source == table.source
-            ):
-                result.tasks = result.tasks  # keep the table title as the group
             doc.tasks.extend(result.tasks)
             doc.skipped.extend(result.skipped)
             found = True
