@@ -34,6 +34,8 @@ test: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/codespell --toml pyproject.toml
 
 format: $(VENV)/.dev
 	$(BIN)/ruff format .

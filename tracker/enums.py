@@ -11,7 +11,7 @@ def enum_column(enum_cls: type[StrEnum], length: int = 20) -> SAEnum:
     return SAEnum(
         enum_cls,
         native_enum=False,
-        create_constraint=False,
+        create_constraint=True,
         length=length,
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime
-from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String
@@ -16,35 +15,22 @@ from tracker import clock
 from tracker.database import UTCDateTime
 from tracker.enums import enum_column
 from tracker.extensions import db
+from tracker.rules.labels import LabelledEnum
 
 
-class Role(StrEnum):
-    ADMIN = "admin"
-    OFFICE = "office"
-    LEADER = "leader"
-    UNIT_HEAD = "unit_head"
-    STAFF = "staff"
-
-    @property
-    def label(self) -> str:
-        return {
-            "admin": "Quản trị",
-            "office": "Văn phòng",
-            "leader": "Lãnh đạo Sở",
-            "unit_head": "Trưởng phòng / thủ trưởng đơn vị",
-            "staff": "Chuyên viên",
-        }[self.value]
+class Role(LabelledEnum):
+    ADMIN = "admin", "Quản trị"
+    OFFICE = "office", "Văn phòng"
+    LEADER = "leader", "Lãnh đạo Sở"
+    UNIT_HEAD = "unit_head", "Trưởng phòng / thủ trưởng đơn vị"
+    STAFF = "staff", "Chuyên viên"
 
 
-class UnitKind(StrEnum):
-    DEPARTMENT = "department"
-    OFFICE = "office"
-    DIVISION = "division"
-    CENTRE = "centre"
-
-    @property
-    def label(self) -> str:
-        return {"department": "Sở", "office": "Văn phòng", "division": "Phòng", "centre": "Đơn vị"}[self.value]
+class UnitKind(LabelledEnum):
+    DEPARTMENT = "department", "Sở"
+    OFFICE = "office", "Văn phòng"
+    DIVISION = "division", "Phòng"
+    CENTRE = "centre", "Đơn vị"
 
 
 class Unit(db.Model):

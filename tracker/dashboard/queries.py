@@ -166,6 +166,8 @@ def chart_geometry(points: list[MonthPoint], width: int = 720, height: int = 220
         "bottom": bottom,
         "left": left,
         "ticks": ticks,
+        # The boxes' own colours (rules.status.Box): done on time, done late, and the deadlines' line.
+        "colours": {"on_time": Box.DONE_ON_TIME.hex, "late": Box.DONE_LATE.hex, "due": Box.OPEN_IN_TIME.hex},
     }
 
 

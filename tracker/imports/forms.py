@@ -42,45 +42,8 @@ def _int(value: str | None) -> int | None:
 def draft_edit(form: MultiDict, state: dict[str, Any]) -> tuple[DraftEdit, dict[str, str]]:
     """The preview's fields as one edit, and the messages for values that cannot be read."""
     errors: dict[str, str] = {}
-    header: dict[str, Any] = {}
-    for name in ("doc_type", "number", "title", "parent_reference"):
-        if f"h-{name}" in form:
-            header[name] = form.get(f"h-{name}", "").strip()
-    if "h-issuer_id" in form:
-        header["issuer_id"] = _int(form.get("h-issuer_id"))
-    if "h-parent_id" in form:
-        header["parent_id"] = _int(form.get("h-parent_id"))
-    if "h-monitoring_unit_id" in form:
-        header["monitoring_unit_id"] = _int(form.get("h-monitoring_unit_id"))
-    if "h-issued_on" in form:
-        raw = form.get("h-issued_on", "").strip()
-        try:
-            header["issued_on"] = parse_date(raw).isoformat() if raw else None
-        except DateInputError as exc:
-            errors["h-issued_on"] = f"Ngày ban hành: {exc}"
-    tasks: list[TaskEdit] = []
-    for row in state["tasks"]:
-        k = row["key"]
-        if f"{k}-title" not in form and f"{k}-drop" not in form:
-            continue
-        lead_raw = form.get(f"{k}-lead")
-        tasks.append(
-            TaskEdit(
-                key=k,
-                title=form.get(f"{k}-title"),
-                ordinal=form.get(f"{k}-ordinal"),
-                parent=form.get(f"{k}-parent") if f"{k}-parent" in form else None,
-                lead_unit_id=(_int(lead_raw) or 0)
-                if lead_raw is not None and lead_raw != ""
-                else (0 if lead_raw == "" and row.get("lead_unit_id") else None),
-                coop_unit_ids=[u for u in (_int(v) for v in form.getlist(f"{k}-coop")) if u]
-                if f"{k}-coop-present" in form
-                else None,
-                deadline_text=form.get(f"{k}-deadline"),
-                product=form.get(f"{k}-product"),
-                drop=form.get(f"{k}-drop") == "1",
-            )
-        )
+    header = _header_edit(form, errors)
+    tasks = [_task_edit(form, row) for row in state["tasks"] if f"{row['key']}-title" in form or f"{row['key']}-drop" in form]
     groups: dict[str, tuple[bool, list[int]]] = {}
     for key in state["groups"]:
         if f"g-{key}-present" in form:
@@ -88,3 +51,43 @@ def draft_edit(form: MultiDict, state: dict[str, Any]) -> tuple[DraftEdit, dict[
             groups[key] = (form.get(f"g-{key}-confirmed") == "1", units)
     merge = form.get("merge") or None
     return DraftEdit(header=header, tasks=tasks, groups=groups, merge=merge), errors
+
+
+def _header_edit(form: MultiDict, errors: dict[str, str]) -> dict[str, Any]:
+    """The header fields present in the form (an absent field is left as it was)."""
+    header: dict[str, Any] = {}
+    for name in ("doc_type", "number", "title", "parent_reference"):
+        if f"h-{name}" in form:
+            header[name] = form.get(f"h-{name}", "").strip()
+    for name in ("issuer_id", "parent_id", "monitoring_unit_id"):
+        if f"h-{name}" in form:
+            header[name] = _int(form.get(f"h-{name}"))
+    if "h-issued_on" in form:
+        raw = form.get("h-issued_on", "").strip()
+        try:
+            header["issued_on"] = parse_date(raw).isoformat() if raw else None
+        except DateInputError as exc:
+            errors["h-issued_on"] = f"Ngày ban hành: {exc}"
+    return header
+
+
+def _lead_edit(lead_raw: str | None, row: dict[str, Any]) -> int | None:
+    """The lead unit picked: an id, 0 when a unit the parse had was cleared, None when left alone."""
+    if lead_raw is not None and lead_raw != "":
+        return _int(lead_raw) or 0
+    return 0 if lead_raw == "" and row.get("lead_unit_id") else None
+
+
+def _task_edit(form: MultiDict, row: dict[str, Any]) -> TaskEdit:
+    k = row["key"]
+    return TaskEdit(
+        key=k,
+        title=form.get(f"{k}-title"),
+        ordinal=form.get(f"{k}-ordinal"),
+        parent=form.get(f"{k}-parent") if f"{k}-parent" in form else None,
+        lead_unit_id=_lead_edit(form.get(f"{k}-lead"), row),
+        coop_unit_ids=[u for u in (_int(v) for v in form.getlist(f"{k}-coop")) if u] if f"{k}-coop-present" in form else None,
+        deadline_text=form.get(f"{k}-deadline"),
+        product=form.get(f"{k}-product"),
+        drop=form.get(f"{k}-drop") == "1",
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
@@ -17,15 +16,12 @@ from tracker.database import UTCDateTime
 from tracker.enums import enum_column
 from tracker.extensions import db
 from tracker.plans.models import Plan
+from tracker.rules.labels import LabelledEnum
 
 
-class DraftStatus(StrEnum):
-    DRAFT = "draft"
-    CONFIRMED = "confirmed"
-
-    @property
-    def label(self) -> str:
-        return {"draft": "Đang xem trước", "confirmed": "Đã tạo kế hoạch"}[self.value]
+class DraftStatus(LabelledEnum):
+    DRAFT = "draft", "Đang xem trước"
+    CONFIRMED = "confirmed", "Đã tạo kế hoạch"
 
 
 class ImportDraft(db.Model):

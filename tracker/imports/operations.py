@@ -136,48 +136,13 @@ def edit_draft(draft: ImportDraft, edit: DraftEdit, actor: User) -> ImportDraft:
     _require_draft(draft)
     state = draft.data
     units = {u.id for u in db.session.scalars(select(Unit).where(Unit.active.is_(True)))}
-    year = state["header"].get("year")
-    header = state["header"]
-    for name in ("doc_type", "number", "title", "issuer_id", "issued_on", "parent_id", "parent_reference", "monitoring_unit_id"):
-        if name in edit.header:
-            header[name] = edit.header[name]
-    if header.get("issued_on"):
-        header["year"] = int(str(header["issued_on"])[:4])
-        year = header["year"]
+    year = _edit_header(state["header"], edit.header)
     by_key = {t["key"]: t for t in state["tasks"]}
     errors: dict[str, str] = {}
     for e in edit.tasks:
         row = by_key.get(e.key)
-        if row is None:
-            continue
-        if e.title is not None:
-            if not e.title.strip():
-                errors[f"{e.key}-title"] = f"Dòng {row['source']}: tên nhiệm vụ không được để trống."
-            else:
-                row["title"] = e.title.strip()
-        if e.ordinal is not None:
-            row["ordinal"] = e.ordinal.strip()[:30]
-        if e.parent is not None:
-            parent = e.parent or None
-            if parent is not None and (parent == e.key or parent in _descendants(state["tasks"], e.key) or parent not in by_key):
-                errors[f"{e.key}-parent"] = f"“{row['title'][:60]}”: không thể đặt dưới chính nó hoặc phần việc của nó."
-            else:
-                row["parent"] = parent
-        if e.lead_unit_id is not None:
-            if e.lead_unit_id and e.lead_unit_id not in units:
-                errors[f"{e.key}-lead"] = "Đơn vị chủ trì không tồn tại."
-            else:
-                row["lead_unit_id"] = e.lead_unit_id or None
-                if e.lead_unit_id:
-                    row["lead_units"], row["lead_groups"], row["unresolved_lead"] = [], [], []
-        if e.coop_unit_ids is not None:
-            row["coop_unit_ids"] = [u for u in dict.fromkeys(e.coop_unit_ids) if u in units]
-        if e.deadline_text is not None and e.deadline_text.strip() != row["deadline"]["phrase"]:
-            row["deadline_text"] = e.deadline_text.strip()
-            row["deadline"] = deadline_state(row["deadline_text"], year)
-        if e.product is not None:
-            row["product"] = e.product.strip()
-        row["unresolved"] = [n for n in row.get("unresolved_lead", [])] if row.get("lead_unit_id") is None else []
+        if row is not None:
+            _edit_row(row, e, _RowContext(state["tasks"], by_key, units, year), errors)
     for key, (confirmed, unit_ids) in edit.groups.items():
         if key in state["groups"]:
             state["groups"][key]["confirmed"] = confirmed
@@ -195,6 +160,64 @@ def edit_draft(draft: ImportDraft, edit: DraftEdit, actor: User) -> ImportDraft:
     db.session.flush()
     log.info("import draft %s edited by %s", draft.id, actor.username)
     return draft
+
+
+def _edit_header(header: dict[str, Any], edited: dict[str, Any]) -> int | None:
+    """Apply the header's edits; return the year that reads the rows' deadlines (from the date issued)."""
+    for name in ("doc_type", "number", "title", "issuer_id", "issued_on", "parent_id", "parent_reference", "monitoring_unit_id"):
+        if name in edited:
+            header[name] = edited[name]
+    if header.get("issued_on"):
+        header["year"] = int(str(header["issued_on"])[:4])
+    return header.get("year")
+
+
+@dataclass(frozen=True)
+class _RowContext:
+    tasks: list[dict[str, Any]]
+    by_key: dict[str, dict[str, Any]]
+    units: set[int]
+    year: int | None
+
+
+def _edit_row(row: dict[str, Any], e: TaskEdit, ctx: _RowContext, errors: dict[str, str]) -> None:
+    """One row's edits; a refused field leaves the row's value and adds its message to ``errors``."""
+    if e.title is not None:
+        if not e.title.strip():
+            errors[f"{e.key}-title"] = f"Dòng {row['source']}: tên nhiệm vụ không được để trống."
+        else:
+            row["title"] = e.title.strip()
+    if e.ordinal is not None:
+        row["ordinal"] = e.ordinal.strip()[:30]
+    if e.parent is not None:
+        _edit_parent(row, e, ctx, errors)
+    if e.lead_unit_id is not None:
+        _edit_lead(row, e, ctx.units, errors)
+    if e.coop_unit_ids is not None:
+        row["coop_unit_ids"] = [u for u in dict.fromkeys(e.coop_unit_ids) if u in ctx.units]
+    if e.deadline_text is not None and e.deadline_text.strip() != row["deadline"]["phrase"]:
+        row["deadline_text"] = e.deadline_text.strip()
+        row["deadline"] = deadline_state(row["deadline_text"], ctx.year)
+    if e.product is not None:
+        row["product"] = e.product.strip()
+    row["unresolved"] = list(row.get("unresolved_lead", [])) if row.get("lead_unit_id") is None else []
+
+
+def _edit_parent(row: dict[str, Any], e: TaskEdit, ctx: _RowContext, errors: dict[str, str]) -> None:
+    parent = e.parent or None
+    if parent is not None and (parent == e.key or parent in _descendants(ctx.tasks, e.key) or parent not in ctx.by_key):
+        errors[f"{e.key}-parent"] = f"“{row['title'][:60]}”: không thể đặt dưới chính nó hoặc phần việc của nó."
+    else:
+        row["parent"] = parent
+
+
+def _edit_lead(row: dict[str, Any], e: TaskEdit, units: set[int], errors: dict[str, str]) -> None:
+    if e.lead_unit_id and e.lead_unit_id not in units:
+        errors[f"{e.key}-lead"] = "Đơn vị chủ trì không tồn tại."
+        return
+    row["lead_unit_id"] = e.lead_unit_id or None
+    if e.lead_unit_id:
+        row["lead_units"], row["lead_groups"], row["unresolved_lead"] = [], [], []
 
 
 def _merge_up(state: dict[str, Any], key: str) -> None:

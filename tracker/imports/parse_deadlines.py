@@ -99,49 +99,57 @@ def read_deadline(phrase: str, default_year: int | None = None) -> ReadDeadline:
         return ReadDeadline(verbatim, DeadlineKind.UNDETERMINED, flag=DeadlineFlag.INVALID, note=str(exc))
     if rule.kind is not DeadlineKind.UNDETERMINED:
         return ReadDeadline(verbatim, rule.kind, rule.due, frequency=rule.frequency, day=rule.day)
-
     lowered = verbatim.lower()
-    if m := _START.match(lowered):
-        start = _fixed(m.group("start"), default_year)
-        if start is not None:
-            start = _start_of(m.group("start"), start, default_year)
-            rest = m.group("rest").strip(" ,;")
-            end_text = re.sub(r"^(?:đến|tới|-|–)\s*(?:ngày\s*)?", "", rest)
-            end = _fixed(end_text, default_year) if rest else None
-            if end is not None and end >= start:
-                return ReadDeadline(
-                    verbatim, DeadlineKind.FIXED, end, start, flag=DeadlineFlag.RANGE, note=FLAG_LABELS[DeadlineFlag.RANGE]
-                )
-            return ReadDeadline(
-                verbatim,
-                DeadlineKind.UNDETERMINED,
-                None,
-                start,
-                flag=DeadlineFlag.START_ONLY,
-                note=FLAG_LABELS[DeadlineFlag.START_ONLY],
-            )
+    for reader in (_from_start, _year_range, _two_dates):
+        found = reader(verbatim, lowered, default_year)
+        if found is not None:
+            return found
+    return _compound(verbatim, lowered, default_year)
 
-    if m := _YEAR_RANGE.match(lowered):
-        first, last = int(m.group(1)), int(m.group(2))
-        if first <= last:
-            return ReadDeadline(
-                verbatim,
-                DeadlineKind.FIXED,
-                date(last, 12, 31),
-                date(first, 1, 1),
-                flag=DeadlineFlag.RANGE,
-                note=FLAG_LABELS[DeadlineFlag.RANGE],
-            )
 
+def _range(verbatim: str, end: date, start: date) -> ReadDeadline:
+    return ReadDeadline(verbatim, DeadlineKind.FIXED, end, start, flag=DeadlineFlag.RANGE, note=FLAG_LABELS[DeadlineFlag.RANGE])
+
+
+def _from_start(verbatim: str, lowered: str, default_year: int | None) -> ReadDeadline | None:
+    """ "Từ tháng 3/2025 đến tháng 6/2025": a range; "Từ tháng 3/2025" alone: a start without a deadline."""
+    m = _START.match(lowered)
+    start = _fixed(m.group("start"), default_year) if m else None
+    if m is None or start is None:
+        return None
+    start = _start_of(m.group("start"), start, default_year)
+    rest = m.group("rest").strip(" ,;")
+    end_text = re.sub(r"^(?:đến|tới|-|–)\s*(?:ngày\s*)?", "", rest)
+    end = _fixed(end_text, default_year) if rest else None
+    if end is not None and end >= start:
+        return _range(verbatim, end, start)
+    return ReadDeadline(
+        verbatim, DeadlineKind.UNDETERMINED, None, start, flag=DeadlineFlag.START_ONLY, note=FLAG_LABELS[DeadlineFlag.START_ONLY]
+    )
+
+
+def _year_range(verbatim: str, lowered: str, default_year: int | None) -> ReadDeadline | None:
+    """ "2021-2025": the whole span, due at the end of its last year."""
+    m = _YEAR_RANGE.match(lowered)
+    if m is None:
+        return None
+    first, last = int(m.group(1)), int(m.group(2))
+    return _range(verbatim, date(last, 12, 31), date(first, 1, 1)) if first <= last else None
+
+
+def _two_dates(verbatim: str, lowered: str, default_year: int | None) -> ReadDeadline | None:
+    """Two deadlines joined by a dash or "đến": the span between them."""
     parts = _RANGE_SPLIT.split(lowered)
-    if len(parts) == 2:
-        first_due, last_due = _fixed(parts[0], default_year), _fixed(parts[1], default_year)
-        if first_due is not None and last_due is not None and first_due <= last_due:
-            start = _start_of(parts[0], first_due, default_year)
-            return ReadDeadline(
-                verbatim, DeadlineKind.FIXED, last_due, start, flag=DeadlineFlag.RANGE, note=FLAG_LABELS[DeadlineFlag.RANGE]
-            )
+    if len(parts) != 2:
+        return None
+    first_due, last_due = _fixed(parts[0], default_year), _fixed(parts[1], default_year)
+    if first_due is None or last_due is None or first_due > last_due:
+        return None
+    return _range(verbatim, last_due, _start_of(parts[0], first_due, default_year))
 
+
+def _compound(verbatim: str, lowered: str, default_year: int | None) -> ReadDeadline:
+    """A sentence with one date in it is due on that date; with none or several, undetermined."""
     dues = {d for m in _DATED.finditer(lowered) if (d := _fixed(m.group(0), default_year)) is not None}
     if len(dues) == 1:
         return ReadDeadline(

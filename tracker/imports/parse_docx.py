@@ -110,19 +110,7 @@ def _read_numbering(document) -> _Numbering:
         return numbering
     root = part.element
     for abstract in root.iter(f"{W}abstractNum"):
-        levels: dict[int, _Level] = {}
-        for lvl in abstract.iter(f"{W}lvl"):
-            level = _Level()
-            start = lvl.find(f"{W}start")
-            if start is not None:
-                level.start = int(start.get(f"{W}val", "1"))
-            fmt = lvl.find(f"{W}numFmt")
-            if fmt is not None:
-                level.fmt = fmt.get(f"{W}val", "decimal")
-            text = lvl.find(f"{W}lvlText")
-            if text is not None:
-                level.text = text.get(f"{W}val", "")
-            levels[int(lvl.get(f"{W}ilvl", "0"))] = level
+        levels = {int(lvl.get(f"{W}ilvl", "0")): _read_level(lvl) for lvl in abstract.iter(f"{W}lvl")}
         numbering.levels[abstract.get(f"{W}abstractNumId")] = levels
     for num in root.iter(f"{W}num"):
         num_id = num.get(f"{W}numId")
@@ -134,6 +122,21 @@ def _read_numbering(document) -> _Numbering:
             if start is not None:
                 numbering.overrides.setdefault(num_id, {})[int(override.get(f"{W}ilvl", "0"))] = int(start.get(f"{W}val", "1"))
     return numbering
+
+
+def _read_level(lvl) -> _Level:
+    """One level of a list definition: where it starts, its number format, its text ("%1.")."""
+    level = _Level()
+    start = lvl.find(f"{W}start")
+    if start is not None:
+        level.start = int(start.get(f"{W}val", "1"))
+    fmt = lvl.find(f"{W}numFmt")
+    if fmt is not None:
+        level.fmt = fmt.get(f"{W}val", "decimal")
+    text = lvl.find(f"{W}lvlText")
+    if text is not None:
+        level.text = text.get(f"{W}val", "")
+    return level
 
 
 def _num_pr(p, styles: dict) -> tuple[str, int] | None:
@@ -197,38 +200,50 @@ def docx_blocks(data: bytes) -> list[Block]:
     for child in document.element.body.iterchildren():
         if child.tag == f"{W}p":
             paragraph_no += 1
-            text = _text(child)
-            num = _num_pr(child, styles)
-            label = numbering.label(*num) if num else ""
-            if not text.strip():
-                continue
-            ppr = child.find(f"{W}pPr")
-            style = ppr.find(f"{W}pStyle") if ppr is not None else None
-            heading = style is not None and style.get(f"{W}val") in headings
-            for i, line in enumerate(text.split("\n")):
-                if line.strip():
-                    blocks.append(
-                        Para(text=line.strip(), label=label if i == 0 else "", source=f"đoạn {paragraph_no}", heading=heading)
-                    )
+            blocks += _paragraph_blocks(child, paragraph_no, numbering, styles, headings)
         elif child.tag == f"{W}tbl":
             table_no += 1
-            rows: list[list[str]] = []
-            for tr in child.iter(f"{W}tr"):
-                cells: list[str] = []
-                for tc in tr.iter(f"{W}tc"):
-                    text = "\n".join(_text(p) for p in tc.iter(f"{W}p")).strip()
-                    span = tc.find(f"{W}tcPr/{W}gridSpan")
-                    vmerge = tc.find(f"{W}tcPr/{W}vMerge")
-                    if vmerge is not None and vmerge.get(f"{W}val") != "restart" and rows:
-                        col = len(cells)
-                        above = rows[-1][col] if col < len(rows[-1]) else ""
-                        text = text or above
-                    repeat = int(span.get(f"{W}val", "1")) if span is not None else 1
-                    cells.extend([text] * repeat)
-                rows.append(cells)
+            rows = _table_rows(child)
             blocks.append(
                 Table(
                     rows=rows, source=f"Bảng {table_no}", row_sources=[f"Bảng {table_no}, dòng {i + 1}" for i in range(len(rows))]
                 )
             )
     return blocks
+
+
+def _paragraph_blocks(child, paragraph_no: int, numbering: _Numbering, styles: dict, headings: set) -> list[Para]:
+    """A paragraph, one block per line; its list label (counted even when the paragraph is empty, as Word
+    counts it) on the first line."""
+    text = _text(child)
+    num = _num_pr(child, styles)
+    label = numbering.label(*num) if num else ""
+    if not text.strip():
+        return []
+    ppr = child.find(f"{W}pPr")
+    style = ppr.find(f"{W}pStyle") if ppr is not None else None
+    heading = style is not None and style.get(f"{W}val") in headings
+    return [
+        Para(text=line.strip(), label=label if i == 0 else "", source=f"đoạn {paragraph_no}", heading=heading)
+        for i, line in enumerate(text.split("\n"))
+        if line.strip()
+    ]
+
+
+def _table_rows(child) -> list[list[str]]:
+    """A Word table as rows of texts: a merged-across cell repeated, a merged-down cell its value above."""
+    rows: list[list[str]] = []
+    for tr in child.iter(f"{W}tr"):
+        cells: list[str] = []
+        for tc in tr.iter(f"{W}tc"):
+            text = "\n".join(_text(p) for p in tc.iter(f"{W}p")).strip()
+            span = tc.find(f"{W}tcPr/{W}gridSpan")
+            vmerge = tc.find(f"{W}tcPr/{W}vMerge")
+            if vmerge is not None and vmerge.get(f"{W}val") != "restart" and rows:
+                col = len(cells)
+                above = rows[-1][col] if col < len(rows[-1]) else ""
+                text = text or above
+            repeat = int(span.get(f"{W}val", "1")) if span is not None else 1
+            cells.extend([text] * repeat)
+        rows.append(cells)
+    return rows

@@ -51,8 +51,17 @@ def _levels(values: list[float]) -> list[float]:
     return out
 
 
-def _grids(segments: list[tuple[float, float, float, float]]) -> list[_Grid]:
+Segment = tuple[float, float, float, float]
+
+
+def _grids(segments: list[Segment]) -> list[_Grid]:
     """Group the page's thin lines into tables (lines that touch belong together)."""
+    grids = [_grid(segs) for segs in _touching(segments)]
+    return sorted((g for g in grids if g is not None), key=lambda g: -g.top)
+
+
+def _touching(segments: list[Segment]) -> list[list[Segment]]:
+    """The segments in groups of lines that touch one another (union-find, swept left to right)."""
     parent = list(range(len(segments)))
 
     def find(i: int) -> int:
@@ -70,28 +79,30 @@ def _grids(segments: list[tuple[float, float, float, float]]) -> list[_Grid]:
                 break
             if b2 <= t1 + NEAR and b1 <= t2 + NEAR:
                 parent[find(a)] = find(b)
-    groups: dict[int, list[tuple[float, float, float, float]]] = {}
+    groups: dict[int, list[Segment]] = {}
     for i, seg in enumerate(segments):
         groups.setdefault(find(i), []).append(seg)
-    grids: list[_Grid] = []
-    for segs in groups.values():
-        horizontal = [s for s in segs if s[3] - s[1] <= THIN and s[2] - s[0] > THIN]
-        vertical = [s for s in segs if s[2] - s[0] <= THIN and s[3] - s[1] > THIN]
-        ys = _levels([(s[1] + s[3]) / 2 for s in horizontal])
-        xs = _levels([(s[0] + s[2]) / 2 for s in vertical])
-        if not ys or len(xs) < 2:
-            continue
-        left, bottom = min(s[0] for s in segs), min(s[1] for s in segs)
-        right, top = max(s[2] for s in segs), max(s[3] for s in segs)
-        # A row cut by the page break has a border on one side only: the vertical lines give the other.
-        if bottom < ys[0] - NEAR:
-            ys.insert(0, bottom)
-        if top > ys[-1] + NEAR:
-            ys.append(top)
-        if len(ys) < 2:
-            continue
-        grids.append(_Grid(left, bottom, right, top, xs, ys[::-1]))
-    return sorted(grids, key=lambda g: -g.top)
+    return list(groups.values())
+
+
+def _grid(segs: list[Segment]) -> _Grid | None:
+    """One group's rows and columns, or None if its lines make no table."""
+    horizontal = [s for s in segs if s[3] - s[1] <= THIN and s[2] - s[0] > THIN]
+    vertical = [s for s in segs if s[2] - s[0] <= THIN and s[3] - s[1] > THIN]
+    ys = _levels([(s[1] + s[3]) / 2 for s in horizontal])
+    xs = _levels([(s[0] + s[2]) / 2 for s in vertical])
+    if not ys or len(xs) < 2:
+        return None
+    left, bottom = min(s[0] for s in segs), min(s[1] for s in segs)
+    right, top = max(s[2] for s in segs), max(s[3] for s in segs)
+    # A row cut by the page break has a border on one side only: the vertical lines give the other.
+    if bottom < ys[0] - NEAR:
+        ys.insert(0, bottom)
+    if top > ys[-1] + NEAR:
+        ys.append(top)
+    if len(ys) < 2:
+        return None
+    return _Grid(left, bottom, right, top, xs, ys[::-1])
 
 
 def _text(textpage, left: float, bottom: float, right: float, top: float) -> str:

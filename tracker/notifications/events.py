@@ -25,8 +25,6 @@ person must act on. They always appear in the in-app centre.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from flask import current_app
 from sqlalchemy import and_, event, or_, select
 from sqlalchemy.orm import Session
@@ -36,23 +34,21 @@ from tracker.accounts.models import Role, User
 from tracker.extensions import db
 from tracker.formatting import fmt_date
 from tracker.notifications.grouping import EVENT_LABELS
+from tracker.rules.labels import LabelledEnum
 from tracker.rules.status import Confirmation, TaskStatus
 from tracker.tasks.models import ExtensionRequest, ExtensionState, Task, TaskEvent
 
 _JOURNAL = "tracker.journal_written"
 
 
-class EventKind(StrEnum):
-    EXTENSION_REQUESTED = "ev_ext_requested"
-    EXTENSION_DECIDED = "ev_ext_decided"
-    COMPLETION_PENDING = "ev_completion_pending"
-    COMPLETION_RETURNED = "ev_completion_returned"
-    ASSIGNED = "ev_assigned"
-    DEADLINE_CHANGED = "ev_deadline_changed"
-
-    @property
-    def label(self) -> str:
-        return EVENT_LABELS[self.value]
+class EventKind(LabelledEnum):
+    # The labels are the e-mail headings, kept with the (pure) grouping of a person's e-mail.
+    EXTENSION_REQUESTED = "ev_ext_requested", EVENT_LABELS["ev_ext_requested"]
+    EXTENSION_DECIDED = "ev_ext_decided", EVENT_LABELS["ev_ext_decided"]
+    COMPLETION_PENDING = "ev_completion_pending", EVENT_LABELS["ev_completion_pending"]
+    COMPLETION_RETURNED = "ev_completion_returned", EVENT_LABELS["ev_completion_returned"]
+    ASSIGNED = "ev_assigned", EVENT_LABELS["ev_assigned"]
+    DEADLINE_CHANGED = "ev_deadline_changed", EVENT_LABELS["ev_deadline_changed"]
 
 
 @event.listens_for(Session, "after_flush")

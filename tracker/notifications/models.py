@@ -5,7 +5,6 @@ once, whichever scheduler process or replayed tick queued it."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import Date, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,34 +14,25 @@ from tracker.accounts.models import User
 from tracker.database import UTCDateTime
 from tracker.enums import enum_column
 from tracker.extensions import db
+from tracker.rules.labels import LabelledEnum
 
 
-class Channel(StrEnum):
+class Channel(LabelledEnum):
     """A message to a person (shown in the app, and e-mailed unless they have no address or opted out),
     or a post to the office's webhook."""
 
-    INAPP = "inapp"
-    WEBHOOK = "webhook"
-
-    @property
-    def label(self) -> str:
-        return {"inapp": "Thư điện tử", "webhook": "Webhook"}[self.value]
+    INAPP = "inapp", "Thư điện tử"
+    WEBHOOK = "webhook", "Webhook"
 
 
-class DeliveryStatus(StrEnum):
+class DeliveryStatus(LabelledEnum):
     """The state of the outgoing part: the e-mail of a person's message, or the webhook post."""
 
-    NONE = "none"
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-
-    @property
-    def label(self) -> str:
-        return {"none": "Không gửi thư", "pending": "Chờ gửi", "sending": "Đang gửi", "sent": "Đã gửi", "failed": "Gửi lỗi"}[
-            self.value
-        ]
+    NONE = "none", "Không gửi thư"
+    PENDING = "pending", "Chờ gửi"
+    SENDING = "sending", "Đang gửi"
+    SENT = "sent", "Đã gửi"
+    FAILED = "failed", "Gửi lỗi"
 
 
 class Delivery(db.Model):

@@ -19,8 +19,9 @@ Nothing fires on a day off.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from tracker.rules.calendar import WorkCalendar
 
@@ -69,7 +70,9 @@ class Firing:
     seq: int = 0
 
 
-def firings_for_due(due: date, today: date, rules: ReminderRules, calendar: WorkCalendar, between=None) -> list[Firing]:
+def firings_for_due(
+    due: date, today: date, rules: ReminderRules, calendar: WorkCalendar, between: Callable[[date, date], int] | None = None
+) -> list[Firing]:
     """The reminders an open task due on ``due`` calls for on ``today``.
 
     ``between`` may be a precomputed ``calendar.counter(...)`` when many due dates are evaluated at once."""
@@ -113,7 +116,7 @@ class DigestMoments:
     daily_hour: int = 7  # reminders are queued by the first tick at or after 07:00
 
 
-def weekly_digest_key(local_now, moments: DigestMoments = DigestMoments()) -> str | None:
+def weekly_digest_key(local_now: datetime, moments: DigestMoments = DigestMoments()) -> str | None:
     """ISO week label once this week's digest moment (Monday 07:30) has passed, else None."""
     monday = local_now.date() - timedelta(days=local_now.weekday())
     moment_day = monday + timedelta(days=moments.weekly_weekday)

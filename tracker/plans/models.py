@@ -4,7 +4,6 @@ Quyết định, Công văn giao nhiệm vụ)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,16 +14,13 @@ from tracker.database import UTCDateTime
 from tracker.enums import enum_column
 from tracker.extensions import db
 from tracker.rules.documents import DocumentType
+from tracker.rules.labels import LabelledEnum
 
 
-class PlanStatus(StrEnum):
-    DRAFT = "draft"
-    ACTIVE = "active"
-    CLOSED = "closed"
-
-    @property
-    def label(self) -> str:
-        return {"draft": "Dự thảo", "active": "Đang thực hiện", "closed": "Đã kết thúc"}[self.value]
+class PlanStatus(LabelledEnum):
+    DRAFT = "draft", "Dự thảo"
+    ACTIVE = "active", "Đang thực hiện"
+    CLOSED = "closed", "Đã kết thúc"
 
 
 class Issuer(db.Model):

@@ -20,14 +20,16 @@ from tracker.rules.reports import (
     signature_lines,
 )
 from tracker.rules.rollup import format_percent
+from tracker.rules.status import Box
 
+# A report's own wording of the boxes (the rows of its table), in the order it prints them.
 BOX_LABELS = (
-    ("done_on_time", "Hoàn thành đúng hạn"),
-    ("done_late", "Hoàn thành quá hạn"),
-    ("open_in_time", "Đang thực hiện trong hạn"),
-    ("open_overdue", "Đang thực hiện quá hạn"),
-    ("no_deadline_done", "Không có thời hạn cụ thể - đã hoàn thành"),
-    ("no_deadline_open", "Không có thời hạn cụ thể - đang thực hiện"),
+    (Box.DONE_ON_TIME, "Hoàn thành đúng hạn"),
+    (Box.DONE_LATE, "Hoàn thành quá hạn"),
+    (Box.OPEN_IN_TIME, "Đang thực hiện trong hạn"),
+    (Box.OPEN_OVERDUE, "Đang thực hiện quá hạn"),
+    (Box.NO_DEADLINE_DONE, "Không có thời hạn cụ thể - đã hoàn thành"),
+    (Box.NO_DEADLINE_OPEN, "Không có thời hạn cụ thể - đang thực hiện"),
 )
 
 
@@ -66,6 +68,8 @@ class Table:
     widths: list[float]  # relative
     note: str = ""
     bold_rows: set[int] = field(default_factory=set)
+    # Row index -> the colour of the box the row counts (rules.status.Box), for the spreadsheet's fill.
+    colours: dict[int, str] = field(default_factory=dict)
     kind = "table"
 
     def numeric(self, value: Cell) -> bool:
@@ -148,7 +152,8 @@ def _box_table(title: str, sheet: str, c: dict) -> Table:
         ["Tỷ lệ hoàn thành trên tổng số phần việc", Rate(c["completed"], c["total"])],
         ["Tỷ lệ hoàn thành trên số phần việc đã đến hạn", Rate(c["completed_dated"], c["come_due"])],
     ]
-    return Table(title, sheet, ["Chỉ tiêu", "Số liệu"], rows, [5, 1.4], bold_rows={0})
+    colours = {i: box.hex for i, (box, _) in enumerate(BOX_LABELS, start=1)}
+    return Table(title, sheet, ["Chỉ tiêu", "Số liệu"], rows, [5, 1.4], bold_rows={0}, colours=colours)
 
 
 def _both_rates(c: dict) -> str:

@@ -230,6 +230,32 @@ def render_docx(doc: Document) -> bytes:
     _margins(section)
     _header_numbers(section)
     text_cm = 21 - 3 - 1.5
+    _heading_block(word, doc, text_cm)
+    if doc.draft:
+        _para(word, "(Dự thảo - chưa ban hành)", 11, italic=True)
+    _para(word, doc.kind_title, 14, bold=True, before=18)
+    _para(word, doc.subject, 14, bold=True)
+    _rule(word, 4, text_cm)
+    _blocks(word, doc.body, text_cm)
+    _closing_block(word, doc)
+    for appendix in doc.appendices:
+        sec = word.add_section(WD_SECTION.NEW_PAGE)
+        _margins(sec, appendix.landscape)
+        sec.different_first_page_header_footer = False  # its first page is page n > 1: numbered
+        for line in appendix.title_lines:
+            _para(word, line, 14, bold=True)
+        _para(word, appendix.reference, 14, italic=True)
+        _blocks(word, appendix.blocks, (29.7 if appendix.landscape else 21) - 3 - 1.5)
+    word.core_properties.title = f"{doc.kind_title} {doc.number}"
+    word.core_properties.subject = doc.subject
+    word.core_properties.author = doc.office_name
+    out = BytesIO()
+    word.save(out)
+    return out.getvalue()
+
+
+def _heading_block(word, doc: Document, text_cm: float) -> None:
+    """The two columns above the title: the body and office with the number, the motto with place and date."""
     head = word.add_table(rows=1, cols=2)
     _no_borders(head)
     left_cm, right_cm = text_cm * 0.42, text_cm * 0.58
@@ -244,16 +270,18 @@ def render_docx(doc: Document) -> bytes:
     _para(right, "Độc lập - Tự do - Hạnh phúc", 13.5, bold=True)
     _rule(right, 6.1, right_cm)
     _para(right, doc.place_date, 13.5, italic=True, before=4)
-    if doc.draft:
-        _para(word, "(Dự thảo - chưa ban hành)", 11, italic=True)
-    _para(word, doc.kind_title, 14, bold=True, before=18)
-    _para(word, doc.subject, 14, bold=True)
-    _rule(word, 4, text_cm)
-    for block in doc.body:
+
+
+def _blocks(word, blocks: list, width_cm: float) -> None:
+    for block in blocks:
         if isinstance(block, Table):
-            _table(word, block, text_cm)
+            _table(word, block, width_cm)
         else:
             word.add_paragraph(_safe(block.text), style=STYLE_NAMES[block.style])
+
+
+def _closing_block(word, doc: Document) -> None:
+    """Nơi nhận on the left, the signature on the right."""
     closing = word.add_table(rows=1, cols=2)
     _no_borders(closing)
     left, right = closing.rows[0].cells
@@ -266,22 +294,3 @@ def render_docx(doc: Document) -> bytes:
     for _ in range(4):
         _para(right, "", 14)
     _para(right, doc.signer_name, 14, bold=True)
-    for appendix in doc.appendices:
-        sec = word.add_section(WD_SECTION.NEW_PAGE)
-        _margins(sec, appendix.landscape)
-        sec.different_first_page_header_footer = False  # its first page is page n > 1: numbered
-        aw = (29.7 if appendix.landscape else 21) - 3 - 1.5
-        for line in appendix.title_lines:
-            _para(word, line, 14, bold=True)
-        _para(word, appendix.reference, 14, italic=True)
-        for block in appendix.blocks:
-            if isinstance(block, Table):
-                _table(word, block, aw)
-            else:
-                word.add_paragraph(_safe(block.text), style=STYLE_NAMES[block.style])
-    word.core_properties.title = f"{doc.kind_title} {doc.number}"
-    word.core_properties.subject = doc.subject
-    word.core_properties.author = doc.office_name
-    out = BytesIO()
-    word.save(out)
-    return out.getvalue()

@@ -4,9 +4,8 @@ snapshot) and three files are kept unchanged."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker import clock
@@ -15,29 +14,18 @@ from tracker.database import UTCDateTime
 from tracker.enums import enum_column
 from tracker.extensions import db
 from tracker.plans.models import Plan
+from tracker.rules.labels import LabelledEnum
 
 
-class ReportScope(StrEnum):
-    PLAN = "plan"
-    YEAR = "year"
-    HIGHER = "higher"
-
-    @property
-    def label(self) -> str:
-        return {
-            "plan": "Một kế hoạch, văn bản",
-            "year": "Tất cả kế hoạch trong năm",
-            "higher": "Nhiệm vụ cấp trên giao",
-        }[self.value]
+class ReportScope(LabelledEnum):
+    PLAN = "plan", "Một kế hoạch, văn bản"
+    YEAR = "year", "Tất cả kế hoạch trong năm"
+    HIGHER = "higher", "Nhiệm vụ cấp trên giao"
 
 
-class ReportState(StrEnum):
-    DRAFT = "draft"
-    ISSUED = "issued"
-
-    @property
-    def label(self) -> str:
-        return {"draft": "Dự thảo", "issued": "Đã ban hành"}[self.value]
+class ReportState(LabelledEnum):
+    DRAFT = "draft", "Dự thảo"
+    ISSUED = "issued", "Đã ban hành"
 
 
 SECTIONS = (
@@ -50,7 +38,14 @@ SECTIONS = (
 
 class Report(db.Model):
     __tablename__ = "report"
-    __table_args__ = (UniqueConstraint("office_code", "issued_year", "serial"),)
+    __table_args__ = (
+        UniqueConstraint("office_code", "issued_year", "serial"),
+        # An issued report has its number, year and date (migration 0014_checks).
+        CheckConstraint(
+            "state <> 'issued' OR (serial IS NOT NULL AND issued_year IS NOT NULL AND issued_on IS NOT NULL)",
+            name="issued_numbered",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     scope: Mapped[ReportScope] = mapped_column(enum_column(ReportScope), default=ReportScope.PLAN)

@@ -307,8 +307,9 @@ def figures(snapshot: dict) -> dict:
     compares."""
     keep = ("totals", "in_period", "plans", "units", "overdue_total", "extensions_total", "undated_total", "higher")
     out = {k: snapshot.get(k) for k in keep}
-    if out.get("higher"):
-        out["higher"] = {k: v for k, v in out["higher"].items() if k != "documents"}
+    higher = out.get("higher")
+    if isinstance(higher, dict) and higher:
+        out["higher"] = {k: v for k, v in higher.items() if k != "documents"}
     return out
 
 

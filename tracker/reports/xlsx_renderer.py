@@ -12,10 +12,13 @@ from decimal import ROUND_DOWN, Decimal
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from tracker.reports.document import Document, Rate, Table
+from tracker.rules.colours import BADGE_TEXT, argb
 
 DATE_FORMAT = "dd/mm/yyyy"
 COUNT_FORMAT = "#,##0"
@@ -29,6 +32,7 @@ ITALIC = Font(name="Times New Roman", italic=True)
 TITLE = Font(name="Times New Roman", bold=True, size=13)
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_FILLS: dict[str, PatternFill] = {}
 
 
 def rate_value(rate: Rate) -> Decimal | None:
@@ -47,7 +51,41 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
-def _write(ws, t: Table, heading: list[str]) -> None:
+def _fill(colour: str) -> PatternFill:
+    """One fill per colour, shared by every cell of that colour."""
+    return _FILLS.setdefault(colour, PatternFill("solid", fgColor=argb(colour)))
+
+
+def _put(c: Cell, value: object) -> None:
+    """A value as its own kind of cell: rates as percentages, counts as numbers, dates as dates."""
+    if isinstance(value, Rate):
+        v = rate_value(value)
+        c.value = float(v) if v is not None else "–"
+        c.number_format = RATE_FORMAT
+    elif isinstance(value, bool):
+        c.value = "Có" if value else "Không"
+    elif isinstance(value, int):
+        c.value = value
+        c.number_format = COUNT_FORMAT
+    elif isinstance(value, date):
+        c.value = value
+        c.number_format = DATE_FORMAT
+    else:
+        c.value = value if value not in (None, "") else None
+        c.alignment = WRAP
+
+
+def _write_row(ws: Worksheet, n: int, row: list[object], font: Font, colour: str | None) -> None:
+    for i, value in enumerate(row, start=1):
+        c = ws.cell(n, i)
+        c.border, c.font = BOX, font
+        _put(c, value)
+    if colour is not None:  # a box's row: its label in the badge's colours, as on the page
+        first = ws.cell(n, 1)
+        first.fill, first.font = _fill(colour), Font(name="Times New Roman", bold=font.bold, color=argb(BADGE_TEXT))
+
+
+def _write(ws: Worksheet, t: Table, heading: list[str]) -> None:
     # Rows are counted here: openpyxl's ``max_row`` scans every cell each time it is read.
     n = 0
     for line in [*heading, t.title]:
@@ -60,25 +98,7 @@ def _write(ws, t: Table, heading: list[str]) -> None:
         c.font, c.alignment, c.border = BOLD, CENTER, BOX
     for r, row in enumerate(t.rows):
         n += 1
-        font = BOLD if r in t.bold_rows else PLAIN
-        for i, value in enumerate(row, start=1):
-            c = ws.cell(n, i)
-            c.border, c.font = BOX, font
-            if isinstance(value, Rate):
-                v = rate_value(value)
-                c.value = float(v) if v is not None else "–"
-                c.number_format = RATE_FORMAT
-            elif isinstance(value, bool):
-                c.value = "Có" if value else "Không"
-            elif isinstance(value, int):
-                c.value = value
-                c.number_format = COUNT_FORMAT
-            elif isinstance(value, date):
-                c.value = value
-                c.number_format = DATE_FORMAT
-            else:
-                c.value = value if value not in (None, "") else None
-                c.alignment = WRAP
+        _write_row(ws, n, list(row), BOLD if r in t.bold_rows else PLAIN, t.colours.get(r))
     if t.note:
         ws.cell(n + 1, 1, t.note).font = ITALIC
     scale = 100 / sum(t.widths)

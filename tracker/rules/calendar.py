@@ -10,6 +10,7 @@ whose last day is not a working day ends on the next working day.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -27,7 +28,7 @@ def public_holidays(year: int) -> frozenset[date]:
 @lru_cache(maxsize=256)
 def official_makeup_days(year: int) -> frozenset[date]:
     """Weekend days the government made working days in exchange for a bridge day off (e.g. 04/05/2024)."""
-    known = getattr(holidays.country_holidays("VN", years=year), "weekend_workdays", set())
+    known: set[date] = getattr(holidays.country_holidays("VN", years=year), "weekend_workdays", set())
     return frozenset(d for d in known if d.year == year)
 
 
@@ -80,7 +81,7 @@ class WorkCalendar:
             day += ONE_DAY
         return sign * count
 
-    def counter(self, start: date, end: date):
+    def counter(self, start: date, end: date) -> Callable[[date, date], int]:
         """``working_days_between`` in O(1) for dates in [start, end], from one pass over the span."""
         index: dict[date, int] = {}
         count = 0

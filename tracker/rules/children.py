@@ -53,5 +53,5 @@ class ChildRollup(NamedTuple):
             return "success"
         return "primary"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {"completed": self.completed, "total": self.total, "overdue": self.overdue, "text": self.text}

@@ -19,43 +19,26 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
+
+from tracker.rules.labels import LabelledEnum
 
 
-class DeadlineKind(StrEnum):
-    FIXED = "fixed"
-    ONGOING = "ongoing"
-    PERIODIC = "periodic"
-    UNDETERMINED = "undetermined"
-
-    @property
-    def label(self) -> str:
-        return {
-            "fixed": "Có thời hạn",
-            "ongoing": "Thường xuyên",
-            "periodic": "Định kỳ",
-            "undetermined": "Chưa xác định thời hạn",
-        }[self.value]
+class DeadlineKind(LabelledEnum):
+    FIXED = "fixed", "Có thời hạn"
+    ONGOING = "ongoing", "Thường xuyên"
+    PERIODIC = "periodic", "Định kỳ"
+    UNDETERMINED = "undetermined", "Chưa xác định thời hạn"
 
 
-class Frequency(StrEnum):
-    MONTHLY = "monthly"
-    QUARTERLY = "quarterly"
-    HALF_YEARLY = "half_yearly"
-    YEARLY = "yearly"
+class Frequency(LabelledEnum):
+    MONTHLY = "monthly", "Hằng tháng"
+    QUARTERLY = "quarterly", "Hằng quý"
+    HALF_YEARLY = "half_yearly", "6 tháng"
+    YEARLY = "yearly", "Hằng năm"
 
     @property
     def months(self) -> int:
         return {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}[self.value]
-
-    @property
-    def label(self) -> str:
-        return {
-            "monthly": "Hằng tháng",
-            "quarterly": "Hằng quý",
-            "half_yearly": "6 tháng",
-            "yearly": "Hằng năm",
-        }[self.value]
 
 
 @dataclass(frozen=True)
@@ -135,10 +118,18 @@ def parse_deadline(phrase: str, default_year: int | None = None) -> DeadlineRule
     text = _normalise(verbatim)
     if not text:
         return DeadlineRule(DeadlineKind.UNDETERMINED, verbatim, reason="Chưa ghi thời hạn.")
-
     if _ONGOING.fullmatch(text):
         return DeadlineRule(DeadlineKind.ONGOING, verbatim)
+    rule = _periodic(text, verbatim)
+    if rule is None:
+        due = _fixed_due(text, default_year)
+        if due is not None:
+            rule = DeadlineRule(DeadlineKind.FIXED, verbatim, due=due)
+    return rule or DeadlineRule(DeadlineKind.UNDETERMINED, verbatim, reason=_why_unread(text, default_year))
 
+
+def _periodic(text: str, verbatim: str) -> DeadlineRule | None:
+    """A recurring duty ("hằng quý, trước ngày 15 của tháng cuối quý"), or None."""
     for pattern, frequency in _FREQUENCIES:
         if pattern.search(text):
             day_match = _PERIODIC_DAY.search(text)
@@ -146,36 +137,34 @@ def parse_deadline(phrase: str, default_year: int | None = None) -> DeadlineRule
             if day is not None and not 1 <= day <= 31:
                 raise DeadlineError(f"Ngày {day} không hợp lệ.")
             return DeadlineRule(DeadlineKind.PERIODIC, verbatim, frequency=frequency, day=day)
+    return None
 
+
+def _checked_month(month: int) -> int:
+    if not 1 <= month <= 12:
+        raise DeadlineError(f"Tháng {month} không tồn tại.")
+    return month
+
+
+def _fixed_due(text: str, default_year: int | None) -> date | None:
+    """The single due date a phrase names, tried from the most to the least precise form; None if none."""
     if m := _DATE_NUMERIC.fullmatch(text) or _DATE_WORDS.fullmatch(text):
         day, month, year = (int(g) for g in m.groups())
-        if not 1 <= month <= 12:
-            raise DeadlineError(f"Tháng {month} không tồn tại.")
-        return DeadlineRule(DeadlineKind.FIXED, verbatim, due=_safe_date(year, month, day))
-
+        return _safe_date(year, _checked_month(month), day)
     if m := _PART_YEAR.fullmatch(text):
         months, which, year = int(m.group(1)), m.group(2), int(m.group(3))
-        due = date(year, 12, 31) if which == "cuối" else month_end(year, months)
-        return DeadlineRule(DeadlineKind.FIXED, verbatim, due=due)
-
+        return date(year, 12, 31) if which == "cuối" else month_end(year, months)
     if m := _QUARTER.fullmatch(text):
         quarter = ROMAN.get(m.group(1)) or int(m.group(1))
-        year = _year_or_default(m.group(2), default_year)
-        if year is not None:
-            return DeadlineRule(DeadlineKind.FIXED, verbatim, due=month_end(year, quarter * 3))
-
+        in_year = _year_or_default(m.group(2), default_year)
+        return month_end(in_year, quarter * 3) if in_year is not None else None
     if m := _MONTH.fullmatch(text):
-        month = int(m.group(1))
-        year = _year_or_default(m.group(2), default_year)
-        if not 1 <= month <= 12:
-            raise DeadlineError(f"Tháng {month} không tồn tại.")
-        if year is not None:
-            return DeadlineRule(DeadlineKind.FIXED, verbatim, due=month_end(year, month))
-
+        month = _checked_month(int(m.group(1)))
+        in_year = _year_or_default(m.group(2), default_year)
+        return month_end(in_year, month) if in_year is not None else None
     if m := _YEAR_ONLY.fullmatch(text):
-        return DeadlineRule(DeadlineKind.FIXED, verbatim, due=date(int(m.group(1)), 12, 31))
-
-    return DeadlineRule(DeadlineKind.UNDETERMINED, verbatim, reason=_why_unread(text, default_year))
+        return date(int(m.group(1)), 12, 31)
+    return None
 
 
 _ANY_QUARTER = re.compile(r"\bquý ([^\s/]+)")

@@ -9,32 +9,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from enum import StrEnum
+
+from tracker.rules.labels import LabelledEnum
 
 
-class DocumentType(StrEnum):
-    PLAN = "plan"
-    DIRECTIVE = "directive"
-    CONCLUSION = "conclusion"
-    DECISION = "decision"
-    OFFICIAL_LETTER = "official_letter"
-
-    @property
-    def label(self) -> str:
-        return DOCUMENT_LABELS[self]
+class DocumentType(LabelledEnum):
+    PLAN = "plan", "Kế hoạch"
+    DIRECTIVE = "directive", "Chỉ thị"
+    CONCLUSION = "conclusion", "Thông báo kết luận"
+    DECISION = "decision", "Quyết định"
+    OFFICIAL_LETTER = "official_letter", "Công văn giao nhiệm vụ"
 
     @property
     def code(self) -> str | None:
         return DOCUMENT_CODES[self]
 
 
-DOCUMENT_LABELS = {
-    DocumentType.PLAN: "Kế hoạch",
-    DocumentType.DIRECTIVE: "Chỉ thị",
-    DocumentType.CONCLUSION: "Thông báo kết luận",
-    DocumentType.DECISION: "Quyết định",
-    DocumentType.OFFICIAL_LETTER: "Công văn giao nhiệm vụ",
-}
 DOCUMENT_CODES = {
     DocumentType.PLAN: "KH",
     DocumentType.DIRECTIVE: "CT",

@@ -12,32 +12,25 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from tracker.rules.deadlines import month_end
+from tracker.rules.labels import LabelledEnum
 
 
-class PeriodKind(StrEnum):
-    MONTH = "month"
-    QUARTER = "quarter"
-    HALF_YEAR = "half"
-    NINE_MONTHS = "nine"
-    YEAR = "year"
-
-    @property
-    def label(self) -> str:
-        return {"month": "Tháng", "quarter": "Quý", "half": "6 tháng", "nine": "9 tháng", "year": "Năm"}[self.value]
+class PeriodKind(LabelledEnum):
+    MONTH = "month", "Tháng"
+    QUARTER = "quarter", "Quý"
+    HALF_YEAR = "half", "6 tháng"
+    NINE_MONTHS = "nine", "9 tháng"
+    YEAR = "year", "Năm"
 
     @property
-    def count(self) -> int:
+    def per_year(self) -> int:
         """How many periods of this kind a year has."""
         return {"month": 12, "quarter": 4, "half": 1, "nine": 1, "year": 1}[self.value]
 
 
-class Scheme(StrEnum):
-    CALENDAR = "calendar"
-    DECREE_09 = "nd09"
-
-    @property
-    def label(self) -> str:
-        return {"calendar": "Theo năm dương lịch", "nd09": "Theo Nghị định 09/2019/NĐ-CP (đến ngày 14)"}[self.value]
+class Scheme(LabelledEnum):
+    CALENDAR = "calendar", "Theo năm dương lịch"
+    DECREE_09 = "nd09", "Theo Nghị định 09/2019/NĐ-CP (đến ngày 14)"
 
 
 @dataclass(frozen=True)
@@ -112,7 +105,7 @@ def _month_span(kind: PeriodKind, index: int) -> tuple[int, int]:
 
 
 def period(kind: PeriodKind, year: int, index: int = 1, scheme: Scheme = Scheme.CALENDAR) -> Period:
-    if not 1 <= index <= kind.count:
+    if not 1 <= index <= kind.per_year:
         raise ValueError(f"{kind.label} {index} không tồn tại.")
     first, last = _month_span(kind, index)
     if scheme is Scheme.CALENDAR:
@@ -122,7 +115,7 @@ def period(kind: PeriodKind, year: int, index: int = 1, scheme: Scheme = Scheme.
 
 
 def periods_of_year(kind: PeriodKind, year: int, scheme: Scheme = Scheme.CALENDAR) -> list[Period]:
-    return [period(kind, year, i, scheme) for i in range(1, kind.count + 1)]
+    return [period(kind, year, i, scheme) for i in range(1, kind.per_year + 1)]
 
 
 def period_containing(day: date, kind: PeriodKind, scheme: Scheme = Scheme.CALENDAR) -> Period:

@@ -161,6 +161,10 @@ MAX_SECTION = 20_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
+# A leaf of a report's figures as JSON holds it.
+Scalar = int | float | str | None
+
+
 @dataclass(frozen=True)
 class Block:
     """One paragraph of a narrative section; ``marker`` is the bullet it was typed with ("-", "+"), or
@@ -212,14 +216,14 @@ def narrative_error(label: str, text: str) -> str | None:
 @dataclass(frozen=True)
 class Change:
     key: str
-    issued: int | str | None
-    now: int | str | None
+    issued: Scalar
+    now: Scalar
 
 
-def flatten(figures: Mapping, prefix: str = "") -> dict[str, int | str | None]:
+def flatten(figures: Mapping[str, object], prefix: str = "") -> dict[str, Scalar]:
     """{"totals": {"done_on_time": 36}} -> {"totals.done_on_time": 36}; lists of rows are keyed by their
     ``key`` field (a unit's or plan's name), so a reordered table is not a change."""
-    out: dict[str, int | str | None] = {}
+    out: dict[str, Scalar] = {}
     for name, value in figures.items():
         key = f"{prefix}{name}"
         if isinstance(value, Mapping):
@@ -230,13 +234,20 @@ def flatten(figures: Mapping, prefix: str = "") -> dict[str, int | str | None]:
                     label = str(item.get("key", i))
                     out.update(flatten({k: v for k, v in item.items() if k != "key"}, f"{key}[{label}]."))
                 else:
-                    out[f"{key}[{i}]"] = item
+                    out[f"{key}[{i}]"] = _scalar(item)
         else:
-            out[key] = value
+            out[key] = _scalar(value)
     return out
 
 
-def changes(issued: Mapping, now: Mapping) -> list[Change]:
+def _scalar(value: object) -> Scalar:
+    """A snapshot's leaf as JSON gave it: a number, a string or null (anything else compared as text)."""
+    if value is None or isinstance(value, int | float | str):
+        return value
+    return str(value)
+
+
+def changes(issued: Mapping[str, object], now: Mapping[str, object]) -> list[Change]:
     """Every figure that differs between the issued snapshot and a recount of the same scope and
     cut-off, in a stable order; a figure present on one side only is a change too."""
     a, b = flatten(issued), flatten(now)

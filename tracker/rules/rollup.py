@@ -31,12 +31,12 @@ class Counts:
         return int(self.boxes.get(box, 0))
 
     @classmethod
-    def from_boxes(cls, boxes: Iterable[Box | None], **extra: int) -> Counts:
+    def from_boxes(cls, boxes: Iterable[Box | None], awaiting_confirmation: int = 0, extended: int = 0) -> Counts:
         tally: dict[Box, int] = {}
         for box in boxes:
             if box is not None:
                 tally[box] = tally.get(box, 0) + 1
-        return cls(tally, **extra)
+        return cls(tally, awaiting_confirmation=awaiting_confirmation, extended=extended)
 
     def __add__(self, other: Counts) -> Counts:
         boxes = {b: self[b] + other[b] for b in Box if self[b] or other[b]}
@@ -80,7 +80,7 @@ class Counts:
         """Completed on time over what has come due (the units' ranking)."""
         return Fraction(self[Box.DONE_ON_TIME], self.come_due) if self.come_due else None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {
             "total": self.total,
             "completed": self.completed,
@@ -102,7 +102,7 @@ class StandingRow(NamedTuple):
     """Leaves of one group with one standing: how many, how many await confirmation, how many extended."""
 
     standing: Standing
-    count: int
+    leaves: int
     pending: int = 0
     extended: int = 0
 
@@ -113,7 +113,7 @@ class LaterCompletion(NamedTuple):
 
     standing: Standing
     past_due: bool
-    count: int
+    leaves: int
     earliest_due: date | None = None
     pending: int = 0
 
@@ -134,24 +134,24 @@ def counts_at(
     for row in rows:
         extended += row.extended
         if row.standing is Standing.OPEN:
-            boxes[Box.OPEN_IN_TIME] += row.count - open_past_due
+            boxes[Box.OPEN_IN_TIME] += row.leaves - open_past_due
             boxes[Box.OPEN_OVERDUE] += open_past_due
         else:
-            boxes[STANDING_BOX[row.standing]] += row.count
+            boxes[STANDING_BOX[row.standing]] += row.leaves
             pending += row.pending if row.standing.completed else 0
     oldest = oldest_open
     for late in later:
         if not late.standing.completed:
             continue
-        boxes[STANDING_BOX[late.standing]] -= late.count
+        boxes[STANDING_BOX[late.standing]] -= late.leaves
         pending -= late.pending
         if late.standing is Standing.UNDATED_DONE:
-            boxes[Box.NO_DEADLINE_OPEN] += late.count
+            boxes[Box.NO_DEADLINE_OPEN] += late.leaves
         elif late.past_due:
-            boxes[Box.OPEN_OVERDUE] += late.count
+            boxes[Box.OPEN_OVERDUE] += late.leaves
             oldest = min((d for d in (oldest, late.earliest_due) if d), default=None)
         else:
-            boxes[Box.OPEN_IN_TIME] += late.count
+            boxes[Box.OPEN_IN_TIME] += late.leaves
     return Counts(
         {b: n for b, n in boxes.items() if n},
         awaiting_confirmation=pending,

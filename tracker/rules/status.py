@@ -13,83 +13,80 @@ from enum import StrEnum
 
 from tracker.rules.calendar import WorkCalendar
 from tracker.rules.deadlines import DeadlineKind
+from tracker.rules.labels import LabelledEnum
+
+# Grey: not started (and, for the undated, not done); the one colour a status adds to the boxes' own.
+NOT_STARTED_COLOUR = "#5c636a"
+NOT_STARTED_CSS = "box-not_started"
 
 
-class TaskStatus(StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    PAUSED = "paused"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self) -> str:
-        return {
-            "not_started": "Chưa thực hiện",
-            "in_progress": "Đang thực hiện",
-            "done": "Hoàn thành",
-            "paused": "Tạm dừng",
-            "cancelled": "Hủy",
-        }[self.value]
+class TaskStatus(LabelledEnum):
+    NOT_STARTED = "not_started", "Chưa thực hiện"
+    IN_PROGRESS = "in_progress", "Đang thực hiện"
+    DONE = "done", "Hoàn thành"
+    PAUSED = "paused", "Tạm dừng"
+    CANCELLED = "cancelled", "Hủy"
 
 
-class Confirmation(StrEnum):
+class Confirmation(LabelledEnum):
     """Whether the monitoring unit has confirmed a completion the lead unit reported."""
 
-    NONE = "none"
-    PENDING = "pending"
-    CONFIRMED = "confirmed"
-    RETURNED = "returned"
-
-    @property
-    def label(self) -> str:
-        return {
-            "none": "",
-            "pending": "Chờ xác nhận",
-            "confirmed": "Đã xác nhận",
-            "returned": "Bị trả lại",
-        }[self.value]
+    NONE = "none", ""
+    PENDING = "pending", "Chờ xác nhận"
+    CONFIRMED = "confirmed", "Đã xác nhận"
+    RETURNED = "returned", "Bị trả lại"
 
 
-class Box(StrEnum):
-    DONE_ON_TIME = "done_on_time"
-    DONE_LATE = "done_late"
-    OPEN_IN_TIME = "open_in_time"
-    OPEN_OVERDUE = "open_overdue"
+class Box(LabelledEnum):
+    """The box a task is in at a date, with the colour the offices know it by (issue 15: green done on
+    time, orange done late, blue open in time, red overdue, grey without a deadline). The colour is the
+    badge's background under white text (tests/rules/test_box_colours.py holds each to WCAG AA), the
+    chart's bar and the XLSX cell fill; ``static/app.css`` carries the classes generated from it."""
+
+    DONE_ON_TIME = "done_on_time", "Hoàn thành đúng hạn", "#1e7b34"
+    DONE_LATE = "done_late", "Hoàn thành quá hạn", "#c2410c"
+    OPEN_IN_TIME = "open_in_time", "Đang thực hiện trong hạn", "#0a58ca"
+    OPEN_OVERDUE = "open_overdue", "Đang thực hiện quá hạn", "#b02a37"
     # Ongoing ("Thường xuyên"), periodic or undetermined deadlines: shown apart, never as on time.
-    NO_DEADLINE_DONE = "no_deadline_done"
-    NO_DEADLINE_OPEN = "no_deadline_open"
+    NO_DEADLINE_DONE = "no_deadline_done", "Hoàn thành (không có thời hạn)", "#1e7b34"
+    NO_DEADLINE_OPEN = "no_deadline_open", "Đang thực hiện (không có thời hạn)", NOT_STARTED_COLOUR
 
     @property
-    def label(self) -> str:
-        return BOX_LABELS[self]
+    def hex(self) -> str:
+        """The colour, which every box has (``colour`` is optional on the base)."""
+        assert self.colour is not None
+        return self.colour
 
     @property
     def css(self) -> str:
-        return BOX_CSS[self]
+        """The badge's CSS class (``static/app.css``): white text on the box's colour."""
+        return f"box-{self.value}"
+
+    @property
+    def text_css(self) -> str:
+        """The class for text in the box's colour on a white page (a count card's figure)."""
+        return f"box-text-{self.value}"
+
+    @property
+    def border_css(self) -> str:
+        return f"box-border-{self.value}"
+
+    def shows_not_started(self, status: TaskStatus | None) -> bool:
+        """A task not yet started and not overdue is shown grey (issue 15: "today a not-started task
+        shows blue"); overdue stays red whatever the status, and a box is never changed, only its colour."""
+        return status is TaskStatus.NOT_STARTED and self in (Box.OPEN_IN_TIME, Box.NO_DEADLINE_OPEN)
+
+    def css_for(self, status: TaskStatus | None) -> str:
+        """The badge's class for a task of this status."""
+        return NOT_STARTED_CSS if self.shows_not_started(status) else self.css
+
+    def colour_for(self, status: TaskStatus | None) -> str:
+        """The badge's colour for a task of this status (the spreadsheet's cell fill)."""
+        return NOT_STARTED_COLOUR if self.shows_not_started(status) else self.hex
 
     @property
     def completed(self) -> bool:
         return self in (Box.DONE_ON_TIME, Box.DONE_LATE, Box.NO_DEADLINE_DONE)
-
-
-BOX_LABELS = {
-    Box.DONE_ON_TIME: "Hoàn thành đúng hạn",
-    Box.DONE_LATE: "Hoàn thành quá hạn",
-    Box.OPEN_IN_TIME: "Đang thực hiện trong hạn",
-    Box.OPEN_OVERDUE: "Đang thực hiện quá hạn",
-    Box.NO_DEADLINE_DONE: "Hoàn thành (không có thời hạn)",
-    Box.NO_DEADLINE_OPEN: "Đang thực hiện (không có thời hạn)",
-}
-# The colours the offices know: green on time, orange late, blue in time, red overdue, grey no date.
-BOX_CSS = {
-    Box.DONE_ON_TIME: "success",
-    Box.DONE_LATE: "warning",
-    Box.OPEN_IN_TIME: "primary",
-    Box.OPEN_OVERDUE: "danger",
-    Box.NO_DEADLINE_DONE: "success",
-    Box.NO_DEADLINE_OPEN: "secondary",
-}
 
 
 @dataclass(frozen=True)

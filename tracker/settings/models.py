@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -12,15 +11,12 @@ from tracker import clock
 from tracker.database import UTCDateTime
 from tracker.enums import enum_column
 from tracker.extensions import db
+from tracker.rules.labels import LabelledEnum
 
 
-class CalendarDayKind(StrEnum):
-    DAY_OFF = "day_off"
-    WORKING_DAY = "working_day"
-
-    @property
-    def label(self) -> str:
-        return {"day_off": "Ngày nghỉ bổ sung", "working_day": "Ngày làm việc bù"}[self.value]
+class CalendarDayKind(LabelledEnum):
+    DAY_OFF = "day_off", "Ngày nghỉ bổ sung"
+    WORKING_DAY = "working_day", "Ngày làm việc bù"
 
 
 class CalendarDay(db.Model):

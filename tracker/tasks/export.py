@@ -7,8 +7,11 @@ import io
 from datetime import date
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
 
 from tracker.formatting import fmt_date
+from tracker.rules.colours import BADGE_TEXT, argb
 from tracker.rules.status import Box
 from tracker.tasks.queries import TaskFilter, TaskRow, task_list
 
@@ -36,6 +39,20 @@ def state_label(task: TaskRow, box: str | None) -> str:
     return Box(box).label if box else "Đã hủy"
 
 
+_BADGE_FONT = Font(color=argb(BADGE_TEXT))
+_FILLS: dict[str, PatternFill] = {}
+
+
+def _state_cell(ws, task: TaskRow, box: str | None) -> WriteOnlyCell:
+    """The "Tình trạng" cell, filled with the badge's colour (rules.status.Box) when it shows a box."""
+    cell = WriteOnlyCell(ws, state_label(task, box))
+    if box and task.rollup is None:
+        colour = Box(box).colour_for(task.status)
+        cell.fill = _FILLS.setdefault(colour, PatternFill("solid", fgColor=argb(colour)))
+        cell.font = _BADGE_FONT
+    return cell
+
+
 def task_workbook(flt: TaskFilter, as_of: date, sort: str, limit: int, page_size: int = 5000) -> tuple[io.BytesIO, int]:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Nhiệm vụ")
@@ -59,7 +76,7 @@ def task_workbook(flt: TaskFilter, as_of: date, sort: str, limit: int, page_size
                     task.status.label,
                     task.progress,
                     task.completed_on,
-                    state_label(task, box),
+                    _state_cell(ws, task, box),
                     task.result,
                     "Chờ duyệt gia hạn" if task.extension_pending else "",
                 ]

@@ -8,7 +8,6 @@ the deadline, an extension or the calendar changes; classification compares it w
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
@@ -33,6 +32,7 @@ from tracker.enums import enum_column
 from tracker.extensions import db
 from tracker.plans.models import Plan
 from tracker.rules.deadlines import DeadlineKind, Frequency
+from tracker.rules.labels import LabelledEnum
 from tracker.rules.status import Confirmation, TaskFacts, TaskStatus
 
 task_cooperating_unit = Table(
@@ -219,18 +219,21 @@ class Attachment(db.Model):
     uploaded_by: Mapped[User | None] = relationship()
 
 
-class ExtensionState(StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-
-    @property
-    def label(self) -> str:
-        return {"pending": "Chờ duyệt", "approved": "Đã duyệt", "rejected": "Không duyệt"}[self.value]
+class ExtensionState(LabelledEnum):
+    PENDING = "pending", "Chờ duyệt"
+    APPROVED = "approved", "Đã duyệt"
+    REJECTED = "rejected", "Không duyệt"
 
 
 class ExtensionRequest(db.Model):
     __tablename__ = "extension_request"
+    # A request is pending exactly while it has no decision (migration 0014_checks).
+    __table_args__ = (
+        CheckConstraint(
+            "(state <> 'pending' OR decided_at IS NULL) AND (state NOT IN ('approved', 'rejected') OR decided_at IS NOT NULL)",
+            name="decided",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
