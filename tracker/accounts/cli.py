@@ -5,6 +5,7 @@ in the audit trail with no named user (the page shows "Dòng lệnh / hệ thố
 from __future__ import annotations
 
 import logging
+from typing import NoReturn
 
 import click
 from flask import Flask
@@ -19,7 +20,7 @@ from tracker.extensions import db
 log = logging.getLogger(__name__)
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     raise click.ClickException(message)
 
 
