@@ -20,6 +20,7 @@ import smtplib
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 
 import pytest
@@ -147,8 +148,10 @@ def frozen_clock() -> Iterator[datetime]:
     clock.freeze(None)
 
 
-@pytest.fixture
-def db_session(app: Flask) -> Iterator[None]:
+@contextmanager
+def rolled_back(app: Flask) -> Iterator[None]:
+    """Everything done inside happens in one transaction that is rolled back at the end; the code under
+    test commits to SAVEPOINTs inside it."""
     with app.app_context():
         connection = db.engine.connect()
     transaction = connection.begin()
@@ -165,6 +168,12 @@ def db_session(app: Flask) -> Iterator[None]:
         db.session = original
         transaction.rollback()
         connection.close()
+
+
+@pytest.fixture
+def db_session(app: Flask) -> Iterator[None]:
+    with rolled_back(app):
+        yield None
 
 
 @pytest.fixture
