@@ -27,6 +27,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 from flask_sqlalchemy.session import _app_ctx_id
+from hypothesis import settings
 from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import scoped_session, sessionmaker
@@ -40,6 +41,11 @@ from tracker.plans.models import Issuer, Plan
 from tracker.rules.documents import DocumentType
 from tracker.tasks import operations as ops
 from tracker.tasks.models import Task
+
+# Mutation testing (make mutation) runs the pure tests thousands of times under tracing on a shared
+# machine: no per-example deadline, and the same examples every run, so the score does not wander.
+settings.register_profile("mutation", deadline=None, derandomize=True, print_blob=False)
+settings.load_profile(os.environ.get("TRACKER_HYPOTHESIS_PROFILE", "default"))
 
 FROZEN_NOW = datetime(2024, 10, 1, 9, 0)
 PASSWORD = "matkhau-thu-nghiem"
