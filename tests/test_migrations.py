@@ -146,7 +146,8 @@ def _schema(conn) -> dict[str, set[str]]:
         found.setdefault(f"triggers of {table}", set()).add(name)
     if conn.dialect.name == "postgresql":
         functions = conn.execute(text("SELECT proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace"))
-        found["functions"] = {name for (name,) in functions}
+        if names := {name for (name,) in functions}:
+            found["functions"] = names
     return found
 
 
