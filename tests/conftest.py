@@ -7,19 +7,27 @@
 * No app context is held while the test client makes requests, so each request gets its own (Flask-Login
   keeps the signed-in user on ``g``).
 * The clock is frozen (autouse) at 01/10/2024 09:00 Asia/Ho_Chi_Minh.
+* SMTP is guarded (autouse): a test may open SMTP only to a loopback port it owns, one it reserved with
+  ``free_port()`` or where it started a server (``mailbox``, ``start_sink``). Anything else — port 8025,
+  where ``make run``'s mailbox listens, or a real mail server — fails the test.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import smtplib
 import socket
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask import Flask
 from flask_sqlalchemy.session import _app_ctx_id
+from hypothesis import settings
 from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import scoped_session, sessionmaker
@@ -33,6 +41,11 @@ from tracker.plans.models import Issuer, Plan
 from tracker.rules.documents import DocumentType
 from tracker.tasks import operations as ops
 from tracker.tasks.models import Task
+
+# Mutation testing (make mutation) runs the pure tests thousands of times under tracing on a shared
+# machine: no per-example deadline, and the same examples every run, so the score does not wander.
+settings.register_profile("mutation", deadline=None, derandomize=True, print_blob=False)
+settings.load_profile(os.environ.get("TRACKER_HYPOTHESIS_PROFILE", "default"))
 
 FROZEN_NOW = datetime(2024, 10, 1, 9, 0)
 PASSWORD = "matkhau-thu-nghiem"
@@ -78,6 +91,62 @@ def app(tmp_path_factory) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+# The loopback ports the running test owns (reserved through ``free_port`` or served by an SMTP server it
+# started), and the SMTP connections it attempted elsewhere.
+_OWN_PORTS: set[int] = set()
+_FOREIGN_SMTP: list[str] = []
+_GUARD_LOCK = threading.Lock()
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def own_port(port: int) -> int:
+    """Mark ``port`` as the current test's own (SMTP may be opened to it)."""
+    with _GUARD_LOCK:
+        _OWN_PORTS.add(int(port))
+    return port
+
+
+def smtp_allowed(host: str, port: int) -> bool:
+    with _GUARD_LOCK:
+        return host in LOOPBACK and int(port) in _OWN_PORTS
+
+
+@pytest.fixture(autouse=True)
+def smtp_guard(monkeypatch) -> Iterator[list[str]]:
+    """Fail any test that opens SMTP anywhere but a server of its own. The connection is refused with an
+    exception the app does not catch (a test failure, not an ``OSError`` it would retry), and the attempt is
+    recorded so that one made from another thread fails the test at teardown too."""
+    real_connect = smtplib.SMTP.connect
+    real_start = Controller.start
+
+    def guarded_connect(self, host="localhost", port=0, source_address=None):
+        target_port = port or (int(host.rsplit(":", 1)[1]) if ":" in host else smtplib.SMTP_PORT)
+        target_host = host.rsplit(":", 1)[0] if ":" in host and not port else host
+        if not smtp_allowed(target_host, target_port):
+            attempt = f"{target_host}:{target_port}"
+            with _GUARD_LOCK:
+                _FOREIGN_SMTP.append(attempt)
+            pytest.fail(f"SMTP opened to {attempt}, which is not a server this test started (use the mailbox fixture)")
+        return real_connect(self, host, port, source_address)
+
+    def registering_start(self):
+        own_port(self.port)
+        return real_start(self)
+
+    with _GUARD_LOCK:
+        _OWN_PORTS.clear()
+        _FOREIGN_SMTP.clear()
+    monkeypatch.setattr(smtplib.SMTP, "connect", guarded_connect)
+    monkeypatch.setattr(Controller, "start", registering_start)
+    yield _FOREIGN_SMTP
+    with _GUARD_LOCK:
+        attempts = list(_FOREIGN_SMTP)
+        _OWN_PORTS.clear()
+        _FOREIGN_SMTP.clear()
+    if attempts:
+        pytest.fail(f"SMTP opened outside the test's own servers: {', '.join(attempts)}")
+
+
 @pytest.fixture(autouse=True)
 def frozen_clock() -> Iterator[datetime]:
     clock.freeze(FROZEN_NOW)
@@ -85,8 +154,10 @@ def frozen_clock() -> Iterator[datetime]:
     clock.freeze(None)
 
 
-@pytest.fixture
-def db_session(app: Flask) -> Iterator[None]:
+@contextmanager
+def rolled_back(app: Flask) -> Iterator[None]:
+    """Everything done inside happens in one transaction that is rolled back at the end; the code under
+    test commits to SAVEPOINTs inside it."""
     with app.app_context():
         connection = db.engine.connect()
     transaction = connection.begin()
@@ -103,6 +174,12 @@ def db_session(app: Flask) -> Iterator[None]:
         db.session = original
         transaction.rollback()
         connection.close()
+
+
+@pytest.fixture
+def db_session(app: Flask) -> Iterator[None]:
+    with rolled_back(app):
+        yield None
 
 
 @pytest.fixture
@@ -228,9 +305,10 @@ def login(client, username: str, password: str = PASSWORD):
 
 
 def free_port() -> int:
+    """A free loopback port, owned by the current test (the SMTP guard lets it connect there)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        return own_port(s.getsockname()[1])
 
 
 def count_statements(app: Flask, fn: Callable[[], object]) -> int:

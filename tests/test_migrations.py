@@ -124,3 +124,70 @@ def test_issuer_texts_become_one_listed_body_each_on_upgrade(tmp_path):
     finally:
         with app.app_context():
             db.engine.dispose()
+
+
+def _schema(conn) -> dict[str, set[str]]:
+    """Tables with their columns, indexes and (SQLite) triggers: what a step down must remove and the
+    step up again must restore exactly."""
+    from sqlalchemy import inspect, text
+
+    insp = inspect(conn)
+    found: dict[str, set[str]] = {}
+    for table in insp.get_table_names():
+        found[table] = {f"column {c['name']}" for c in insp.get_columns(table)}
+        found[table] |= {f"index {i['name']}" for i in insp.get_indexes(table)}
+        found[table] |= {f"unique {u['name']}" for u in insp.get_unique_constraints(table)}
+        found[table] |= {f"check {c['name']}" for c in insp.get_check_constraints(table)}
+    if conn.dialect.name == "sqlite":
+        rows = conn.execute(text("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'"))
+    else:
+        rows = conn.execute(text("SELECT tgname, tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal"))
+    for name, table in rows:
+        found.setdefault(f"triggers of {table}", set()).add(name)
+    if conn.dialect.name == "postgresql":
+        functions = conn.execute(text("SELECT proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace"))
+        if names := {name for (name,) in functions}:
+            found["functions"] = names
+    return found
+
+
+def test_stairway_each_step_up_down_and_up_again(tmp_path):
+    """Every migration, from the first: up, down (back to exactly the schema before it), up again (exactly
+    the schema its first run built). Revisions are read from the scripts, so a new one is walked too."""
+    from alembic.script import ScriptDirectory
+    from flask_migrate import downgrade, upgrade
+
+    from tests.conftest import build_app
+    from tracker import ROOT
+
+    revisions = [r.revision for r in reversed(list(ScriptDirectory(str(ROOT / "migrations")).walk_revisions()))]
+    assert revisions[0] == "0001" and len(revisions) >= 11
+    app = build_app(tmp_path, name="stairway")
+    try:
+        with app.app_context():
+            downgrade(revision="base")
+            before = _current_schema()
+            assert set(before) <= {"alembic_version"}
+            for revision in revisions:
+                upgrade(revision=revision)
+                after = _current_schema()
+                assert after != before, f"{revision} changed nothing"
+                downgrade(revision="-1")
+                assert _current_schema() == before, f"downgrade of {revision} did not restore the schema before it"
+                upgrade(revision=revision)
+                assert _current_schema() == after, f"{revision} applied again built another schema"
+                before = after
+        with app.app_context(), db.engine.connect() as conn:
+            ctx = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
+            assert compare_metadata(ctx, db.metadata) == []
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
+def _current_schema() -> dict[str, set[str]]:
+    db.session.remove()
+    with db.engine.connect() as conn:
+        found = _schema(conn)
+    found.pop("alembic_version", None)
+    return found

@@ -177,10 +177,14 @@ def test_every_workflow_event_through_the_pages_reaches_exactly_its_recipients_o
     assert outbox.tick() == [] and outbox.tick() == []
     with app.app_context():
         rows = db.session.execute(
-            select(Delivery.key, Delivery.status).where(Delivery.rule.like("ev_%"), Delivery.channel == Channel.INAPP)
+            select(Delivery.key, Delivery.status, Delivery.rule, Delivery.recipient_id).where(
+                Delivery.rule.like("ev_%"), Delivery.channel == Channel.INAPP
+            )
         ).all()
-    assert len(rows) == 13 and len({k for k, _ in rows}) == 13  # 1 + 4 + 2 + 2 + 2 + 1 + 1
-    assert {s for _, s in rows} == {DeliveryStatus.SENT}
+    assert len(rows) == 13  # 1 + 4 + 2 + 2 + 2 + 1 + 1
+    # Each message is keyed by its kind, its journal entry and its recipient (what makes a replay a no-op).
+    assert all(key.split(":")[:2] == ["ev", rule] and key.split(":")[3] == str(person) for key, _, rule, person in rows)
+    assert {s for _, s, _, _ in rows} == {DeliveryStatus.SENT}
     page = clients["truong"].get("/notifications").get_data(as_text=True)
     assert f"[Thông báo] Thời hạn đã thay đổi: {TITLE}" in page and "Thiếu văn bản kiểm chứng" in page
 

@@ -45,8 +45,18 @@ def test_tick_on_the_demo_sends_one_email_per_person_listing_all_their_tasks(run
     assert "== Quá hạn (1) ==" in par_index and "== Sắp đến hạn (3) ==" in par_index
     assert "Kế hoạch số 25/KH-SNV:" in par_index and "Par Index" in par_index
     count = len(mailbox)
+    queued = _messages(app)
     again = runner.invoke(args=["scheduler", "tick", "--now", "2024-12-26T07:00"])
     assert "đã gửi thư" not in again.output and len(mailbox) == count
+    # The replay queued nothing (the key is stable across ticks), and no one has a reminder twice for
+    # the same rule and task (the key is not merely unique, it names what makes a message the same).
+    assert _messages(app) == queued
+    reminders = [(rule, task, person) for rule, task, person, _ in queued if task is not None]
+    assert reminders and len(reminders) == len(set(reminders))
+
+
+def _messages(app) -> list[tuple]:
     with app.app_context():
-        keys = db.session.scalars(select(Delivery.key)).all()
-    assert len(keys) == len(set(keys))
+        return db.session.execute(
+            select(Delivery.rule, Delivery.task_id, Delivery.recipient_id, Delivery.channel).order_by(Delivery.id)
+        ).all()

@@ -53,3 +53,9 @@ def test_numbers_typed_in_lower_case_are_normalised_as_printed():
     # The Prime Minister's documents are signed "TTg", whatever the case typed.
     assert check_number("13/ct-ttg", DocumentType.DIRECTIVE) == "13/CT-TTg"
     assert check_number("13/CT-TTg", DocumentType.DIRECTIVE) == "13/CT-TTg"
+
+
+def test_an_empty_number_is_asked_for():
+    with pytest.raises(DocumentNumberError) as caught:
+        check_number("  ", DocumentType.PLAN)
+    assert str(caught.value) == "Vui lòng nhập số ký hiệu văn bản."

@@ -1,9 +1,11 @@
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import FROZEN_NOW
+from tracker import clock
 from tracker.rules.calendar import WorkCalendar
 from tracker.rules.deadlines import DeadlineKind
 from tracker.rules.status import Box, Confirmation, TaskFacts, TaskStatus, classify, days_overdue, effective_due, is_due_soon
@@ -84,7 +86,11 @@ def test_classification_depends_only_on_recorded_dates(status, kind, due, comple
     """The same facts give the same box for D whatever day it is computed (no clock is read)."""
     f = facts(status, due if kind is DeadlineKind.FIXED else None, completed_on, kind, confirmation)
     box = classify(f, as_of)
-    assert box == classify(f, as_of)
+    clock.freeze(datetime.combine(computed_on, time(9)))  # computed on another day: the same box
+    try:
+        assert classify(f, as_of) is box
+    finally:
+        clock.freeze(FROZEN_NOW)
     if status is TaskStatus.CANCELLED:
         assert box is None
         return

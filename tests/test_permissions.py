@@ -1,0 +1,372 @@
+"""Who may open what: one declarative row per route and method, checked for every kind of person.
+
+``ACCESS`` maps ``(method, URL rule)`` to a ``Row``: the people allowed, and the status each side gets.
+The people (``Actor``) are roles *and* their relation to the objects the URL names: the head of the task's
+lead unit, the head of a cooperating unit, the head of another unit, the assignee, a chuyên viên of the
+lead unit who is not the assignee, one of a cooperating unit, one of another unit. Every route of the
+application must have a row (``test_every_route_has_a_row`` names the missing ones and prints the line to
+add), and every row must still be a route.
+
+Each request runs in its own transaction that is rolled back, so an allowed write (a deletion, a
+confirmation) never changes what the next person sees. CSRF is off in this app only: the permission is
+what is checked, and a form without a token would be refused (400) before it.
+
+Adding a route: add one line to ``ACCESS``, e.g. ``("GET", "/search"): Row(SIGNED_IN)``, or
+``("POST", "/x/<task_id>/y"): Row(EDITORS, ok=WRITE)``. Unknown URL arguments need a value in ``WORLD_ARGS``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask
+from werkzeug.datastructures import FileStorage
+from werkzeug.routing import Map, Rule
+
+from tests.conftest import PASSWORD, Factory, build_app, rolled_back
+from tracker.accounts.models import Role, User
+from tracker.extensions import db
+from tracker.tasks.models import Task
+
+
+class Actor(Enum):
+    ANONYMOUS = "anonymous"
+    ADMIN = "admin"
+    OFFICE = "office"
+    LEADER = "leader"
+    HEAD = "head of the lead unit"
+    HEAD_COOP = "head of a cooperating unit"
+    HEAD_OTHER = "head of another unit"
+    ASSIGNEE = "assignee (chuyên viên of the lead unit)"
+    STAFF_LEAD = "chuyên viên of the lead unit, not the assignee"
+    STAFF_COOP = "chuyên viên of a cooperating unit"
+    STAFF_OTHER = "chuyên viên of another unit"
+
+
+A = Actor
+EVERYONE = frozenset(Actor)
+SIGNED_IN = EVERYONE - {A.ANONYMOUS}
+ADMIN = frozenset({A.ADMIN})
+EDITORS = frozenset({A.ADMIN, A.OFFICE})  # permissions.can_edit_plans
+SEES_ALL = frozenset({A.ADMIN, A.OFFICE, A.LEADER})
+# permissions.can_see_evidence: those who see everything, the assignee, the lead and cooperating units.
+EVIDENCE = SEES_ALL | {A.HEAD, A.HEAD_COOP, A.ASSIGNEE, A.STAFF_LEAD, A.STAFF_COOP}
+UPDATERS = frozenset({A.OFFICE, A.LEADER, A.HEAD, A.ASSIGNEE})  # can_update_task
+ASSIGNERS = frozenset({A.OFFICE, A.HEAD})  # can_assign
+CONFIRMERS = frozenset({A.OFFICE})  # can_confirm
+REQUESTERS = frozenset({A.HEAD})  # can_request_extension
+DECIDERS = frozenset({A.LEADER, A.OFFICE})  # can_decide_extension
+REPORT_DRAFTERS = frozenset({A.OFFICE, A.ADMIN})  # reports.permissions
+DRAFT_READERS = frozenset({A.OFFICE, A.ADMIN, A.LEADER})
+REPORT_ISSUERS = frozenset({A.OFFICE, A.LEADER})
+REMINDER_RULES = EDITORS  # office-wide reminder rules: quản trị or văn phòng
+RECIPIENT = frozenset({A.HEAD})  # the notification in WORLD belongs to the head of the lead unit
+
+PAGE = frozenset({200})
+REDIRECT = frozenset({302})  # anywhere but the sign-in page
+LOGIN = "302 to /login"
+# A write sent empty: re-rendered with messages (200, 422), refused as malformed (400), or done and
+# redirected (302). Never 401/403/404/405 nor a 5xx for someone allowed.
+WRITE = frozenset({200, 302, 400, 422})
+
+
+@dataclass(frozen=True)
+class Row:
+    allowed: frozenset[Actor]
+    ok: frozenset[int | str] = PAGE
+    denied: int = 403
+    note: str = ""
+
+    def expected(self, actor: Actor, api: bool) -> frozenset[int | str]:
+        if actor in self.allowed:
+            return self.ok
+        if actor is A.ANONYMOUS:
+            return frozenset({401}) if api else frozenset({LOGIN})
+        return frozenset({self.denied})
+
+
+ACCESS: dict[tuple[str, str], Row] = {
+    # Public
+    ("GET", "/login"): Row(EVERYONE, ok=frozenset({200, 302})),  # a signed-in person is sent home
+    ("POST", "/login"): Row(EVERYONE, ok=WRITE),
+    ("GET", "/healthz"): Row(EVERYONE),
+    ("GET", "/static/<path:filename>"): Row(EVERYONE),
+    ("GET", "/bootstrap/static/<path:filename>"): Row(EVERYONE),
+    ("GET", "/api/v1/openapi.json"): Row(EVERYONE),
+    # Everyone signed in
+    ("GET", "/"): Row(SIGNED_IN, ok=REDIRECT),  # each role's home page
+    ("POST", "/logout"): Row(EVERYONE, ok=frozenset({LOGIN})),  # back to the sign-in page
+    ("GET", "/plans"): Row(SIGNED_IN),
+    ("GET", "/plans/<plan_id>"): Row(SIGNED_IN),
+    ("GET", "/tasks"): Row(SIGNED_IN),
+    ("GET", "/tasks/export.xlsx"): Row(SIGNED_IN),
+    ("GET", "/tasks/<task_id>"): Row(SIGNED_IN),
+    ("GET", "/unit"): Row(SIGNED_IN, ok=frozenset({200, 302})),  # no unit (quản trị…): sent to a page that fits
+    ("GET", "/dashboard"): Row(SIGNED_IN),
+    ("GET", "/notifications"): Row(SIGNED_IN),
+    ("POST", "/notifications/read"): Row(SIGNED_IN, ok=WRITE),
+    ("GET", "/notifications/<delivery_id>/open"): Row(RECIPIENT, ok=REDIRECT, denied=404, note="someone else's: not found"),
+    ("GET", "/profile"): Row(SIGNED_IN),
+    ("POST", "/profile"): Row(SIGNED_IN, ok=WRITE),
+    ("GET", "/imports/plan/<plan_id>/source"): Row(SIGNED_IN, ok=REDIRECT, note="WORLD's plan was not imported"),
+    # Evidence: the lead and cooperating units, the assignee, those who see everything
+    ("GET", "/attachments/<att_id>"): Row(EVIDENCE),
+    # Updating a task
+    ("POST", "/tasks/<task_id>/progress"): Row(UPDATERS, ok=WRITE),
+    ("POST", "/tasks/<task_id>/attachments"): Row(UPDATERS, ok=WRITE),
+    ("POST", "/tasks/<task_id>/assign"): Row(ASSIGNERS, ok=WRITE),
+    ("POST", "/tasks/<task_id>/confirm"): Row(CONFIRMERS, ok=WRITE),
+    ("POST", "/tasks/<task_id>/return"): Row(CONFIRMERS, ok=WRITE),
+    ("POST", "/tasks/<task_id>/extensions"): Row(REQUESTERS, ok=WRITE),
+    ("POST", "/extensions/<ext_id>/decide"): Row(DECIDERS, ok=WRITE),
+    # Editing plans and tasks: văn phòng and quản trị
+    ("GET", "/board"): Row(EDITORS),
+    ("GET", "/plans/new"): Row(EDITORS),
+    ("POST", "/plans/new"): Row(EDITORS, ok=WRITE),
+    ("GET", "/plans/<plan_id>/edit"): Row(EDITORS),
+    ("POST", "/plans/<plan_id>/edit"): Row(EDITORS, ok=WRITE),
+    ("GET", "/plans/<plan_id>/tasks/new"): Row(EDITORS),
+    ("POST", "/plans/<plan_id>/tasks/new"): Row(EDITORS, ok=WRITE),
+    ("GET", "/tasks/<task_id>/edit"): Row(EDITORS),
+    ("POST", "/tasks/<task_id>/edit"): Row(EDITORS, ok=WRITE),
+    ("GET", "/tasks/<task_id>/delete"): Row(EDITORS),
+    ("POST", "/tasks/<task_id>/delete"): Row(EDITORS, ok=WRITE),
+    ("POST", "/tasks/<task_id>/move"): Row(EDITORS, ok=WRITE),
+    ("POST", "/tasks/<task_id>/nudge"): Row(EDITORS, ok=WRITE),
+    ("GET", "/plans/<plan_id>/reminders"): Row(EDITORS),
+    ("POST", "/plans/<plan_id>/reminders"): Row(EDITORS, ok=WRITE),
+    ("GET", "/admin/reminders"): Row(REMINDER_RULES),
+    ("POST", "/admin/reminders"): Row(REMINDER_RULES, ok=WRITE),
+    ("GET", "/imports/"): Row(EDITORS),
+    ("POST", "/imports/"): Row(EDITORS, ok=WRITE),
+    ("GET", "/imports/template.xlsx"): Row(EDITORS),
+    ("GET", "/imports/<draft_id>"): Row(EDITORS),
+    ("POST", "/imports/<draft_id>"): Row(EDITORS, ok=WRITE),
+    ("GET", "/imports/<draft_id>/source"): Row(EDITORS),
+    ("GET", "/imports/aliases"): Row(EDITORS),
+    ("POST", "/imports/aliases"): Row(EDITORS, ok=WRITE),
+    ("POST", "/imports/aliases/<alias_id>/delete"): Row(EDITORS, ok=WRITE),
+    # Reports: văn phòng and quản trị draft, lãnh đạo reads drafts and issues; WORLD's report is a draft
+    ("GET", "/reports"): Row(DRAFT_READERS),
+    ("GET", "/reports/new"): Row(REPORT_DRAFTERS),
+    ("POST", "/reports/new"): Row(REPORT_DRAFTERS, ok=WRITE),
+    ("GET", "/reports/<report_id>"): Row(DRAFT_READERS),
+    ("POST", "/reports/<report_id>"): Row(REPORT_DRAFTERS, ok=WRITE),
+    ("GET", "/reports/<report_id>/preview"): Row(DRAFT_READERS),
+    ("GET", "/reports/<report_id>/download/<fmt>"): Row(DRAFT_READERS),  # a draft is drawn on the fly
+    ("POST", "/reports/<report_id>/issue"): Row(REPORT_ISSUERS, ok=WRITE),
+    ("POST", "/reports/<report_id>/delete"): Row(REPORT_DRAFTERS, ok=WRITE),
+    ("GET", "/reports/late-list.<fmt>"): Row(DRAFT_READERS),
+    ("GET", "/reports/settings"): Row(ADMIN),
+    ("POST", "/reports/settings"): Row(ADMIN, ok=WRITE),
+    # Administration: quản trị only
+    ("GET", "/admin/units"): Row(ADMIN),
+    ("GET", "/admin/units/new"): Row(ADMIN),
+    ("POST", "/admin/units/new"): Row(ADMIN, ok=WRITE),
+    ("GET", "/admin/units/<unit_id>"): Row(ADMIN),
+    ("POST", "/admin/units/<unit_id>"): Row(ADMIN, ok=WRITE),
+    ("GET", "/admin/users"): Row(ADMIN),
+    ("GET", "/admin/users/new"): Row(ADMIN),
+    ("POST", "/admin/users/new"): Row(ADMIN, ok=WRITE),
+    ("GET", "/admin/users/<user_id>"): Row(ADMIN),
+    ("POST", "/admin/users/<user_id>"): Row(ADMIN, ok=WRITE),
+    ("GET", "/admin/issuers"): Row(ADMIN),
+    ("POST", "/admin/issuers"): Row(ADMIN, ok=WRITE),
+    ("GET", "/admin/issuers/<issuer_id>"): Row(ADMIN),
+    ("POST", "/admin/issuers/<issuer_id>"): Row(ADMIN, ok=WRITE),
+    ("POST", "/admin/issuers/<issuer_id>/delete"): Row(ADMIN, ok=WRITE),
+    ("GET", "/admin/calendar"): Row(ADMIN),
+    ("POST", "/admin/calendar"): Row(ADMIN, ok=WRITE),
+    ("POST", "/admin/calendar/backdate"): Row(ADMIN, ok=WRITE),
+    ("POST", "/admin/calendar/delete"): Row(ADMIN, ok=WRITE),
+    ("POST", "/admin/calendar/shift"): Row(ADMIN, ok=WRITE),
+    ("GET", "/admin/deliveries"): Row(ADMIN),
+    ("POST", "/admin/deliveries/<delivery_id>/retry"): Row(ADMIN, ok=WRITE),
+    # The JSON API (a Bearer token; none: 401)
+    ("GET", "/api/v1/plans"): Row(SIGNED_IN),
+    ("POST", "/api/v1/plans"): Row(EDITORS, ok=frozenset({422})),
+    ("GET", "/api/v1/plans/<plan_id>"): Row(SIGNED_IN),
+    ("GET", "/api/v1/plans/<plan_id>/summary"): Row(SIGNED_IN),
+    ("POST", "/api/v1/plans/<plan_id>/tasks"): Row(EDITORS, ok=frozenset({422})),
+    ("GET", "/api/v1/tasks"): Row(SIGNED_IN),
+    ("GET", "/api/v1/tasks/<task_id>"): Row(SIGNED_IN),
+    ("PATCH", "/api/v1/tasks/<task_id>"): Row(UPDATERS, ok=frozenset({200, 422})),
+    ("POST", "/api/v1/tasks/<task_id>/confirm"): Row(CONFIRMERS, ok=frozenset({200, 422})),
+    ("POST", "/api/v1/tasks/<task_id>/return"): Row(CONFIRMERS, ok=frozenset({200, 422})),
+    ("POST", "/api/v1/tasks/<task_id>/extensions"): Row(REQUESTERS, ok=frozenset({201, 422})),
+    ("POST", "/api/v1/extensions/<ext_id>/decision"): Row(DECIDERS, ok=frozenset({200, 422})),
+    ("GET", "/api/v1/reports/plan"): Row(DRAFT_READERS, ok=frozenset({422})),  # no plan named
+    ("POST", "/api/v1/imports"): Row(EDITORS, ok=frozenset({422})),
+}
+
+# Values for the URL arguments, by argument name: ids of the objects WORLD creates (filled in by ``world``).
+WORLD_ARGS: dict[str, str] = {"fmt": "pdf"}
+STATIC_FILES = {"static": "app.css", "bootstrap.static": "css/bootstrap.min.css"}
+
+
+def _methods(rule) -> list[str]:
+    return sorted(rule.methods - {"HEAD", "OPTIONS"})
+
+
+def _where(app: Flask, endpoint: str) -> str:
+    view = app.view_functions[endpoint]
+    return f"{view.__module__}.{view.__name__}"
+
+
+def missing_rows(rules, where=lambda endpoint: "") -> list[str]:
+    """The lines ACCESS lacks for these URL rules, ready to paste (with ``...`` for who may open them)."""
+    return [
+        f'    ("{method}", "{rule.rule}"): Row(...),  # endpoint {rule.endpoint} {where(rule.endpoint)}'.rstrip()
+        for rule in rules
+        for method in _methods(rule)
+        if (method, rule.rule) not in ACCESS
+    ]
+
+
+def test_every_route_has_a_row(app):
+    """A route without a row fails here, naming the line to add to ACCESS."""
+    missing = missing_rows(app.url_map.iter_rules(), lambda endpoint: f"({_where(app, endpoint)})")
+    assert not missing, "Routes with no row in tests/test_permissions.py ACCESS (say who may open them):\n" + "\n".join(missing)
+
+
+def test_a_new_route_is_named_with_the_line_to_add():
+    rules = Map(
+        [Rule("/search", endpoint="search.index", methods=["GET"]), Rule("/plans", endpoint="plans.index", methods=["GET"])]
+    )
+    assert missing_rows(rules.iter_rules()) == ['    ("GET", "/search"): Row(...),  # endpoint search.index']
+
+
+def test_every_row_is_a_route(app):
+    routes = {(method, rule.rule) for rule in app.url_map.iter_rules() for method in _methods(rule)}
+    stale = sorted(set(ACCESS) - routes)
+    assert not stale, f"Rows in ACCESS for routes that no longer exist (remove them): {stale}"
+
+
+@dataclass
+class World:
+    app: Flask
+    clients: dict[Actor, object]
+    tokens: dict[Actor, str]
+    usernames: dict[Actor, str]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> World:
+    app = build_app(tmp_path_factory.mktemp("permissions"), name="permissions", WTF_CSRF_ENABLED=False)
+    factory = Factory(app)
+    lead, coop, other = factory.unit("Phòng chủ trì"), factory.unit("Phòng phối hợp"), factory.unit("Phòng khác")
+    names = {
+        A.ADMIN: factory.user(Role.ADMIN),
+        A.OFFICE: factory.user(Role.OFFICE),
+        A.LEADER: factory.user(Role.LEADER),
+        A.HEAD: factory.user(Role.UNIT_HEAD, lead),
+        A.HEAD_COOP: factory.user(Role.UNIT_HEAD, coop),
+        A.HEAD_OTHER: factory.user(Role.UNIT_HEAD, other),
+        A.ASSIGNEE: factory.user(Role.STAFF, lead),
+        A.STAFF_LEAD: factory.user(Role.STAFF, lead),
+        A.STAFF_COOP: factory.user(Role.STAFF, coop),
+        A.STAFF_OTHER: factory.user(Role.STAFF, other),
+    }
+    plan = factory.plan()
+    task = factory.task(plan, lead, "31/12/2024", cooperating_unit_ids=[coop], assignee_id=factory.user_id(names[A.ASSIGNEE]))
+    tokens = {}
+    with app.app_context():
+        users = {actor: db.session.query(User).filter_by(username=name).one() for actor, name in names.items()}
+        for actor, user in users.items():
+            tokens[actor] = user.new_api_token()
+        WORLD_ARGS.update(_objects(app, db.session.get(Task, task), users, lead))
+        db.session.commit()
+    WORLD_ARGS.update(task_id=str(task), plan_id=str(plan), unit_id=str(lead))
+    clients = {A.ANONYMOUS: app.test_client()}
+    for actor, name in names.items():
+        client = app.test_client()
+        response = client.post("/login", data={"username": name, "password": PASSWORD})
+        assert response.status_code == 302, (actor, response.status_code)
+        clients[actor] = client
+    yield World(app, clients, tokens, names)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _objects(app: Flask, task: Task, users: dict[Actor, User], lead_unit: int) -> dict[str, str]:
+    """The objects the URLs name besides the plan and the task, made through the operations."""
+    from tracker.imports import operations as import_ops
+    from tracker.notifications.models import Channel, Delivery
+    from tracker.plans.models import Issuer
+    from tracker.reports import operations as report_ops
+    from tracker.reports.models import ReportScope
+    from tracker.tasks import operations as ops
+
+    office, head = users[A.OFFICE], users[A.HEAD]
+    att = ops.add_attachment(task, FileStorage(io.BytesIO(b"%PDF-1.4 kiem chung"), filename="kiem-chung.pdf"), head)
+    ext = ops.request_extension(task, head, "Chờ số liệu của Sở Tài chính", date(2025, 1, 31), date(2024, 10, 1))
+    delivery = Delivery(key="perm:1", rule="ev_assigned", task_id=task.id, recipient_id=head.id, channel=Channel.INAPP)
+    db.session.add(delivery)
+    from tracker.reports import queries as report_queries
+
+    office_details = {key: "Sở Nội vụ" for key, _, _ in report_queries.OFFICE_FIELDS}
+    report_ops.save_office_settings({**office_details, "code": "SNV"}, users[A.ADMIN])
+    report = report_ops.save_draft(None, report_ops.DraftInput(ReportScope.PLAN, date(2024, 9, 30), task.plan_id), office)
+    draft = import_ops.create_draft(actor=office, text="1. Rà soát thủ tục hành chính", max_bytes=1 << 20)
+    alias = import_ops.save_alias(unit_id=lead_unit, alias="P. chủ trì", actor=users[A.ADMIN])
+    issuer = db.session.query(Issuer).first()
+    db.session.flush()
+    return {
+        "att_id": str(att.id),
+        "ext_id": str(ext.id),
+        "delivery_id": str(delivery.id),
+        "report_id": str(report.id),
+        "draft_id": str(draft.id),
+        "alias_id": str(alias.id),
+        "issuer_id": str(issuer.id),
+        "user_id": str(users[A.ASSIGNEE].id),
+    }
+
+
+def _url(app: Flask, rule_text: str) -> str:
+    rule = next(r for r in app.url_map.iter_rules() if r.rule == rule_text)
+
+    def value(match: re.Match) -> str:
+        name = match.group(1)
+        return STATIC_FILES[rule.endpoint] if name == "filename" else WORLD_ARGS[name]
+
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", value, rule_text)
+
+
+def _outcome(response) -> int | str:
+    status = response.status_code
+    location = urlsplit(response.headers.get("Location", "")).path
+    response.close()
+    return LOGIN if status == 302 and location == "/login" else status
+
+
+def _status(world: World, actor: Actor, method: str, url: str, client=None) -> int | str:
+    client = client or world.clients[actor]
+    with rolled_back(world.app):
+        if url.startswith("/api/"):
+            headers = {"Authorization": f"Bearer {world.tokens[actor]}"} if actor in world.tokens else {}
+            return _outcome(client.open(url, method=method, headers=headers, json={}))
+        return _outcome(client.open(url, method=method, data={}))
+
+
+@pytest.mark.parametrize(("method", "rule"), sorted(ACCESS), ids=lambda v: v)
+def test_each_person_gets_what_the_table_says(world, method, rule):
+    row = ACCESS[(method, rule)]
+    url = _url(world.app, rule)
+    wrong = []
+    for actor in Actor:
+        client = None
+        if (method, rule) == ("POST", "/logout") and actor is not A.ANONYMOUS:
+            client = world.app.test_client()  # signing out here must not end the session the other rows use
+            client.post("/login", data={"username": world.usernames[actor], "password": PASSWORD})
+        status = _status(world, actor, method, url, client)
+        expected = row.expected(actor, url.startswith("/api/"))
+        if status not in expected:
+            wrong.append(f"{actor.value}: got {status}, expected {' or '.join(map(str, sorted(expected, key=str)))}")
+    assert not wrong, f"{method} {url} ({rule}):\n  " + "\n  ".join(wrong)
