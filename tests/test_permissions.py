@@ -166,6 +166,7 @@ ACCESS: dict[tuple[str, str], Row] = {
     ("GET", "/reports/settings"): Row(ADMIN),
     ("POST", "/reports/settings"): Row(ADMIN, ok=WRITE),
     # Administration: quản trị only
+    ("GET", "/admin/audit"): Row(ADMIN),
     ("GET", "/admin/units"): Row(ADMIN),
     ("GET", "/admin/units/new"): Row(ADMIN),
     ("POST", "/admin/units/new"): Row(ADMIN, ok=WRITE),
