@@ -20,6 +20,7 @@ from tracker.tasks import parents
 from tracker.tasks.models import Task
 from tracker.tasks.queries import TaskFilter, plan_tasks, summarize, summarize_by, tree
 from tracker.tasks.views import as_of_arg
+from tracker.web import bounded
 
 bp = Blueprint("plans", __name__)
 
@@ -28,7 +29,7 @@ bp = Blueprint("plans", __name__)
 @login_required
 def index():
     as_of = as_of_arg()
-    year = request.args.get("year", type=int)
+    year = bounded(request.args.get("year", type=int), "Năm")
     stmt = select(Plan).options(selectinload(Plan.issuer)).order_by(Plan.year.desc(), Plan.issued_on.desc(), Plan.id.desc())
     if year:
         stmt = stmt.where(Plan.year == year)
