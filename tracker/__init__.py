@@ -80,6 +80,7 @@ def create_app(config_class=None) -> Flask:
     from tracker import models  # noqa: F401  (register every model with the metadata)
     from tracker.accounts.views import bp as accounts_bp
     from tracker.api.views import bp as api_bp
+    from tracker.backup.cli import backup_cli
     from tracker.cli import register_cli
     from tracker.dashboard.views import bp as dashboard_bp
     from tracker.imports.cli import register_cli as register_imports_cli
@@ -112,4 +113,5 @@ def create_app(config_class=None) -> Flask:
     register_cli(app)
     register_report_cli(app)
     register_imports_cli(app)
+    app.cli.add_command(backup_cli)
     return app
