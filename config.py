@@ -70,6 +70,8 @@ class Config:
     YEAR_MAX = int(os.environ.get("TRACKER_YEAR_MAX", "2100"))
     # Behind a reverse proxy (nginx, docs/deployment.md): how many proxies set X-Forwarded-*; 0 = none.
     PROXY_FIX_HOPS = int(os.environ.get("TRACKER_PROXY_HOPS", "0"))
+    # A waiting scheduler process checks this often whether the leader is gone (tracker/scheduler.py).
+    SCHEDULER_LEADER_POLL_SECONDS = int(os.environ.get("TRACKER_LEADER_POLL_SECONDS", "10"))
 
 
 class TestConfig(Config):
