@@ -191,9 +191,16 @@ def bounded(value, what: str = ""):
         abort(make_response(error_response(400, str(exc))))
 
 
+def check_webhook_url(url: str) -> None:
+    """The reminders' webhook posts only over http(s): never file:, ftp: or a custom scheme (bandit B310)."""
+    if url and urlsplit(url).scheme not in ("http", "https"):
+        raise RuntimeError(f"TRACKER_WEBHOOK_URL phải bắt đầu bằng http:// hoặc https:// (đang là {url!r}).")
+
+
 def register_hardening(app: Flask) -> None:
     app.after_request(add_security_headers)
     app.register_error_handler(OutOfWindow, lambda exc: error_response(400, str(exc)))
+    check_webhook_url(app.config.get("WEBHOOK_URL", ""))
     hops = int(app.config.get("PROXY_FIX_HOPS", 0) or 0)
     if hops:
         from werkzeug.middleware.proxy_fix import ProxyFix

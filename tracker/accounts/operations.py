@@ -74,9 +74,9 @@ def save_user(
     if role in UNIT_ROLES and unit is None:
         errors["unit_id"] = "Trưởng đơn vị và chuyên viên phải thuộc một đơn vị."
     if user is None and not password:
-        errors["password"] = "Vui lòng đặt mật khẩu cho tài khoản mới."
+        errors["password"] = "Vui lòng đặt mật khẩu cho tài khoản mới."  # a message, not a password  # nosec B105
     if password is not None and password and len(password) < 8:
-        errors["password"] = "Mật khẩu cần ít nhất 8 ký tự."
+        errors["password"] = "Mật khẩu cần ít nhất 8 ký tự."  # a message, not a password  # nosec B105
     if errors:
         raise ValidationFailed(errors)
     user = user or User(username=username)

@@ -21,7 +21,7 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess  # nosec B404: pg_dump / pg_restore, run with an argument list, never a shell
+import subprocess  # pg_dump / pg_restore, run with an argument list, never a shell  # nosec B404
 import tarfile
 import tempfile
 from dataclasses import dataclass
@@ -107,7 +107,7 @@ def _pg_args() -> tuple[list[str], dict[str, str]]:
 
 
 def _run(cmd: list[str], env: dict[str, str]) -> None:
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)  # nosec B603: fixed argv
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)  # fixed argv, no shell  # nosec B603
     if done.returncode != 0:
         raise BackupError(f"{Path(cmd[0]).name} thất bại: {done.stderr.strip()[-2000:]}")
 
