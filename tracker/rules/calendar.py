@@ -44,6 +44,12 @@ def official_makeup_days(year: int) -> frozenset[date]:
     return frozenset(d for d in known if d.year == year)
 
 
+@lru_cache(maxsize=4096)
+def _official_days(year: int) -> tuple[date, ...]:
+    """The year's public holidays and official make-up days, sorted (for bisection)."""
+    return tuple(sorted(public_holidays(year) | official_makeup_days(year)))
+
+
 def _weekdays_through(day: date) -> int:
     """Monday–Friday days from 01/01/0001 (a Monday) up to and including ``day``, in O(1)."""
     weeks, rest = divmod(day.toordinal(), 7)
@@ -87,10 +93,14 @@ class WorkCalendar:
         """
         found: set[date] = set()
         for year in range(start.year, end.year + 1):
-            found.update(public_holidays(year), official_makeup_days(year))
+            days = _official_days(year)
+            if days:
+                lo = bisect_right(days, start) if year == start.year else 0
+                hi = bisect_right(days, end) if year == end.year else len(days)
+                found.update(days[lo:hi])
         own = self._own_exceptions
         found.update(own[bisect_right(own, start) : bisect_right(own, end)])
-        return {d for d in found if start < d <= end}
+        return found
 
     def on_or_next_working_day(self, day: date) -> date:
         while not self.is_working_day(day):
