@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PIP_INSTALL := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: run test lint format migrate demo clean mutation
+.PHONY: run test lint format migrate demo clean mutation audit
 .DEFAULT_GOAL := run
 
 $(BIN)/python:
@@ -25,6 +25,8 @@ migrate: $(VENV)/.runtime
 demo: migrate
 	$(FLASK) demo load --if-empty
 
+# gunicorn (scripts/gunicorn.conf.py) with the scheduler beside it; FLASK_DEBUG=1 make run for Flask's
+# development server. PORT=8000 make run to change the port.
 run: demo
 	@bash scripts/serve.sh
 
@@ -47,6 +49,10 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/codespell --toml pyproject.toml
+
+# bandit over the code, pip-audit over the installed packages (NOT AUDITED, not failed, when offline).
+audit: $(VENV)/.dev
+	@bash scripts/audit.sh
 
 format: $(VENV)/.dev
 	$(BIN)/ruff format .

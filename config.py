@@ -77,6 +77,13 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     PAGE_SIZE = 50
+    # Dates and years outside this window are refused where they are parsed (issue 16).
+    YEAR_MIN = int(os.environ.get("TRACKER_YEAR_MIN", "2000"))
+    YEAR_MAX = int(os.environ.get("TRACKER_YEAR_MAX", "2100"))
+    # Behind a reverse proxy (nginx, docs/deployment.md): how many proxies set X-Forwarded-*; 0 = none.
+    PROXY_FIX_HOPS = int(os.environ.get("TRACKER_PROXY_HOPS", "0"))
+    # A waiting scheduler process checks this often whether the leader is gone (tracker/scheduler.py).
+    SCHEDULER_LEADER_POLL_SECONDS = int(os.environ.get("TRACKER_LEADER_POLL_SECONDS", "10"))
 
 
 class TestConfig(Config):

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Serve the app and run the scheduler beside it as its own process; Ctrl-C stops both.
+# Serve the app through gunicorn (the Flask development server only with FLASK_DEBUG=1) and run the
+# scheduler beside it as its own process; Ctrl-C stops both. PORT chooses the port (5000).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 FLASK=(.venv/bin/flask --app wsgi)
@@ -27,7 +28,14 @@ cat <<MSG
     admin        Quản trị
   Thư nhắc việc được lưu trong instance/mailbox/ (hộp thư thử nghiệm tại 127.0.0.1:8025).
   Chạy thử nhắc việc tại một thời điểm: .venv/bin/flask --app wsgi scheduler tick --now 2024-12-27T07:00
-  Ctrl-C để dừng.
+  Máy chủ: gunicorn (FLASK_DEBUG=1 make run để dùng máy chủ phát triển của Flask). Ctrl-C để dừng.
 
 MSG
-"${FLASK[@]}" run --host 127.0.0.1 --port "$PORT"
+# In the background and waited for, so a TERM to this script stops the server too (see stop()).
+if [ "${FLASK_DEBUG:-0}" = 1 ]; then
+  "${FLASK[@]}" run --host 127.0.0.1 --port "$PORT" --debug &
+else
+  .venv/bin/gunicorn --config scripts/gunicorn.conf.py --bind "127.0.0.1:$PORT" wsgi:app &
+fi
+children+=($!)
+wait "$!"

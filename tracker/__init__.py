@@ -85,6 +85,7 @@ def create_app(config_class=None) -> Flask:
     from tracker.accounts.views import bp as accounts_bp
     from tracker.api.views import bp as api_bp
     from tracker.audit.views import bp as audit_bp
+    from tracker.backup.cli import backup_cli
     from tracker.cli import register_cli
     from tracker.dashboard.views import bp as dashboard_bp
     from tracker.imports.views import api_bp as imports_api_bp
@@ -114,4 +115,5 @@ def create_app(config_class=None) -> Flask:
     csrf.exempt(imports_api_bp)
     register_web(app)
     register_cli(app)  # every feature's commands, from tracker/cli.py
+    app.cli.add_command(backup_cli)
     return app

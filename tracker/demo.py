@@ -21,7 +21,7 @@ from tracker.rules.documents import DocumentType
 from tracker.rules.status import TaskStatus
 from tracker.tasks import operations as ops
 
-DEMO_PASSWORD = "demo12345"
+DEMO_PASSWORD = "demo12345"  # the demo's published password (README), never a real account  # nosec B105
 
 UNITS = [
     # key, name, short, kind

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask import Flask, abort, current_app, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -16,6 +16,7 @@ from tracker.extensions import db, login_manager
 from tracker.formatting import fmt_date, fmt_datetime, fmt_number
 from tracker.rules.rollup import format_percent
 from tracker.rules.status import Box, classify
+from tracker.rules.window import OutOfWindow, YearWindow
 
 # GET routes that write (opening a notification marks it read).
 WRITES_ON_GET = {"notifications.open_one"}
@@ -51,6 +52,7 @@ def error_response(code: int, message: str | None = None):
 
 
 def register_web(app: Flask) -> None:
+    register_hardening(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
     login_manager.login_message_category = "warning"
@@ -126,3 +128,82 @@ def register_web(app: Flask) -> None:
     @app.get("/healthz")
     def healthz():
         return {"status": "ok"}
+
+
+# --- Hardening (issue 16): response headers, the year window, the reverse proxy -------------------------
+
+# Only the app's own files: no inline script or style (templates pass computed sizes as data-* attributes,
+# static/js/layout.js applies them), no framing, no plugins. data: images are Bootstrap's own SVG icons.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+STATIC_ENDPOINTS = {"static", "bootstrap.static"}
+
+
+def add_security_headers(response):
+    """Every response: the headers above; HSTS over https; no-store on every page built for someone.
+
+    Static files keep their caching (they are the same for everyone); the server's own banner is
+    removed here and, for gunicorn, in scripts/gunicorn.conf.py.
+    """
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = HSTS
+    if request.endpoint not in STATIC_ENDPOINTS:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.pop("Expires", None)
+    response.headers.pop("Server", None)
+    return response
+
+
+def year_window() -> YearWindow:
+    return YearWindow(current_app.config.get("YEAR_MIN", 2000), current_app.config.get("YEAR_MAX", 2100))
+
+
+def bounded(value, what: str = ""):
+    """``value`` (a date or a year parsed from the request) inside the configured window, or a 400."""
+    if value is None:
+        return None
+    try:
+        return year_window().check(value, what)
+    except OutOfWindow as exc:
+        abort(make_response(error_response(400, str(exc))))
+
+
+def check_webhook_url(url: str) -> None:
+    """The reminders' webhook posts only over http(s): never file:, ftp: or a custom scheme (bandit B310)."""
+    if url and urlsplit(url).scheme not in ("http", "https"):
+        raise RuntimeError(f"TRACKER_WEBHOOK_URL phải bắt đầu bằng http:// hoặc https:// (đang là {url!r}).")
+
+
+def register_hardening(app: Flask) -> None:
+    app.after_request(add_security_headers)
+    app.register_error_handler(OutOfWindow, lambda exc: error_response(400, str(exc)))
+    check_webhook_url(app.config.get("WEBHOOK_URL", ""))
+    hops = int(app.config.get("PROXY_FIX_HOPS", 0) or 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Behind nginx (docs/deployment.md): trust that many proxies for the client address, https and host.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)  # type: ignore[method-assign]

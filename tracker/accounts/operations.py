@@ -108,7 +108,7 @@ def _user_errors(
     if role in UNIT_ROLES and unit is None:
         errors["unit_id"] = "Trưởng đơn vị và chuyên viên phải thuộc một đơn vị."
     if user is None and not password:
-        errors["password"] = "Vui lòng đặt mật khẩu cho tài khoản mới."
+        errors["password"] = "Vui lòng đặt mật khẩu cho tài khoản mới."  # a message, not a password  # nosec B105
     problem = password_problem(password) if password else None
     if problem:
         errors["password"] = problem

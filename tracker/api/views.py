@@ -35,6 +35,7 @@ from tracker.rules.status import Box, Confirmation, TaskStatus
 from tracker.tasks import operations as ops
 from tracker.tasks.models import ExtensionRequest, Task
 from tracker.tasks.queries import BOX_GROUPS, TaskFilter, TaskRow, task_list
+from tracker.web import bounded
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -106,9 +107,10 @@ def _as_of() -> date:
     if not raw:
         return clock.today()
     try:
-        return parse_date(raw)
+        day = parse_date(raw)
     except DateInputError as exc:
         raise ValidationFailed({"as_of": str(exc)}) from None
+    return bounded(day, "Ngày tính số liệu")
 
 
 def task_json(task: TaskRow, as_of: date, box: str | None) -> dict:

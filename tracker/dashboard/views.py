@@ -21,6 +21,7 @@ from tracker.settings.services import load_calendar
 from tracker.tasks.models import Task
 from tracker.tasks.queries import TaskFilter, summarize_by, task_list
 from tracker.tasks.views import as_of_arg, plan_options, unit_options
+from tracker.web import bounded
 
 bp = Blueprint("dashboard", __name__)
 
@@ -34,7 +35,7 @@ def scope_from_request() -> q.Scope:
     if kind:
         try:
             scheme = Scheme(request.args.get("scheme", Scheme.CALENDAR.value))
-            year = request.args.get("year", type=int) or as_of.year
+            year = bounded(request.args.get("year", type=int) or as_of.year, "Năm của kỳ")
             scope.period = period(PeriodKind(kind), year, request.args.get("index", 1, type=int) or 1, scheme)
         except ValueError:
             flash("Kỳ báo cáo không hợp lệ, đang hiển thị số liệu không theo kỳ.", "warning")

@@ -16,7 +16,7 @@ from tracker.imports.parse_model import Block, Para, ReadError, Table
 from tracker.imports.parse_text import text_blocks
 
 NO_TEXT = "Tệp PDF không có lớp chữ (bản quét), cần bản Word hoặc bản có chữ."
-PASSWORD = "Tệp PDF được bảo vệ bằng mật khẩu; hãy gỡ mật khẩu rồi tải lại."
+PASSWORD = "Tệp PDF được bảo vệ bằng mật khẩu; hãy gỡ mật khẩu rồi tải lại."  # a message  # nosec B105
 DAMAGED = "Tệp PDF bị hỏng, không đọc được."
 THIN = 2.5  # a drawn border is at most this thick (points)
 NEAR = 2.0  # two coordinates this close are one

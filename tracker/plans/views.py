@@ -18,6 +18,7 @@ from tracker.tasks import parents
 from tracker.tasks.models import Task
 from tracker.tasks.queries import TaskFilter, plan_tasks, summarize, summarize_by, tree
 from tracker.tasks.views import as_of_arg
+from tracker.web import bounded
 
 bp = Blueprint("plans", __name__)
 
@@ -26,7 +27,7 @@ bp = Blueprint("plans", __name__)
 @login_required
 def index():
     as_of = as_of_arg()
-    year = request.args.get("year", type=int)
+    year = bounded(request.args.get("year", type=int), "Năm")
     plans = plan_list(year)
     counts = summarize_by(Task.plan_id, TaskFilter(year=year), as_of)
     return render_template(

@@ -20,6 +20,8 @@ from tracker.reports.models import ReportScope
 from tracker.reports.render import RENDERERS, render_spec
 from tracker.rules.periods import Scheme
 from tracker.rules.reports import parse_period_code
+from tracker.rules.window import OutOfWindow
+from tracker.web import year_window
 
 
 def build_spec(plan_number: str, as_of_text: str | None, period_text: str | None, scheme: str) -> q.ReportSpec:
@@ -30,13 +32,14 @@ def build_spec(plan_number: str, as_of_text: str | None, period_text: str | None
     if len(plans) > 1:
         raise ValidationFailed({"plan": f"Có {len(plans)} văn bản cùng số “{plan_number}”; hãy lập báo cáo trên trang Báo cáo."})
     try:
-        as_of = parse_date(as_of_text) if as_of_text else clock.today()
-    except DateInputError as exc:
+        as_of = year_window().check(parse_date(as_of_text), "Ngày chốt số liệu") if as_of_text else clock.today()
+    except (DateInputError, OutOfWindow) as exc:
         raise ValidationFailed({"as_of": str(exc)}) from None
     p = None
     if period_text:
         try:
             kind, year, index = parse_period_code(period_text)
+            year_window().check(year, "Năm của kỳ")
         except ValueError as exc:
             raise ValidationFailed({"period": str(exc)}) from None
         p = ops.make_period(kind.value, year, index, scheme, as_of)

@@ -24,6 +24,7 @@ from tracker.reports.pdf_renderer import cell_text
 from tracker.reports.permissions import can_draft_reports, can_edit_office, can_issue, can_read_drafts, can_read_report
 from tracker.reports.render import MIMETYPES, document_for, filename, late_list, render
 from tracker.rules.reports import changes
+from tracker.web import bounded
 
 bp = Blueprint("reports", __name__)
 
@@ -61,13 +62,13 @@ def _form(report: Report | None = None) -> ReportForm:
         else:
             form.plan_id.data = request.args.get("plan", type=int)
             form.scope.data = ReportScope.PLAN.value if form.plan_id.data else ReportScope.YEAR.value
-            form.year.data = request.args.get("year", type=int) or clock.today().year
+            form.year.data = bounded(request.args.get("year", type=int), "Năm") or clock.today().year
             form.period_kind.data = request.args.get("period", "")
             form.period_index.data = request.args.get("index", type=int)
-            form.period_year.data = request.args.get("year", type=int)
+            form.period_year.data = bounded(request.args.get("year", type=int), "Năm của kỳ")
             raw = request.args.get("as_of", "")
             try:
-                form.as_of.data = parse_date(raw) if raw else clock.today()
+                form.as_of.data = bounded(parse_date(raw), "Ngày chốt số liệu") if raw else clock.today()
             except DateInputError:
                 form.as_of.data = clock.today()
     return form
@@ -233,7 +234,7 @@ def late(fmt):
         abort(404)
     raw = request.args.get("as_of", "").strip()
     try:
-        as_of = parse_date(raw) if raw else clock.today()
+        as_of = bounded(parse_date(raw), "Ngày tính danh sách") if raw else clock.today()
     except DateInputError as exc:
         flash(f"Ngày tính danh sách chậm tiến độ: {exc}", "danger")
         return redirect(url_for("dashboard.office"))

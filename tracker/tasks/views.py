@@ -43,7 +43,7 @@ from tracker.tasks.forms import (
 )
 from tracker.tasks.models import Attachment, ExtensionRequest, ExtensionState, Task, TaskEvent
 from tracker.tasks.queries import BOX_GROUPS, TaskFilter, plan_tasks, summarize, task_list, tree
-from tracker.web import safe_next
+from tracker.web import bounded, safe_next
 
 bp = Blueprint("tasks", __name__)
 
@@ -53,10 +53,11 @@ def as_of_arg() -> date:
     if not raw:
         return clock.today()
     try:
-        return parse_date(raw)
+        day = parse_date(raw)
     except DateInputError as exc:
         flash(f"Ngày tính số liệu: {exc} Đang hiển thị số liệu hôm nay.", "warning")
         return clock.today()
+    return bounded(day, "Ngày tính số liệu")
 
 
 def _int_arg(name: str) -> int | None:

@@ -1,0 +1,20 @@
+// Sizes computed on the server travel as data attributes (the Content-Security-Policy forbids inline
+// style attributes); set through the DOM, they are allowed: data-width="42.5" is a width of 42.5 %,
+// data-indent="2" a left padding of 2 rem (a task's depth in its tree).
+(function () {
+  function apply(root) {
+    root.querySelectorAll('[data-width]').forEach(function (el) {
+      var v = parseFloat(el.getAttribute('data-width'));
+      if (isFinite(v)) el.style.width = v + '%';
+    });
+    root.querySelectorAll('[data-indent]').forEach(function (el) {
+      var v = parseFloat(el.getAttribute('data-indent'));
+      if (isFinite(v)) el.style.paddingLeft = v + 'rem';
+    });
+  }
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', function () { apply(document); });
+  } else {
+    apply(document);
+  }
+})();
