@@ -33,6 +33,7 @@ from tracker.enums import enum_column
 from tracker.extensions import db
 from tracker.plans.models import Plan
 from tracker.rules.deadlines import DeadlineKind, Frequency
+from tracker.rules.labels import LabelledEnum
 from tracker.rules.status import Confirmation, TaskFacts, TaskStatus
 
 task_cooperating_unit = Table(
@@ -145,6 +146,13 @@ class Task(db.Model):
 
     def __repr__(self) -> str:
         return f"<Task {self.id} {self.ordinal}>"
+
+
+class TallyKind(LabelledEnum):
+    """The two kinds of ``task_tally`` row (written by the triggers of migrations 0006 and 0007)."""
+
+    DUE = "due", "Theo thời hạn"
+    DONE = "done", "Theo ngày hoàn thành"
 
 
 class TaskTally(db.Model):
