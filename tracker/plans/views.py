@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker import clock
 from tracker.accounts.views import unit_choices
+from tracker.args import as_of_arg
 from tracker.extensions import db
 from tracker.forms import attempt
 from tracker.permissions import can_edit_plans, can_manage_accounts, get_or_404, require
@@ -19,7 +20,6 @@ from tracker.rules.status import classify
 from tracker.tasks import parents
 from tracker.tasks.models import Task
 from tracker.tasks.queries import TaskFilter, plan_tasks, summarize, summarize_by, tree
-from tracker.tasks.views import as_of_arg
 
 bp = Blueprint("plans", __name__)
 

@@ -17,8 +17,11 @@ from sqlalchemy.orm import selectinload
 from tracker.accounts.models import Unit
 from tracker.extensions import db
 from tracker.plans.models import Plan
+from tracker.rules.board import BoardItem, due_soon, unit_board_groups
 from tracker.rules.children import ChildRollup
 from tracker.rules.deadlines import DeadlineKind
+from tracker.rules.extensions import extension_refusal
+from tracker.rules.rollup import Counts
 from tracker.rules.status import Box, Confirmation, TaskFacts, TaskStatus, classify
 from tracker.tasks import parents
 from tracker.tasks.conditions import (  # noqa: F401  (re-exported for one merge)
@@ -33,7 +36,7 @@ from tracker.tasks.conditions import (  # noqa: F401  (re-exported for one merge
     leaf,
 )
 from tracker.tasks.filters import BOX_GROUPS, TaskFilter  # noqa: F401
-from tracker.tasks.models import Task, task_cooperating_unit
+from tracker.tasks.models import Attachment, ExtensionRequest, ExtensionState, Task, TaskEvent, task_cooperating_unit
 from tracker.tasks.rollup import _grouped, _tally_reads, _task_reads, summarize, summarize_by  # noqa: F401
 
 DATED_BOXES = (Box.DONE_ON_TIME, Box.DONE_LATE, Box.OPEN_IN_TIME, Box.OPEN_OVERDUE)
@@ -178,3 +181,83 @@ def tree(tasks: list[Task]) -> list[tuple[Task, int, bool]]:
 
     walk(None, 0)
     return out
+
+
+def plan_options() -> list:
+    """(id, number) of every plan for the filter menus: plain rows, there may be thousands."""
+    return list(db.session.execute(select(Plan.id, Plan.number).order_by(Plan.year.desc(), Plan.number)).all())
+
+
+def unit_options() -> list:
+    """(id, name) of every unit for the filter menus."""
+    return list(db.session.execute(select(Unit.id, Unit.name).order_by(Unit.position, Unit.name)).all())
+
+
+# The unit page lists every task of the unit, up to this many (a unit has a few hundred at most).
+UNIT_BOARD_LIMIT = 2000
+
+
+def unit_board(unit_id: int, as_of: date, horizon: date) -> tuple[list[tuple[Box, list[BoardItem[TaskRow]]]], Counts]:
+    """ "Việc của đơn vị": the leaves the unit leads or cooperates on, in the groups and order of
+    ``rules.board.unit_board_groups`` (due soon first), and their roll-up."""
+    flt = TaskFilter(unit_id=unit_id, unit_role="any", leaves_only=True)
+    rows, _ = task_list(flt, as_of, sort="due", per_page=UNIT_BOARD_LIMIT)
+    groups = unit_board_groups(((t, Box(b) if b else None, t.effective_due) for t, b in rows), horizon)
+    return groups, summarize(flt, as_of)
+
+
+@dataclass
+class TaskPage:
+    """What the task page shows besides the task: its journal, evidence, extension requests, sub-tasks
+    (as the lists show them), the path of parents, and what is computed from them."""
+
+    events: list[TaskEvent]
+    files: list[Attachment]
+    extensions: list[ExtensionRequest]
+    children: list[tuple[TaskRow, str | None]]
+    ancestors: list[Task]
+    box: Box | None
+    rollup: ChildRollup | None
+    soon: bool
+    extension_pending: bool
+    # Why no extension can be asked for (None: the request form is offered): rules.extensions.
+    extension_refusal: str | None
+    # The deadline in force was moved off a day off (Điều 148): the page says so.
+    shifted: bool
+
+
+def _ancestors(task: Task) -> list[Task]:
+    out: list[Task] = []
+    node = task.parent
+    while node is not None:
+        out.insert(0, node)
+        node = node.parent
+    return out
+
+
+def task_page(task: Task, as_of: date, horizon: date) -> TaskPage:
+    events = db.session.scalars(
+        select(TaskEvent).where(TaskEvent.task_id == task.id).order_by(TaskEvent.at.desc(), TaskEvent.id.desc())
+    ).all()
+    files = db.session.scalars(select(Attachment).where(Attachment.task_id == task.id).order_by(Attachment.uploaded_at)).all()
+    extensions = db.session.scalars(
+        select(ExtensionRequest).where(ExtensionRequest.task_id == task.id).order_by(ExtensionRequest.requested_at.desc())
+    ).all()
+    # The sub-tasks as the lists show them: a leaf with its box, a parent with its roll-up.
+    children, _ = task_list(TaskFilter(extra=[Task.parent_id == task.id]), as_of, sort="plan", per_page=1000)
+    # A parent has no box of its own: it shows its leaves' roll-up.
+    box = None if children else classify(task.facts, as_of)
+    pending = any(e.state is ExtensionState.PENDING for e in extensions)
+    return TaskPage(
+        events=list(events),
+        files=list(files),
+        extensions=list(extensions),
+        children=children,
+        ancestors=_ancestors(task),
+        box=box,
+        rollup=parents.rollups([task.id], as_of)[task.id] if children else None,
+        soon=due_soon(box, task.effective_due, horizon),
+        extension_pending=pending,
+        extension_refusal=extension_refusal(task.deadline_kind, task.effective_due, task.status, pending),
+        shifted=task.deadline_kind is DeadlineKind.FIXED and task.effective_due != (task.extended_due or task.due_date),
+    )
