@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 
 from tracker.plans.models import Plan
 from tracker.rules.status import Box, TaskStatus
@@ -41,21 +41,31 @@ class TaskFilter:
     extra: list = field(default_factory=list)
 
     def conditions(self, as_of: date) -> list:
+        """The SQL conditions of this filter, always in the same order (the plans stay the same)."""
         conds: list = list(self.extra)
+        conds.extend(self._who_and_what())
+        conds.extend(self._dates())
+        if self.box:
+            conds.append(box_condition(self.box, as_of))
+        if self.boxes:
+            conds.append(or_(*(box_condition(b, as_of) for b in self.boxes)))
+        if self.leaves_only:
+            conds.append(leaf())
+        return conds
+
+    def _unit_condition(self) -> ColumnElement:
+        if self.unit_role != "any":
+            return Task.lead_unit_id == self.unit_id
+        link = task_cooperating_unit.c
+        cooperating = select(link.task_id).where(link.unit_id == self.unit_id)
+        return or_(Task.lead_unit_id == self.unit_id, Task.id.in_(cooperating))
+
+    def _who_and_what(self) -> list:
+        conds: list = []
         if self.plan_id:
             conds.append(Task.plan_id == self.plan_id)
         if self.unit_id:
-            if self.unit_role == "any":
-                conds.append(
-                    or_(
-                        Task.lead_unit_id == self.unit_id,
-                        Task.id.in_(
-                            select(task_cooperating_unit.c.task_id).where(task_cooperating_unit.c.unit_id == self.unit_id)
-                        ),
-                    )
-                )
-            else:
-                conds.append(Task.lead_unit_id == self.unit_id)
+            conds.append(self._unit_condition())
         if self.assignee_id:
             conds.append(Task.assignee_id == self.assignee_id)
         if self.status:
@@ -65,22 +75,17 @@ class TaskFilter:
         if self.search:
             like = f"%{self.search.strip()}%"
             conds.append(or_(Task.title.ilike(like), Task.ordinal.ilike(like)))
-        # A deadline range (a reporting period) holds the deadlines as written, not as shifted.
-        if self.due_from:
-            conds.append(Task.written_due >= self.due_from)
-        if self.due_to:
-            conds.append(Task.written_due <= self.due_to)
-        if self.done_from:
-            conds.append(Task.completed_on >= self.done_from)
-        if self.done_to:
-            conds.append(Task.completed_on <= self.done_to)
-        if self.box:
-            conds.append(box_condition(self.box, as_of))
-        if self.boxes:
-            conds.append(or_(*(box_condition(b, as_of) for b in self.boxes)))
-        if self.leaves_only:
-            conds.append(leaf())
         return conds
+
+    def _dates(self) -> list:
+        # A deadline range (a reporting period) holds the deadlines as written, not as shifted.
+        bounds = [
+            (self.due_from, lambda d: Task.written_due >= d),
+            (self.due_to, lambda d: Task.written_due <= d),
+            (self.done_from, lambda d: Task.completed_on >= d),
+            (self.done_to, lambda d: Task.completed_on <= d),
+        ]
+        return [condition(day) for day, condition in bounds if day]
 
     def tally_conditions(self) -> list | None:
         """This filter on ``task_tally`` rows, or None when the tally cannot answer it: it knows the lead

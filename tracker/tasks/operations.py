@@ -217,12 +217,38 @@ def _backdate_refusal(actor: User, today: date) -> str:
     )
 
 
-def update_progress(task: Task, data: ProgressInput, actor: User, today: date) -> bool:
+def _status_errors(task: Task, data: ProgressInput, actor: User) -> dict[str, str]:
     errors: dict[str, str] = {}
     if task.status is TaskStatus.CANCELLED and data.status is not TaskStatus.CANCELLED and actor.role is not Role.OFFICE:
         errors["status"] = "Nhiệm vụ đã hủy; chỉ Văn phòng có thể khôi phục."
     if data.status is TaskStatus.CANCELLED and actor.role is not Role.OFFICE:
         errors["status"] = "Chỉ Văn phòng được hủy nhiệm vụ."
+    return errors
+
+
+def _completion_date_error(task: Task, completed_on: date, actor: User, today: date) -> str | None:
+    if completed_on > today:
+        return "Ngày hoàn thành không được sau ngày hôm nay."
+    if completed_on < today and completed_on != task.completed_on and not _may_backdate(actor, completed_on, today):
+        return _backdate_refusal(actor, today)
+    if task.start_date and completed_on < task.start_date:
+        return "Ngày hoàn thành không được trước ngày bắt đầu."
+    return None
+
+
+def _confirmation_on_completion(task: Task, actor: User) -> Confirmation:
+    """A new (or re-reported) completion waits for the monitoring unit, unless the plan asks for no
+    confirmation or the one reporting may confirm it."""
+    if task.status is TaskStatus.DONE and task.confirmation is not Confirmation.RETURNED:
+        return task.confirmation
+    if not task.plan.requires_confirmation:
+        return Confirmation.NONE
+    return Confirmation.CONFIRMED if can_confirm(actor, task) else Confirmation.PENDING
+
+
+def _progress_changes(task: Task, data: ProgressInput, actor: User, today: date) -> dict:
+    """The fields an update sets, or ``ValidationFailed`` with every reason it cannot."""
+    errors = _status_errors(task, data, actor)
     progress = task.progress if data.progress is None else data.progress
     if not 0 <= progress <= 100:
         errors["progress"] = "Tiến độ phải từ 0 đến 100%."
@@ -230,18 +256,11 @@ def update_progress(task: Task, data: ProgressInput, actor: User, today: date) -
     confirmation = task.confirmation
     if data.status is TaskStatus.DONE:
         completed_on = data.completed_on or (task.completed_on if task.status is TaskStatus.DONE else None) or today
-        if completed_on > today:
-            errors["completed_on"] = "Ngày hoàn thành không được sau ngày hôm nay."
-        elif completed_on < today and completed_on != task.completed_on and not _may_backdate(actor, completed_on, today):
-            errors["completed_on"] = _backdate_refusal(actor, today)
-        elif task.start_date and completed_on < task.start_date:
-            errors["completed_on"] = "Ngày hoàn thành không được trước ngày bắt đầu."
+        date_error = _completion_date_error(task, completed_on, actor, today)
+        if date_error:
+            errors["completed_on"] = date_error
         progress = 100
-        if task.status is not TaskStatus.DONE or task.confirmation is Confirmation.RETURNED:
-            if not task.plan.requires_confirmation or can_confirm(actor, task):
-                confirmation = Confirmation.CONFIRMED if task.plan.requires_confirmation else Confirmation.NONE
-            else:
-                confirmation = Confirmation.PENDING
+        confirmation = _confirmation_on_completion(task, actor)
     elif data.completed_on is not None:
         errors["completed_on"] = "Chỉ ghi ngày hoàn thành khi trạng thái là “Hoàn thành”."
     elif task.confirmation is not Confirmation.RETURNED:
@@ -251,7 +270,11 @@ def update_progress(task: Task, data: ProgressInput, actor: User, today: date) -
     changes = {"status": data.status, "progress": progress, "completed_on": completed_on, "confirmation": confirmation}
     if data.result is not None:
         changes["result"] = data.result.strip()
-    changed = apply_changes(task, actor, JournalAction.UPDATED, changes)
+    return changes
+
+
+def update_progress(task: Task, data: ProgressInput, actor: User, today: date) -> bool:
+    changed = apply_changes(task, actor, JournalAction.UPDATED, _progress_changes(task, data, actor, today))
     db.session.flush()
     events.task_event(EventKind.COMPLETION_PENDING, task, actor)
     return changed

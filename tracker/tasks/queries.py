@@ -237,11 +237,22 @@ def _ancestors(task: Task) -> list[Task]:
 
 def task_page(task: Task, as_of: date, horizon: date) -> TaskPage:
     events = db.session.scalars(
-        select(TaskEvent).where(TaskEvent.task_id == task.id).order_by(TaskEvent.at.desc(), TaskEvent.id.desc())
+        select(TaskEvent)
+        .where(TaskEvent.task_id == task.id)
+        .order_by(TaskEvent.at.desc(), TaskEvent.id.desc())
+        .options(selectinload(TaskEvent.user))
     ).all()
-    files = db.session.scalars(select(Attachment).where(Attachment.task_id == task.id).order_by(Attachment.uploaded_at)).all()
+    files = db.session.scalars(
+        select(Attachment)
+        .where(Attachment.task_id == task.id)
+        .order_by(Attachment.uploaded_at)
+        .options(selectinload(Attachment.uploaded_by))
+    ).all()
     extensions = db.session.scalars(
-        select(ExtensionRequest).where(ExtensionRequest.task_id == task.id).order_by(ExtensionRequest.requested_at.desc())
+        select(ExtensionRequest)
+        .where(ExtensionRequest.task_id == task.id)
+        .order_by(ExtensionRequest.requested_at.desc())
+        .options(selectinload(ExtensionRequest.requested_by), selectinload(ExtensionRequest.decided_by))
     ).all()
     # The sub-tasks as the lists show them: a leaf with its box, a parent with its roll-up.
     children, _ = task_list(TaskFilter(extra=[Task.parent_id == task.id]), as_of, sort="plan", per_page=1000)
