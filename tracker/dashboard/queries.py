@@ -75,6 +75,8 @@ class Scope:
 class UnitRow:
     unit: Unit
     counts: Counts
+    # Days since the oldest open overdue deadline, at the date counted (the director's table shows it).
+    oldest_overdue_days: int | None = None
 
 
 def unit_rows(scope: Scope) -> tuple[Counts, list[UnitRow]]:
@@ -95,6 +97,9 @@ class Rankings:
 
 
 def rankings(rows: list[UnitRow], at: date) -> Rankings:
+    for row in rows:
+        oldest = row.counts.oldest_overdue
+        row.oldest_overdue_days = (at - oldest).days if oldest else None
     return Rankings(
         rank_units_by_overdue(rows, lambda r: r.counts, at),
         rank_units_by_rate(rows, lambda r: r.counts, lambda r: r.unit.name),
