@@ -15,7 +15,7 @@ from tracker.database import sqlite_read_only
 from tracker.extensions import db, login_manager
 from tracker.formatting import fmt_date, fmt_datetime, fmt_number
 from tracker.rules.rollup import format_percent
-from tracker.rules.status import Box, classify
+from tracker.rules.status import Box
 from tracker.rules.window import OutOfWindow, YearWindow
 
 # GET routes that write (opening a notification marks it read).
@@ -53,6 +53,14 @@ def error_response(code: int, message: str | None = None):
 
 def register_web(app: Flask) -> None:
     register_hardening(app)
+    _register_login()
+    _register_errors(app)
+    _register_templates(app)
+    _register_read_only(app)
+    _register_routes(app)
+
+
+def _register_login() -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
     login_manager.login_message_category = "warning"
@@ -71,6 +79,8 @@ def register_web(app: Flask) -> None:
             return error_response(401, "Thiếu hoặc sai mã truy cập (Authorization: Bearer …).")
         return redirect(url_for("accounts.login", next=request.full_path if request.query_string else request.path))
 
+
+def _register_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
         db.session.rollback()
@@ -87,6 +97,10 @@ def register_web(app: Flask) -> None:
         app.logger.exception("unhandled error")
         return error_response(500)
 
+
+def _register_templates(app: Flask) -> None:
+    """Filters for display, and the few globals every page needs. No rule is a global: a page gets its
+    boxes, due-soon flags and offers computed by its view (``classify`` is not offered to templates)."""
     app.jinja_env.filters["vndate"] = fmt_date
     app.jinja_env.filters["vndatetime"] = fmt_datetime
     app.jinja_env.filters["vnnumber"] = fmt_number
@@ -101,11 +115,12 @@ def register_web(app: Flask) -> None:
             "perm": permissions,
             "Role": Role,
             "Box": Box,
-            "classify": classify,
             "today": clock.today(),
             "unread_notifications": unread,
         }
 
+
+def _register_read_only(app: Flask) -> None:
     @app.before_request
     def mark_read_only():
         sqlite_read_only.set(request.method in ("GET", "HEAD") and request.endpoint not in WRITES_ON_GET)
@@ -114,6 +129,8 @@ def register_web(app: Flask) -> None:
     def clear_read_only(exc):
         sqlite_read_only.set(False)
 
+
+def _register_routes(app: Flask) -> None:
     @app.get("/")
     @login_required
     def home():

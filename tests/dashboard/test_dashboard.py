@@ -103,6 +103,39 @@ def test_xlsx_export_matches_the_list(client, demo):
     assert isinstance(body[0][5], datetime | date)
 
 
+def _task_history(app, task_id, user_ids, n):
+    """Journal entries, evidence and extension requests on a task, each by its own people (so that a
+    per-person load in any of the three shows, not hidden by another list having loaded them)."""
+    from tracker.tasks.models import Attachment, ExtensionRequest, ExtensionState, TaskEvent
+
+    with app.app_context():
+        for i in range(n):
+            by = [user_ids[(3 * i + k) % len(user_ids)] for k in range(3)]
+            db.session.add(TaskEvent(task_id=task_id, user_id=by[0], action="updated", field="progress", new_value=str(i)))
+            db.session.add(
+                Attachment(
+                    task_id=task_id,
+                    filename=f"bc-{i}.pdf",
+                    stored_name=f"x{n}-{i}.pdf",
+                    content_type="application/pdf",
+                    size=10,
+                    uploaded_by_id=by[1],
+                )
+            )
+            db.session.add(
+                ExtensionRequest(
+                    task_id=task_id,
+                    requested_by_id=by[2],
+                    reason="Lý do",
+                    previous_due=date(2024, 12, 31),
+                    proposed_due=date(2025, 1, 31),
+                    state=ExtensionState.REJECTED,
+                    decided_by_id=by[2],
+                )
+            )
+        db.session.commit()
+
+
 def _count_queries(app, client, url):
     def page():
         assert client.get(url).status_code == 200, url
@@ -120,18 +153,26 @@ def _count_queries(app, client, url):
         "/tasks?leaves=1",
         "/plans",
         "/unit?unit={unit}",
+        "/tasks/{task}",
     ],
 )
 def test_pages_issue_a_fixed_number_of_queries(client, factory, app, url):
     units = [factory.unit() for _ in range(3)]
     plan = factory.plan()
     office = factory.user(Role.OFFICE)
+    # Several people, so a per-person load of the journal, evidence or extensions would show.
+    people = [factory.user_id(factory.user(Role.STAFF, units[0])) for _ in range(15)]
     login(client, office)
-    factory.task(plan, units[0], "Tháng 8/2024")
-    url = url.format(unit=units[0])
+    task = factory.task(plan, units[0], "Quý IV/2024")
+    factory.task(plan, units[0], "Tháng 8/2024", parent_id=task)
+    _task_history(app, task, people[:3], 1)
+    url = url.format(unit=units[0], task=task)
     small = _count_queries(app, client, url)
     for i in range(40):
         parent = factory.task(plan, units[i % 3], "Quý IV/2024")
         factory.task(plan, units[(i + 1) % 3], "Tháng 8/2024", parent_id=parent)
+        # The task page: more sub-tasks, journal entries by people, evidence and extension requests.
+        factory.task(plan, units[i % 3], "Tháng 9/2024", parent_id=task)
+    _task_history(app, task, people, 20)
     large = _count_queries(app, client, url)
     assert small == large, (url, small, large)

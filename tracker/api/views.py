@@ -14,7 +14,8 @@ from sqlalchemy import select
 from tracker import clock
 from tracker.api.auth import api_error, token_required
 from tracker.api.openapi import openapi_document
-from tracker.api.queries import iso, plan_json, summary_json  # moved to queries; re-exported here
+from tracker.api.queries import extension_json, iso, one_task_json, plan_json, summary_json, task_json  # noqa: F401
+from tracker.args import strict_as_of, strict_box_filter, strict_flag, strict_positive
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.formatting import DateInputError, parse_date
@@ -31,11 +32,11 @@ from tracker.plans.models import Plan, PlanStatus
 from tracker.plans.operations import PlanInput, create_plan
 from tracker.rules.deadlines import DeadlineKind, undetermined_notice
 from tracker.rules.documents import DocumentType
-from tracker.rules.status import Box, Confirmation, TaskStatus
+from tracker.rules.status import Confirmation, TaskStatus
 from tracker.tasks import operations as ops
+from tracker.tasks.filters import TaskFilter
 from tracker.tasks.models import ExtensionRequest, Task
-from tracker.tasks.queries import BOX_GROUPS, TaskFilter, TaskRow, task_list
-from tracker.web import bounded
+from tracker.tasks.queries import task_list
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -102,58 +103,6 @@ def _enum(enum_cls, data: dict, key: str, default=_REQUIRED):
         raise ValidationFailed({key: f"Giá trị không hợp lệ; chấp nhận: {allowed}."}) from None
 
 
-def _as_of() -> date:
-    raw = request.args.get("as_of", "")
-    if not raw:
-        return clock.today()
-    try:
-        day = parse_date(raw)
-    except DateInputError as exc:
-        raise ValidationFailed({"as_of": str(exc)}) from None
-    return bounded(day, "Ngày tính số liệu")
-
-
-def task_json(task: TaskRow, as_of: date, box: str | None) -> dict:
-    """A task as ``queries.task_list`` reads it. A parent (``is_leaf`` false) has no box: ``"box": null``,
-    its leaves' ``rollup`` instead, and the roll-up's sentence as its label; a leaf has ``"rollup": null``."""
-    rollup = task.rollup.as_dict() if task.rollup is not None else None
-    label = rollup["text"] if rollup is not None else Box(box).label if box else "Đã hủy"
-    return {
-        "id": task.id,
-        "plan_id": task.plan_id,
-        "parent_id": task.parent_id,
-        "ordinal": task.ordinal,
-        "title": task.title,
-        "lead_unit": {"id": task.lead_unit.id, "name": task.lead_unit.name},
-        "cooperating_unit_ids": list(task.cooperating_unit_ids),
-        "assignee_id": task.assignee_id,
-        "start_date": iso(task.start_date),
-        "deadline_text": task.deadline_text,
-        "deadline_kind": task.deadline_kind.value,
-        "due_date": iso(task.due_date),
-        "extended_due": iso(task.extended_due),
-        "effective_due": iso(task.effective_due),
-        "status": task.status.value,
-        "progress": task.progress,
-        "completed_on": iso(task.completed_on),
-        "confirmation": task.confirmation.value,
-        "result": task.result,
-        "as_of": as_of.isoformat(),
-        "is_leaf": task.is_leaf,
-        "box": None if rollup is not None else box,
-        "box_label": label,
-        "rollup": rollup,
-        "extension_pending": task.extension_pending,
-    }
-
-
-def one_task_json(task_id: int, as_of: date) -> dict:
-    """One task read as the lists read it, so it carries the same roll-up and flags."""
-    rows, _ = task_list(TaskFilter(extra=[Task.id == task_id]), as_of, per_page=1)
-    task, box = rows[0]
-    return task_json(task, as_of, box)
-
-
 @bp.errorhandler(ValidationFailed)
 def validation_failed(exc: ValidationFailed):
     return _invalid(exc)
@@ -207,7 +156,7 @@ def get_plan(plan_id):
 @token_required
 def plan_summary(plan_id):
     plan = get_or_404(Plan, plan_id)
-    return jsonify(summary_json(plan, _as_of()))
+    return jsonify(summary_json(plan, strict_as_of()))
 
 
 @bp.post("/plans/<plan_id>/tasks")
@@ -247,36 +196,6 @@ def create_task(plan_id):
     return jsonify(body), 201
 
 
-def _flag(args, name: str) -> bool:
-    raw = args.get(name, "")
-    if raw in ("", "0", "false"):
-        return False
-    if raw in ("1", "true"):
-        return True
-    raise ValidationFailed({name: "Phải là 1 (có) hoặc 0 (không)."})
-
-
-def _box(raw: str) -> Box | None:
-    """One box, or none; the groups (``counted``, ``done``, ``open``) are read before."""
-    if not raw:
-        return None
-    try:
-        return Box(raw)
-    except ValueError:
-        allowed = ", ".join([*(b.value for b in Box), *BOX_GROUPS])
-        raise ValidationFailed({"box": f"Giá trị không hợp lệ; chấp nhận: {allowed}."}) from None
-
-
-def _boxes(raw: str) -> tuple[Box, ...]:
-    """``boxes=done_on_time,done_late``: any of these boxes."""
-    names = [n.strip() for n in raw.split(",") if n.strip()]
-    try:
-        return tuple(Box(n) for n in names)
-    except ValueError:
-        allowed = ", ".join(b.value for b in Box)
-        raise ValidationFailed({"boxes": f"Giá trị không hợp lệ; chấp nhận (cách nhau bởi dấu phẩy): {allowed}."}) from None
-
-
 def _confirmation(args) -> list:
     confirmation = _enum(Confirmation, dict(args), "confirmation", default=None)
     return [] if confirmation is None else [Task.confirmation == confirmation]
@@ -285,33 +204,21 @@ def _confirmation(args) -> list:
 @bp.get("/tasks")
 @token_required
 def list_tasks():
-    as_of = _as_of()
+    as_of = strict_as_of()
     args = request.args
-
-    def positive(name):
-        raw = args.get(name)
-        if raw in (None, ""):
-            return None
-        if not raw.isdigit() or int(raw) <= 0:
-            raise ValidationFailed({name: "Phải là một số nguyên dương."})
-        return int(raw)
-
-    group = BOX_GROUPS.get(args.get("box", ""))
-    box = None if group else _box(args.get("box", ""))
-    extra = []
-    if _flag(args, "extended"):
-        extra.append(Task.extended_due.is_not(None))
+    box, boxes = strict_box_filter()
+    extra = [Task.extended_due.is_not(None)] if strict_flag("extended") else []
     flt = TaskFilter(
-        plan_id=positive("plan_id"),
-        unit_id=positive("unit_id"),
+        plan_id=strict_positive("plan_id"),
+        unit_id=strict_positive("unit_id"),
         box=box,
-        boxes=group or _boxes(args.get("boxes", "")),
+        boxes=boxes,
         status=_enum(TaskStatus, dict(args), "status", default=None),
-        leaves_only=_flag(args, "leaves"),
+        leaves_only=strict_flag("leaves"),
         extra=[*extra, *_confirmation(args)],
     )
-    page = positive("page") or 1
-    per_page = min(positive("per_page") or 100, 500)
+    page = strict_positive("page") or 1
+    per_page = min(strict_positive("per_page") or 100, 500)
     rows, total = task_list(flt, as_of, sort=args.get("sort", "due"), page=page, per_page=per_page)
     return jsonify(
         {
@@ -327,7 +234,7 @@ def list_tasks():
 @bp.get("/tasks/<task_id>")
 @token_required
 def get_task(task_id):
-    return jsonify(one_task_json(get_or_404(Task, task_id).id, _as_of()))
+    return jsonify(one_task_json(get_or_404(Task, task_id).id, strict_as_of()))
 
 
 @bp.patch("/tasks/<task_id>")
@@ -368,18 +275,6 @@ def return_completion(task_id):
     ops.return_completion(task, g.api_user, _str(_body(), "reason"))
     db.session.commit()
     return jsonify(one_task_json(task.id, clock.today()))
-
-
-def extension_json(req: ExtensionRequest) -> dict:
-    return {
-        "id": req.id,
-        "task_id": req.task_id,
-        "reason": req.reason,
-        "previous_due": iso(req.previous_due),
-        "proposed_due": iso(req.proposed_due),
-        "state": req.state.value,
-        "decision_note": req.decision_note,
-    }
 
 
 @bp.post("/tasks/<task_id>/extensions")

@@ -12,13 +12,23 @@ from sqlalchemy.orm import selectinload
 from tracker import clock
 from tracker.accounts.models import Unit
 from tracker.extensions import db
+from tracker.plans.models import Plan, PlanStatus
+from tracker.rules.board import due_soon_horizon, rank_units_by_overdue, rank_units_by_rate
+from tracker.rules.calendar import WorkCalendar
+from tracker.rules.deadlines import DeadlineKind
+from tracker.rules.journal import REPORTING
 from tracker.rules.periods import Period, Question, Scheme, counted_at, months_of, question_label, question_of
 from tracker.rules.periods import PeriodKind as Kind
 from tracker.rules.periods import period as make_period
 from tracker.rules.rollup import Counts
-from tracker.rules.status import Box, Standing
-from tracker.tasks.models import ExtensionRequest, ExtensionState, Task, TaskTally
-from tracker.tasks.queries import TaskFilter, box_condition, summarize_by
+from tracker.rules.status import Box, Confirmation, Standing, TaskStatus
+from tracker.tasks.conditions import box_condition
+from tracker.tasks.filters import TaskFilter
+from tracker.tasks.models import ExtensionRequest, ExtensionState, TallyKind, Task, TaskEvent, TaskTally
+from tracker.tasks.queries import TaskRow, task_list
+from tracker.tasks.rollup import summarize_by
+
+Rows = list[tuple[TaskRow, str | None]]
 
 
 @dataclass
@@ -65,6 +75,8 @@ class Scope:
 class UnitRow:
     unit: Unit
     counts: Counts
+    # Days since the oldest open overdue deadline, at the date counted (the director's table shows it).
+    oldest_overdue_days: int | None = None
 
 
 def unit_rows(scope: Scope) -> tuple[Counts, list[UnitRow]]:
@@ -74,6 +86,76 @@ def unit_rows(scope: Scope) -> tuple[Counts, list[UnitRow]]:
     total = sum(by_unit.values(), Counts())
     units = db.session.scalars(select(Unit).where(Unit.id.in_(list(by_unit)))).all() if by_unit else []
     return total, [UnitRow(u, by_unit[u.id]) for u in units]
+
+
+@dataclass
+class Rankings:
+    """The director's two tables of units, in the order of ``rules.board``."""
+
+    overdue: list[UnitRow]
+    by_rate: list[UnitRow]
+
+
+def rankings(rows: list[UnitRow], at: date) -> Rankings:
+    for row in rows:
+        oldest = row.counts.oldest_overdue
+        row.oldest_overdue_days = (at - oldest).days if oldest else None
+    return Rankings(
+        rank_units_by_overdue(rows, lambda r: r.counts, at),
+        rank_units_by_rate(rows, lambda r: r.counts, lambda r: r.unit.name),
+    )
+
+
+@dataclass
+class TaskListing:
+    """One short list of a board: the first rows, how many in all."""
+
+    rows: Rows
+    total: int
+
+
+def _listing(flt: TaskFilter, at: date, sort: str, per_page: int) -> TaskListing:
+    rows, total = task_list(flt, at, sort=sort, per_page=per_page)
+    return TaskListing(rows, total)
+
+
+def due_soon(scope: Scope, calendar: WorkCalendar, working_days: int, per_page: int) -> tuple[TaskListing, date]:
+    """Open tasks in time whose deadline is within the "due soon" horizon (``rules.board``), soonest first."""
+    horizon = due_soon_horizon(scope.counted_at, calendar, working_days)
+    flt = scope.task_filter(box=Box.OPEN_IN_TIME, extra=[Task.effective_due <= horizon])
+    return _listing(flt, scope.counted_at, "due", per_page), horizon
+
+
+def overdue(scope: Scope, per_page: int) -> TaskListing:
+    """The office's chase list: open overdue, oldest deadline first."""
+    return _listing(scope.task_filter(box=Box.OPEN_OVERDUE), scope.counted_at, "due", per_page)
+
+
+def awaiting_confirmation(scope: Scope, per_page: int) -> TaskListing:
+    """Completions reported and waiting for the office's confirmation, latest first."""
+    flt = TaskFilter(plan_id=scope.plan_id, unit_id=scope.unit_id, extra=[Task.confirmation == Confirmation.PENDING])
+    return _listing(flt, scope.counted_at, "updated", per_page)
+
+
+def unread_deadlines(scope: Scope, per_page: int) -> TaskListing:
+    """Deadlines the parser could not read stay on the board until someone fixes them (issue 10)."""
+    flt = TaskFilter(
+        plan_id=scope.plan_id,
+        unit_id=scope.unit_id,
+        extra=[Task.deadline_kind == DeadlineKind.UNDETERMINED, Task.status != TaskStatus.CANCELLED],
+    )
+    return _listing(flt, scope.counted_at, "plan", per_page)
+
+
+def active_plans() -> list[Plan]:
+    """Plans not closed, newest year first (the office board's table of plans)."""
+    return list(db.session.scalars(select(Plan).where(Plan.status != PlanStatus.CLOSED).order_by(Plan.year.desc(), Plan.number)))
+
+
+def reporting_since(scope: Scope) -> date:
+    """Since when a unit must have reported to count as having reported this period: the period's start,
+    or the first of the month of the date counted at."""
+    return scope.period.start if scope.period else scope.counted_at.replace(day=1)
 
 
 @dataclass
@@ -102,10 +184,10 @@ def trend(scope: Scope) -> list[MonthPoint]:
     tally = flt.tally_conditions()
     if tally is not None:  # no plan filter: from task_tally's rows, a few per day
         done = select(TaskTally.day, TaskTally.standing, func.sum(TaskTally.n)).where(
-            TaskTally.kind == "done", *tally, TaskTally.day.between(whole.start, min(whole.end, at))
+            TaskTally.kind == TallyKind.DONE, *tally, TaskTally.day.between(whole.start, min(whole.end, at))
         )
-        due = select(TaskTally.day, literal_column("'due'"), func.sum(TaskTally.n)).where(
-            TaskTally.kind == "due", *tally, TaskTally.day.between(whole.start, whole.end)
+        due = select(TaskTally.day, literal_column(f"'{TallyKind.DUE.value}'"), func.sum(TaskTally.n)).where(
+            TaskTally.kind == TallyKind.DUE, *tally, TaskTally.day.between(whole.start, whole.end)
         )
     else:
         base = flt.conditions(at)
@@ -114,7 +196,7 @@ def trend(scope: Scope) -> list[MonthPoint]:
             Task.standing.in_([Standing.ON_TIME.value, Standing.LATE.value]),
             Task.completed_on.between(whole.start, min(whole.end, at)),
         )
-        due = select(Task.written_due, literal_column("'due'"), func.count()).where(
+        due = select(Task.written_due, literal_column(f"'{TallyKind.DUE.value}'"), func.count()).where(
             *base, Task.standing.is_not(None), Task.written_due.between(whole.start, whole.end)
         )
     done = done.group_by(literal_column("1"), literal_column("2"))
@@ -123,7 +205,7 @@ def trend(scope: Scope) -> list[MonthPoint]:
     months = months_of(whole)
     starts = [start for start, _ in months]
     on_time, late, falling_due = [0] * len(months), [0] * len(months), [0] * len(months)
-    series = {Standing.ON_TIME.value: on_time, Standing.LATE.value: late, "due": falling_due}
+    series = {Standing.ON_TIME.value: on_time, Standing.LATE.value: late, TallyKind.DUE.value: falling_due}
     for day, kind, n in rows:
         series[kind][bisect_right(starts, day) - 1] += n
     points = [
@@ -192,9 +274,8 @@ def pending_extension_requests(scope: Scope, limit: int = 50) -> list[ExtensionR
 
 
 def silent_units(scope: Scope, since: date) -> list[tuple[Unit, int]]:
-    """Units with open tasks in scope that recorded no update since ``since`` ("chưa báo cáo kỳ này")."""
-    from tracker.tasks.models import TaskEvent
-
+    """Units with open tasks in scope that recorded no report (``rules.journal.REPORTING``: a progress
+    update, evidence, an extension request) since ``since`` ("chưa báo cáo kỳ này")."""
     at = scope.counted_at
     flt = scope.task_filter()
     open_box = or_(box_condition(Box.OPEN_IN_TIME, at), box_condition(Box.OPEN_OVERDUE, at))
@@ -202,7 +283,7 @@ def silent_units(scope: Scope, since: date) -> list[tuple[Unit, int]]:
         select(Task.lead_unit_id)
         .join(TaskEvent, TaskEvent.task_id == Task.id)
         .where(
-            TaskEvent.action.in_(["updated", "attachment_added", "extension_requested"]),
+            TaskEvent.action.in_(sorted(a.value for a in REPORTING)),
             TaskEvent.at >= datetime.combine(since, time.min, tzinfo=clock.timezone_info()),
         )
         .distinct()

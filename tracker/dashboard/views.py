@@ -2,50 +2,35 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, render_template, request
+from flask import Blueprint, current_app, flash, render_template
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from tracker import clock
+from tracker.args import as_of_arg, int_arg, period_arg
 from tracker.dashboard import queries as q
-from tracker.extensions import db
 from tracker.formatting import fmt_date
 from tracker.notifications.services import nudge_options
 from tracker.permissions import can_decide_extension, can_edit_plans, require
-from tracker.plans.models import Plan, PlanStatus
-from tracker.rules.deadlines import DeadlineKind
-from tracker.rules.periods import PeriodKind, Scheme, period
+from tracker.rules.periods import PeriodKind, Scheme
 from tracker.rules.rollup import Counts
-from tracker.rules.status import Box, Confirmation, TaskStatus
 from tracker.settings.services import load_calendar
+from tracker.tasks.filters import TaskFilter
 from tracker.tasks.models import Task
-from tracker.tasks.queries import TaskFilter, summarize_by, task_list
-from tracker.tasks.views import as_of_arg, plan_options, unit_options
-from tracker.web import bounded
+from tracker.tasks.queries import plan_options, unit_options
+from tracker.tasks.rollup import summarize_by
 
 bp = Blueprint("dashboard", __name__)
 
 
 def scope_from_request() -> q.Scope:
     as_of = as_of_arg()
-    scope = q.Scope(
-        as_of=as_of, plan_id=request.args.get("plan", type=int) or None, unit_id=request.args.get("unit", type=int) or None
-    )
-    kind = request.args.get("period", "")
-    if kind:
-        try:
-            scheme = Scheme(request.args.get("scheme", Scheme.CALENDAR.value))
-            year = bounded(request.args.get("year", type=int) or as_of.year, "Năm của kỳ")
-            scope.period = period(PeriodKind(kind), year, request.args.get("index", 1, type=int) or 1, scheme)
-        except ValueError:
-            flash("Kỳ báo cáo không hợp lệ, đang hiển thị số liệu không theo kỳ.", "warning")
-        else:
-            if as_of < scope.period.start:
-                flash(
-                    f"Ngày tính đến {fmt_date(as_of)} ở trước kỳ đã chọn: số liệu được tính tại ngày cuối kỳ "
-                    f"{fmt_date(scope.counted_at)}.",
-                    "warning",
-                )
+    scope = q.Scope(as_of=as_of, plan_id=int_arg("plan"), unit_id=int_arg("unit"), period=period_arg(as_of))
+    if scope.period and as_of < scope.period.start:
+        flash(
+            f"Ngày tính đến {fmt_date(as_of)} ở trước kỳ đã chọn: số liệu được tính tại ngày cuối kỳ "
+            f"{fmt_date(scope.counted_at)}.",
+            "warning",
+        )
     return scope
 
 
@@ -58,22 +43,22 @@ def _filter_choices() -> dict:
     }
 
 
+def _due_soon(scope: q.Scope, per_page: int) -> dict:
+    listing, horizon = q.due_soon(scope, load_calendar(), current_app.config["DUE_SOON_WORKING_DAYS"], per_page)
+    return {
+        "soon": listing.rows,
+        "soon_total": listing.total,
+        "horizon": horizon,
+        "soon_days": current_app.config["DUE_SOON_WORKING_DAYS"],
+    }
+
+
 @bp.get("/dashboard")
 @login_required
 def director():
     scope = scope_from_request()
     counts, rows = q.unit_rows(scope)
-    at = scope.counted_at
-    overdue_rows = sorted(
-        (r for r in rows if r.counts[Box.OPEN_OVERDUE]),
-        key=lambda r: (-r.counts[Box.OPEN_OVERDUE], r.counts.oldest_overdue or at),
-    )
-    ranked = sorted((r for r in rows if r.counts.rate_on_time is not None), key=lambda r: (-r.counts.rate_on_time, r.unit.name))
-    calendar = load_calendar()
-    horizon = calendar.add_working_days(at, 7)
-    soon, soon_total = task_list(
-        scope.task_filter(box=Box.OPEN_IN_TIME, extra=[Task.effective_due <= horizon]), at, sort="due", per_page=15
-    )
+    ranks = q.rankings(rows, scope.counted_at)
     points = q.trend(scope)
     # Đề nghị gia hạn chờ duyệt, decided from the list (issue 10, item 7).
     extensions = q.pending_extension_requests(scope) if can_decide_extension(current_user) else []
@@ -82,13 +67,11 @@ def director():
         extensions=extensions,
         scope=scope,
         counts=counts,
-        overdue_rows=overdue_rows,
-        ranked=ranked,
-        soon=soon,
-        soon_total=soon_total,
-        horizon=horizon,
+        overdue_rows=ranks.overdue,
+        ranked=ranks.by_rate,
         chart=q.chart_geometry(points),
         points=points,
+        **_due_soon(scope, 15),
         **_filter_choices(),
     )
 
@@ -98,54 +81,26 @@ def director():
 def office():
     require(can_edit_plans(current_user))
     scope = scope_from_request()
-    at = scope.counted_at
-    active_plans = db.session.scalars(
-        select(Plan).where(Plan.status != PlanStatus.CLOSED).order_by(Plan.year.desc(), Plan.number)
-    ).all()
-    plan_counts = summarize_by(Task.plan_id, TaskFilter(unit_id=scope.unit_id), at)
-    chase, chase_total = task_list(scope.task_filter(box=Box.OPEN_OVERDUE), at, sort="due", per_page=20)
-    horizon = load_calendar().add_working_days(at, current_app.config["DUE_SOON_WORKING_DAYS"])
-    soon, soon_total = task_list(
-        scope.task_filter(box=Box.OPEN_IN_TIME, extra=[Task.effective_due <= horizon]), at, sort="due", per_page=20
-    )
-    confirm, confirm_total = task_list(
-        TaskFilter(plan_id=scope.plan_id, unit_id=scope.unit_id, extra=[Task.confirmation == Confirmation.PENDING]),
-        at,
-        sort="updated",
-        per_page=20,
-    )
-    extensions = q.pending_extension_requests(scope)
-    since = scope.period.start if scope.period else at.replace(day=1)
-    silent = q.silent_units(scope, since)
-    # Deadlines the parser could not read stay here until someone fixes them (issue 10).
-    unread_deadlines, unread_deadlines_total = task_list(
-        TaskFilter(
-            plan_id=scope.plan_id,
-            unit_id=scope.unit_id,
-            extra=[Task.deadline_kind == DeadlineKind.UNDETERMINED, Task.status != TaskStatus.CANCELLED],
-        ),
-        at,
-        sort="plan",
-        per_page=20,
-    )
+    chase = q.overdue(scope, 20)
+    confirm = q.awaiting_confirmation(scope, 20)
+    unread = q.unread_deadlines(scope, 20)
+    since = q.reporting_since(scope)
     return render_template(
         "dashboard/office.html",
         scope=scope,
-        active_plans=active_plans,
-        plan_counts=plan_counts,
+        active_plans=q.active_plans(),
+        plan_counts=summarize_by(Task.plan_id, TaskFilter(unit_id=scope.unit_id), scope.counted_at),
         empty=Counts(),
-        chase=chase,
-        chase_total=chase_total,
-        nudges=nudge_options([t for t, _ in chase], clock.now()),
-        soon=soon,
-        soon_total=soon_total,
-        horizon=horizon,
-        confirm=confirm,
-        confirm_total=confirm_total,
-        extensions=extensions,
-        silent=silent,
+        chase=chase.rows,
+        chase_total=chase.total,
+        nudges=nudge_options([t for t, _ in chase.rows], clock.now()),
+        confirm=confirm.rows,
+        confirm_total=confirm.total,
+        extensions=q.pending_extension_requests(scope),
+        silent=q.silent_units(scope, since),
         since=since,
-        unread_deadlines=unread_deadlines,
-        unread_deadlines_total=unread_deadlines_total,
+        unread_deadlines=unread.rows,
+        unread_deadlines_total=unread.total,
+        **_due_soon(scope, 20),
         **_filter_choices(),
     )

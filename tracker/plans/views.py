@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from tracker import clock
 from tracker.accounts.queries import unit_choices
+from tracker.args import as_of_arg
 from tracker.forms import attempt
 from tracker.permissions import can_edit_plans, can_manage_accounts, get_or_404, require
 from tracker.plans.forms import IssuerDeleteForm, IssuerForm, PlanForm
@@ -17,7 +18,6 @@ from tracker.rules.status import classify
 from tracker.tasks import parents
 from tracker.tasks.models import Task
 from tracker.tasks.queries import TaskFilter, plan_tasks, summarize, summarize_by, tree
-from tracker.tasks.views import as_of_arg
 from tracker.web import bounded
 
 bp = Blueprint("plans", __name__)

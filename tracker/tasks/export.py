@@ -13,7 +13,8 @@ from openpyxl.styles import Font, PatternFill
 from tracker.formatting import fmt_date
 from tracker.rules.colours import BADGE_TEXT, argb
 from tracker.rules.status import Box
-from tracker.tasks.queries import TaskFilter, TaskRow, task_list
+from tracker.tasks.filters import TaskFilter
+from tracker.tasks.queries import TaskRow, task_list
 
 HEADERS = [
     "Kế hoạch",

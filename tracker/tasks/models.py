@@ -147,6 +147,13 @@ class Task(db.Model):
         return f"<Task {self.id} {self.ordinal}>"
 
 
+class TallyKind(LabelledEnum):
+    """The two kinds of ``task_tally`` row (written by the triggers of migrations 0006 and 0007)."""
+
+    DUE = "due", "Theo thời hạn"
+    DONE = "done", "Theo ngày hoàn thành"
+
+
 class TaskTally(db.Model):
     """How many leaves there are per (unit, standing, day), kept by the database's triggers (migration
     0006, 0007) on every write to ``task``, never from Python. ``kind`` 'due': leaves counted in the

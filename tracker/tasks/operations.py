@@ -1,21 +1,19 @@
 """Every write to a task goes through here: validate first, then change, journal and flush.
 
 The caller (a view, the API, the CLI) commits once; on ``ValidationFailed`` it rolls back, so nothing
-is ever half-saved.
+is ever half-saved. This module holds the public entry points (create, edit, assign, progress,
+confirmation, extensions); the concepts they share live beside it and are re-exported here:
+``journal`` (the journal), ``deadlines`` (the deadline in force), ``occurrences`` (periodic duties),
+``structure`` (the tree: moves and deletes), ``evidence`` (files).
 """
 
 from __future__ import annotations
 
-import mimetypes
-import uuid
+import logging
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
-from pathlib import Path
 
-from flask import current_app
-from sqlalchemy import bindparam, func, select
-from werkzeug.datastructures import FileStorage
+from sqlalchemy import select
 
 from tracker.accounts.models import Role, Unit, User
 from tracker.errors import ValidationFailed
@@ -26,178 +24,26 @@ from tracker.notifications.events import EventKind
 from tracker.permissions import can_backdate_completion, can_confirm
 from tracker.plans.models import Plan
 from tracker.rules.completion import earliest_completion_date, within_backdating_limit
-from tracker.rules.deadlines import DeadlineError, DeadlineKind, DeadlineRule, occurrences, parse_deadline
 from tracker.rules.documents import auto_ordinal
-from tracker.rules.status import Confirmation, TaskStatus, effective_due
-from tracker.settings.services import backdate_working_days, load_calendar, shift_deadlines
-from tracker.tasks.models import Attachment, ExtensionRequest, ExtensionState, Task, TaskEvent
+from tracker.rules.extensions import extension_refusal
+from tracker.rules.journal import JournalAction
+from tracker.rules.status import Confirmation, TaskStatus
+from tracker.settings.services import backdate_working_days, load_calendar
+from tracker.tasks.deadlines import (  # noqa: F401  (re-exported: the old entry points of this module)
+    ResolvedDeadline,
+    recompute_effective_dues,
+    refresh_effective_due,
+    resolve_deadline,
+)
+from tracker.tasks.evidence import ALLOWED_EVIDENCE, add_attachment, attachment_path  # noqa: F401
+from tracker.tasks.journal import ACTION_LABELS, FIELD_LABELS, apply_changes, journal  # noqa: F401
+from tracker.tasks.models import ExtensionRequest, ExtensionState, Task
+from tracker.tasks.occurrences import sync_occurrences
+from tracker.tasks.structure import NEW_TASK_STATE, delete_task, has_history, move_task, next_position  # noqa: F401
 
-ALLOWED_EVIDENCE = {
-    ".pdf",
-    ".doc",
-    ".docx",
-    ".xls",
-    ".xlsx",
-    ".odt",
-    ".ods",
-    ".png",
-    ".jpg",
-    ".jpeg",
-    ".gif",
-    ".webp",
-    ".tif",
-    ".tiff",
-}
+log = logging.getLogger(__name__)
 
-
-def _display(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Enum) and hasattr(value, "label"):
-        return value.label
-    if isinstance(value, date):
-        return fmt_date(value)
-    if isinstance(value, Unit):
-        return value.name
-    if isinstance(value, User):
-        return value.full_name
-    if isinstance(value, list):
-        return ", ".join(_display(v) for v in value)
-    return str(value)
-
-
-FIELD_LABELS = {
-    "title": "Tên nhiệm vụ",
-    "description": "Nội dung",
-    "ordinal": "Số thứ tự",
-    "lead_unit": "Đơn vị chủ trì",
-    "cooperating_units": "Đơn vị phối hợp",
-    "assignee": "Người thực hiện",
-    "start_date": "Ngày bắt đầu",
-    "deadline_text": "Thời hạn (theo văn bản)",
-    "due_date": "Thời hạn",
-    "extended_due": "Thời hạn gia hạn",
-    "status": "Trạng thái",
-    "progress": "Tiến độ (%)",
-    "completed_on": "Ngày hoàn thành",
-    "result": "Kết quả",
-    "confirmation": "Xác nhận",
-    "parent": "Nhiệm vụ cha",
-    "attachment": "Tài liệu kiểm chứng",
-}
-
-# What each journal entry records, as the task page's journal shows it ("created" and "nudged" entries
-# say it in their note).
-ACTION_LABELS = {
-    "edited": "Sửa",
-    "updated": "Cập nhật tình hình",
-    "assigned": "Giao việc",
-    "confirmed": "Xác nhận hoàn thành",
-    "returned": "Trả lại",
-    "extension_requested": "Đề nghị gia hạn",
-    "extension_approved": "Duyệt gia hạn",
-    "extension_rejected": "Không duyệt gia hạn",
-    "moved": "Chuyển vị trí",
-    "cancelled": "Hủy",
-    "attachment_added": "Tải lên tài liệu kiểm chứng",
-}
-
-
-def journal(task: Task, actor: User | None, action: str, field: str = "", old="", new="", note: str = "") -> None:
-    db.session.add(
-        TaskEvent(
-            task_id=task.id,
-            user_id=actor.id if actor else None,
-            action=action,
-            field=field,
-            old_value=_display(old),
-            new_value=_display(new),
-            note=note,
-        )
-    )
-
-
-def _apply(task: Task, actor: User | None, action: str, changes: dict, note: str = "") -> bool:
-    """Set each changed attribute and journal it; returns whether anything changed."""
-    changed = False
-    for field, new in changes.items():
-        old = getattr(task, field)
-        if old == new or (isinstance(old, list) and [o.id for o in old] == [n.id for n in new]):
-            continue
-        journal(task, actor, action, field, old, new, note)
-        setattr(task, field, new)
-        changed = True
-    return changed
-
-
-# ---------------------------------------------------------------- deadlines
-
-
-@dataclass(frozen=True)
-class ResolvedDeadline:
-    text: str
-    kind: DeadlineKind
-    due: date | None
-    frequency: object = None
-    day: int | None = None
-
-
-def resolve_deadline(phrase: str, explicit_due: date | None, default_year: int | None) -> ResolvedDeadline:
-    """An explicit date wins; otherwise the phrase is parsed. The phrase is always kept verbatim."""
-    phrase = (phrase or "").strip()
-    if explicit_due is not None:
-        return ResolvedDeadline(phrase or fmt_date(explicit_due), DeadlineKind.FIXED, explicit_due)
-    if not phrase:
-        raise ValidationFailed(
-            {"deadline_text": "Vui lòng nhập thời hạn (một ngày, hoặc cụm từ như “Quý III/2024”, “Thường xuyên”)."}
-        )
-    try:
-        rule = parse_deadline(phrase, default_year)
-    except DeadlineError as exc:
-        raise ValidationFailed({"deadline_text": str(exc)}) from None
-    return ResolvedDeadline(phrase, rule.kind, rule.due, rule.frequency, rule.day)
-
-
-def refresh_effective_due(task: Task) -> None:
-    if task.deadline_kind is DeadlineKind.FIXED:
-        task.effective_due = effective_due(task.due_date, task.extended_due, load_calendar(), shift_deadlines())
-    else:
-        task.effective_due = None
-
-
-def recompute_effective_dues() -> int:
-    """After the calendar changes: re-derive every fixed deadline whose target may have moved.
-
-    Runs in batches so a million tasks do not sit in memory at once.
-    """
-    calendar = load_calendar()
-    shift = shift_deadlines()
-    count = 0
-    last_id = 0
-    while True:
-        rows = db.session.execute(
-            select(Task.id, Task.due_date, Task.extended_due, Task.effective_due)
-            .where(Task.deadline_kind == DeadlineKind.FIXED, Task.id > last_id)
-            .order_by(Task.id)
-            .limit(5000)
-        ).all()
-        if not rows:
-            break
-        updates = []
-        for task_id, due, extended, current in rows:
-            new = effective_due(due, extended, calendar, shift)
-            if new != current:
-                updates.append({"id": task_id, "effective_due": new})
-        if updates:
-            table = Task.__table__
-            db.session.execute(
-                table.update().where(table.c.id == bindparam("b_id")).values(effective_due=bindparam("b_due")),
-                [{"b_id": u["id"], "b_due": u["effective_due"]} for u in updates],
-            )
-            count += len(updates)
-        last_id = rows[-1][0]
-    db.session.expire_all()
-    return count
+_apply = apply_changes  # the old private name, for one merge
 
 
 # ---------------------------------------------------------------- create / edit
@@ -263,23 +109,13 @@ def _validate_input(plan: Plan, data: TaskInput) -> tuple[Unit, list[Unit], User
     return lead, coop, assignee, deadline  # type: ignore[return-value]
 
 
-# Set explicitly (not left to column defaults) so a new task classifies correctly before it is flushed.
-NEW_TASK_STATE = {"status": TaskStatus.NOT_STARTED, "progress": 0, "confirmation": Confirmation.NONE, "result": ""}
-
-
-def _next_position(plan_id: int, parent_id: int | None) -> int:
-    same_parent = Task.parent_id.is_(None) if parent_id is None else Task.parent_id == parent_id
-    current = db.session.scalar(select(func.max(Task.position)).where(Task.plan_id == plan_id, same_parent))
-    return (current or 0) + 1
-
-
 def create_task(plan: Plan, data: TaskInput, actor: User | None, parent: Task | None = None) -> Task:
     if parent is not None and parent.plan_id != plan.id:
         raise ValidationFailed({"parent_id": "Nhiệm vụ cha không thuộc kế hoạch này."})
     if parent is not None and parent.status is TaskStatus.CANCELLED:
         raise ValidationFailed({"parent_id": "Không thể thêm phần việc vào nhiệm vụ đã hủy."})
     lead, coop, assignee, deadline = _validate_input(plan, data)
-    position = _next_position(plan.id, parent.id if parent else None)
+    position = next_position(plan.id, parent.id if parent else None)
     task = Task(
         plan=plan,
         parent=parent,
@@ -301,7 +137,7 @@ def create_task(plan: Plan, data: TaskInput, actor: User | None, parent: Task | 
     db.session.add(task)
     refresh_effective_due(task)
     db.session.flush()
-    journal(task, actor, "created", note="Tạo nhiệm vụ")
+    journal(task, actor, JournalAction.CREATED, note="Tạo nhiệm vụ")
     sync_occurrences(task, actor)
     events.task_event(EventKind.ASSIGNED, task, actor)
     return task
@@ -310,10 +146,10 @@ def create_task(plan: Plan, data: TaskInput, actor: User | None, parent: Task | 
 def edit_task(task: Task, data: TaskInput, actor: User) -> bool:
     lead, coop, assignee, deadline = _validate_input(task.plan, data)
     old_frequency = task.frequency
-    changed = _apply(
+    changed = apply_changes(
         task,
         actor,
-        "edited",
+        JournalAction.EDITED,
         {
             "title": data.title.strip(),
             "description": (data.description or "").strip(),
@@ -336,75 +172,13 @@ def edit_task(task: Task, data: TaskInput, actor: User) -> bool:
     return changed
 
 
-def _occurrence_window(task: Task) -> tuple[date, date]:
-    """A periodic duty recurs over its plan's year, from the task's start (or the plan's issue date)."""
-    year = task.plan.year
-    start = task.start_date or task.plan.issued_on or date(year, 1, 1)
-    return max(start, date(year, 1, 1)), date(year, 12, 31)
-
-
-def sync_occurrences(task: Task, actor: User | None, periods_changed: bool = False) -> None:
-    """Give a periodic duty one child task per period, each with its own due date, status and result.
-
-    Occurrences are ordinary tasks (so evidence, confirmation, extensions, lists and counting all apply),
-    marked by ``period_start``; the duty itself is then counted through them. Re-run after an edit:
-    missing periods are added, moved due dates follow the rule, and occurrences of periods that no longer
-    apply are deleted, or cancelled when they have history. When the frequency changes, every period is
-    a new one (a quarter is not a half-year that starts the same day).
-    """
-    existing = {c.period_start: c for c in task.children if c.period_start is not None and c.status is not TaskStatus.CANCELLED}
-    if periods_changed:
-        for child in existing.values():
-            delete_task(child, actor)
-        existing = {}
-    wanted: dict = {}
-    if task.deadline_kind is DeadlineKind.PERIODIC and task.frequency is not None:
-        rule = DeadlineRule(DeadlineKind.PERIODIC, task.deadline_text, frequency=task.frequency, day=task.periodic_day)
-        start, end = _occurrence_window(task)
-        wanted = {o.period_start: o for o in occurrences(rule, start, end)}
-    for period_start, child in existing.items():
-        if period_start not in wanted:
-            delete_task(child, actor)
-    position = max((c.position for c in task.children), default=0)
-    for period_start, occ in sorted(wanted.items()):
-        text = f"{task.deadline_text} ({occ.label})"
-        child = existing.get(period_start)
-        if child is not None:
-            _apply(child, actor, "edited", {"due_date": occ.due, "deadline_text": text, "lead_unit": task.lead_unit})
-            refresh_effective_due(child)
-            continue
-        position += 1
-        child = Task(
-            plan_id=task.plan_id,
-            parent=task,
-            position=position,
-            ordinal=auto_ordinal(task.ordinal, position),
-            title=f"{task.title} — {occ.label}",
-            description="",
-            lead_unit=task.lead_unit,
-            cooperating_units=list(task.cooperating_units),
-            assignee=task.assignee,
-            start_date=occ.period_start,
-            deadline_text=text,
-            deadline_kind=DeadlineKind.FIXED,
-            due_date=occ.due,
-            period_start=period_start,
-            **NEW_TASK_STATE,
-        )
-        db.session.add(child)
-        refresh_effective_due(child)
-        db.session.flush()
-        journal(child, actor, "created", note=f"Kỳ {occ.label} của nhiệm vụ định kỳ")
-    db.session.flush()
-
-
 def assign_task(task: Task, assignee_id: int | None, actor: User) -> None:
     assignee = None
     if assignee_id:
         assignee = db.session.get(User, assignee_id)
         if assignee is None or not assignee.active or assignee.unit_id != task.lead_unit_id:
             raise ValidationFailed({"assignee_id": "Người thực hiện phải là cán bộ đang làm việc của đơn vị chủ trì."})
-    _apply(task, actor, "assigned", {"assignee": assignee})
+    apply_changes(task, actor, JournalAction.ASSIGNED, {"assignee": assignee})
     db.session.flush()
     events.task_event(EventKind.ASSIGNED, task, actor)
 
@@ -443,12 +217,38 @@ def _backdate_refusal(actor: User, today: date) -> str:
     )
 
 
-def update_progress(task: Task, data: ProgressInput, actor: User, today: date) -> bool:
+def _status_errors(task: Task, data: ProgressInput, actor: User) -> dict[str, str]:
     errors: dict[str, str] = {}
     if task.status is TaskStatus.CANCELLED and data.status is not TaskStatus.CANCELLED and actor.role is not Role.OFFICE:
         errors["status"] = "Nhiệm vụ đã hủy; chỉ Văn phòng có thể khôi phục."
     if data.status is TaskStatus.CANCELLED and actor.role is not Role.OFFICE:
         errors["status"] = "Chỉ Văn phòng được hủy nhiệm vụ."
+    return errors
+
+
+def _completion_date_error(task: Task, completed_on: date, actor: User, today: date) -> str | None:
+    if completed_on > today:
+        return "Ngày hoàn thành không được sau ngày hôm nay."
+    if completed_on < today and completed_on != task.completed_on and not _may_backdate(actor, completed_on, today):
+        return _backdate_refusal(actor, today)
+    if task.start_date and completed_on < task.start_date:
+        return "Ngày hoàn thành không được trước ngày bắt đầu."
+    return None
+
+
+def _confirmation_on_completion(task: Task, actor: User) -> Confirmation:
+    """A new (or re-reported) completion waits for the monitoring unit, unless the plan asks for no
+    confirmation or the one reporting may confirm it."""
+    if task.status is TaskStatus.DONE and task.confirmation is not Confirmation.RETURNED:
+        return task.confirmation
+    if not task.plan.requires_confirmation:
+        return Confirmation.NONE
+    return Confirmation.CONFIRMED if can_confirm(actor, task) else Confirmation.PENDING
+
+
+def _progress_changes(task: Task, data: ProgressInput, actor: User, today: date) -> dict:
+    """The fields an update sets, or ``ValidationFailed`` with every reason it cannot."""
+    errors = _status_errors(task, data, actor)
     progress = task.progress if data.progress is None else data.progress
     if not 0 <= progress <= 100:
         errors["progress"] = "Tiến độ phải từ 0 đến 100%."
@@ -456,18 +256,11 @@ def update_progress(task: Task, data: ProgressInput, actor: User, today: date) -
     confirmation = task.confirmation
     if data.status is TaskStatus.DONE:
         completed_on = data.completed_on or (task.completed_on if task.status is TaskStatus.DONE else None) or today
-        if completed_on > today:
-            errors["completed_on"] = "Ngày hoàn thành không được sau ngày hôm nay."
-        elif completed_on < today and completed_on != task.completed_on and not _may_backdate(actor, completed_on, today):
-            errors["completed_on"] = _backdate_refusal(actor, today)
-        elif task.start_date and completed_on < task.start_date:
-            errors["completed_on"] = "Ngày hoàn thành không được trước ngày bắt đầu."
+        date_error = _completion_date_error(task, completed_on, actor, today)
+        if date_error:
+            errors["completed_on"] = date_error
         progress = 100
-        if task.status is not TaskStatus.DONE or task.confirmation is Confirmation.RETURNED:
-            if not task.plan.requires_confirmation or can_confirm(actor, task):
-                confirmation = Confirmation.CONFIRMED if task.plan.requires_confirmation else Confirmation.NONE
-            else:
-                confirmation = Confirmation.PENDING
+        confirmation = _confirmation_on_completion(task, actor)
     elif data.completed_on is not None:
         errors["completed_on"] = "Chỉ ghi ngày hoàn thành khi trạng thái là “Hoàn thành”."
     elif task.confirmation is not Confirmation.RETURNED:
@@ -477,7 +270,11 @@ def update_progress(task: Task, data: ProgressInput, actor: User, today: date) -
     changes = {"status": data.status, "progress": progress, "completed_on": completed_on, "confirmation": confirmation}
     if data.result is not None:
         changes["result"] = data.result.strip()
-    changed = _apply(task, actor, "updated", changes)
+    return changes
+
+
+def update_progress(task: Task, data: ProgressInput, actor: User, today: date) -> bool:
+    changed = apply_changes(task, actor, JournalAction.UPDATED, _progress_changes(task, data, actor, today))
     db.session.flush()
     events.task_event(EventKind.COMPLETION_PENDING, task, actor)
     return changed
@@ -486,7 +283,7 @@ def update_progress(task: Task, data: ProgressInput, actor: User, today: date) -
 def confirm_completion(task: Task, actor: User) -> None:
     if task.confirmation is not Confirmation.PENDING:
         raise ValidationFailed("Nhiệm vụ này không chờ xác nhận hoàn thành.")
-    _apply(task, actor, "confirmed", {"confirmation": Confirmation.CONFIRMED})
+    apply_changes(task, actor, JournalAction.CONFIRMED, {"confirmation": Confirmation.CONFIRMED})
     db.session.flush()
 
 
@@ -496,11 +293,11 @@ def return_completion(task: Task, actor: User, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed({"reason": "Vui lòng nêu lý do trả lại."})
-    journal(task, actor, "returned", note=reason)
-    _apply(
+    journal(task, actor, JournalAction.RETURNED, note=reason)
+    apply_changes(
         task,
         actor,
-        "returned",
+        JournalAction.RETURNED,
         {"status": TaskStatus.IN_PROGRESS, "completed_on": None, "confirmation": Confirmation.RETURNED},
     )
     db.session.flush()
@@ -510,12 +307,27 @@ def return_completion(task: Task, actor: User, reason: str) -> None:
 # ---------------------------------------------------------------- extensions
 
 
-def request_extension(task: Task, actor: User, reason: str, proposed_due: date | None, today: date) -> ExtensionRequest:
+def has_pending_extension(task: Task) -> bool:
+    return (
+        db.session.scalar(
+            select(ExtensionRequest.id).where(
+                ExtensionRequest.task_id == task.id, ExtensionRequest.state == ExtensionState.PENDING
+            )
+        )
+        is not None
+    )
+
+
+def extension_refusal_for(task: Task, pending: bool | None = None) -> str | None:
+    """``rules.extensions.extension_refusal`` for this task: the page shows the form exactly when it is
+    ``None``, and ``request_extension`` refuses with it otherwise."""
+    if pending is None:
+        pending = has_pending_extension(task)
+    return extension_refusal(task.deadline_kind, task.effective_due, task.status, pending)
+
+
+def _proposal_errors(task: Task, reason: str, proposed_due: date | None, today: date) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if task.deadline_kind is not DeadlineKind.FIXED or task.effective_due is None:
-        errors[""] = "Chỉ gia hạn được nhiệm vụ có thời hạn cụ thể."
-    if task.status in (TaskStatus.DONE, TaskStatus.CANCELLED):
-        errors[""] = "Nhiệm vụ đã hoàn thành hoặc đã hủy, không cần gia hạn."
     if not (reason or "").strip():
         errors["reason"] = "Vui lòng nêu lý do xin gia hạn."
     if proposed_due is None:
@@ -524,11 +336,13 @@ def request_extension(task: Task, actor: User, reason: str, proposed_due: date |
         errors["proposed_due"] = f"Thời hạn đề nghị phải sau thời hạn hiện tại ({fmt_date(task.effective_due)})."
     elif proposed_due < today:
         errors["proposed_due"] = "Thời hạn đề nghị không được trước ngày hôm nay."
-    pending = db.session.scalar(
-        select(ExtensionRequest.id).where(ExtensionRequest.task_id == task.id, ExtensionRequest.state == ExtensionState.PENDING)
-    )
-    if pending:
-        errors[""] = "Nhiệm vụ đang có một đề nghị gia hạn chờ duyệt."
+    return errors
+
+
+def request_extension(task: Task, actor: User, reason: str, proposed_due: date | None, today: date) -> ExtensionRequest:
+    refusal = extension_refusal_for(task)
+    errors = {"": refusal} if refusal else {}
+    errors.update(_proposal_errors(task, reason, proposed_due, today))
     if errors:
         raise ValidationFailed(errors)
     req = ExtensionRequest(
@@ -544,7 +358,7 @@ def request_extension(task: Task, actor: User, reason: str, proposed_due: date |
     journal(
         task,
         actor,
-        "extension_requested",
+        JournalAction.EXTENSION_REQUESTED,
         note=f"Đến ngày {fmt_date(proposed_due)} (thời hạn hiện tại {fmt_date(task.effective_due)}). Lý do: {reason.strip()}",
     )
     db.session.flush()
@@ -563,112 +377,14 @@ def decide_extension(req: ExtensionRequest, actor: User, approve: bool, note: st
     req.decision_note = (note or "").strip()
     task = req.task
     if approve:
-        _apply(task, actor, "extension_approved", {"extended_due": req.proposed_due}, note=req.decision_note)
+        apply_changes(task, actor, JournalAction.EXTENSION_APPROVED, {"extended_due": req.proposed_due}, note=req.decision_note)
         refresh_effective_due(task)
     else:
         journal(
-            task, actor, "extension_rejected", note=f"Đề nghị đến ngày {fmt_date(req.proposed_due)}. Ý kiến: {req.decision_note}"
+            task,
+            actor,
+            JournalAction.EXTENSION_REJECTED,
+            note=f"Đề nghị đến ngày {fmt_date(req.proposed_due)}. Ý kiến: {req.decision_note}",
         )
     db.session.flush()
     events.task_event(EventKind.EXTENSION_DECIDED, task, actor)
-
-
-# ---------------------------------------------------------------- tree edits
-
-
-def move_task(task: Task, new_parent: Task | None, position: int | None, actor: User) -> None:
-    if new_parent is not None:
-        if new_parent.plan_id != task.plan_id:
-            raise ValidationFailed({"parent_id": "Chỉ chuyển được trong cùng một kế hoạch."})
-        node: Task | None = new_parent
-        while node is not None:
-            if node.id == task.id:
-                raise ValidationFailed({"parent_id": "Không thể chuyển một nhiệm vụ vào chính nó hoặc phần việc của nó."})
-            node = node.parent
-    old_parent = task.parent
-    siblings = [t for t in _children(task.plan_id, new_parent.id if new_parent else None) if t.id != task.id]
-    index = len(siblings) if position is None else max(0, min(position - 1, len(siblings)))
-    siblings.insert(index, task)
-    if (old_parent.id if old_parent else None) != (new_parent.id if new_parent else None):
-        journal(
-            task,
-            actor,
-            "moved",
-            "parent",
-            old_parent.ordinal + " " + old_parent.title if old_parent else "(cấp cao nhất)",
-            new_parent.ordinal + " " + new_parent.title if new_parent else "(cấp cao nhất)",
-        )
-        task.parent = new_parent
-    for i, sibling in enumerate(siblings, start=1):
-        sibling.position = i
-    db.session.flush()
-
-
-def _children(plan_id: int, parent_id: int | None) -> list[Task]:
-    cond = Task.parent_id.is_(None) if parent_id is None else Task.parent_id == parent_id
-    return list(db.session.scalars(select(Task).where(Task.plan_id == plan_id, cond).order_by(Task.position, Task.id)))
-
-
-def has_history(task: Task) -> bool:
-    """Anything beyond its creation: a journal entry, evidence, an extension, or sub-tasks."""
-    events = db.session.scalar(
-        select(func.count()).select_from(TaskEvent).where(TaskEvent.task_id == task.id, TaskEvent.action != "created")
-    )
-    files = db.session.scalar(select(func.count()).select_from(Attachment).where(Attachment.task_id == task.id))
-    exts = db.session.scalar(select(func.count()).select_from(ExtensionRequest).where(ExtensionRequest.task_id == task.id))
-    kids = db.session.scalar(select(func.count()).select_from(Task).where(Task.parent_id == task.id))
-    return bool(events or files or exts or kids)
-
-
-def delete_task(task: Task, actor: User) -> str:
-    """Delete a task that has no history; cancel one that has (its history stays readable)."""
-    if has_history(task):
-        _apply(task, actor, "cancelled", {"status": TaskStatus.CANCELLED})
-        db.session.flush()
-        return "cancelled"
-    from tracker.notifications.models import Delivery
-
-    db.session.execute(TaskEvent.__table__.delete().where(TaskEvent.task_id == task.id))
-    db.session.execute(Delivery.__table__.delete().where(Delivery.task_id == task.id))
-    task.cooperating_units = []
-    db.session.delete(task)
-    db.session.flush()
-    return "deleted"
-
-
-# ---------------------------------------------------------------- evidence
-
-
-def add_attachment(task: Task, upload: FileStorage | None, actor: User) -> Attachment:
-    if upload is None or not upload.filename:
-        raise ValidationFailed({"file": "Vui lòng chọn tệp tài liệu kiểm chứng."})
-    name = Path(upload.filename).name.strip()[:255]
-    ext = Path(name).suffix.lower()
-    if ext not in ALLOWED_EVIDENCE:
-        raise ValidationFailed({"file": f"Loại tệp “{ext or name}” không được phép. Chấp nhận: PDF, Word, Excel, ảnh."})
-    limit = current_app.config["MAX_UPLOAD_BYTES"]
-    data = upload.stream.read(limit + 1)
-    if len(data) > limit:
-        raise ValidationFailed({"file": f"Tệp quá lớn (tối đa {limit // (1024 * 1024)} MB)."})
-    if not data:
-        raise ValidationFailed({"file": "Tệp rỗng."})
-    folder = Path(current_app.config["UPLOAD_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
-    stored = uuid.uuid4().hex + ext
-    (folder / stored).write_bytes(data)
-    att = Attachment(
-        task_id=task.id,
-        filename=name,
-        stored_name=stored,
-        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
-        size=len(data),
-        uploaded_by_id=actor.id,
-    )
-    db.session.add(att)
-    journal(task, actor, "attachment_added", "attachment", "", name)
-    db.session.flush()
-    return att
-
-
-def attachment_path(att: Attachment) -> Path:
-    return Path(current_app.config["UPLOAD_DIR"]) / att.stored_name

@@ -19,8 +19,8 @@ from tracker.extensions import db
 from tracker.rules.children import ChildRollup
 from tracker.rules.rollup import Counts
 from tracker.rules.status import Box
+from tracker.tasks.conditions import box_condition, leaf
 from tracker.tasks.models import ExtensionRequest, ExtensionState, Task
-from tracker.tasks.queries import box_condition, leaf
 
 
 def leaf_counts(parent_ids: Iterable[int], as_of: date) -> dict[int, Counts]:

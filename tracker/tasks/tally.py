@@ -11,8 +11,8 @@ from sqlalchemy import delete, func, insert, select, text
 
 from tracker.extensions import db
 from tracker.rules.status import Standing
-from tracker.tasks.models import Task, TaskTally
-from tracker.tasks.queries import EXTENDED, PENDING
+from tracker.tasks.conditions import EXTENDED, PENDING
+from tracker.tasks.models import TallyKind, Task, TaskTally
 
 # The advisory lock every statement writing tasks takes on PostgreSQL (migration 0006).
 WRITERS_LOCK = 20241001
@@ -32,8 +32,8 @@ def recount() -> dict[Key, tuple[int, int, int]]:
         .where(Task.is_leaf, Task.standing.in_([Standing.ON_TIME.value, Standing.LATE.value]))
         .group_by(Task.lead_unit_id, Task.standing, Task.completed_on)
     )
-    out = {("due", u, s, d, dd): (int(n), int(p), int(e)) for u, s, d, dd, n, p, e in due}
-    out.update({("done", u, s, d, None): (int(n), 0, 0) for u, s, d, n in done})
+    out = {(TallyKind.DUE.value, u, s, d, dd): (int(n), int(p), int(e)) for u, s, d, dd, n, p, e in due}
+    out.update({(TallyKind.DONE.value, u, s, d, None): (int(n), 0, 0) for u, s, d, n in done})
     return out
 
 

@@ -4,14 +4,11 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from tracker import clock
+from tracker import args, clock
 from tracker.accounts.models import Unit
-from tracker.accounts.views import unit_choices
 from tracker.extensions import db
-from tracker.formatting import DateInputError, parse_date
-from tracker.forms import attempt
+from tracker.forms import attempt, unit_choices
 from tracker.notifications.services import nudge_options
 from tracker.permissions import (
     can_assign,
@@ -26,11 +23,12 @@ from tracker.permissions import (
     users_of_unit,
 )
 from tracker.plans.models import Plan
+from tracker.rules.board import QUICK_UPDATE_BOXES, due_soon_horizon
 from tracker.rules.deadlines import DeadlineKind, undetermined_notice
-from tracker.rules.status import Box, TaskStatus, classify, is_due_soon
+from tracker.rules.journal import JournalAction
+from tracker.rules.status import Box, TaskStatus
 from tracker.settings.services import load_calendar
 from tracker.tasks import operations as ops
-from tracker.tasks import parents
 from tracker.tasks.forms import (
     AssignForm,
     AttachmentForm,
@@ -41,85 +39,31 @@ from tracker.tasks.forms import (
     ReturnForm,
     TaskForm,
 )
-from tracker.tasks.models import Attachment, ExtensionRequest, ExtensionState, Task, TaskEvent
-from tracker.tasks.queries import BOX_GROUPS, TaskFilter, plan_tasks, summarize, task_list, tree
-from tracker.web import bounded, safe_next
+from tracker.tasks.journal import ACTION_LABELS, FIELD_LABELS
+from tracker.tasks.models import Attachment, ExtensionRequest, ExtensionState, Task
+from tracker.tasks.queries import plan_options, plan_tasks, task_list, task_page, tree, unit_board, unit_options
+from tracker.web import safe_next
 
 bp = Blueprint("tasks", __name__)
 
-
-def as_of_arg() -> date:
-    raw = request.args.get("as_of", "").strip()
-    if not raw:
-        return clock.today()
-    try:
-        day = parse_date(raw)
-    except DateInputError as exc:
-        flash(f"Ngày tính số liệu: {exc} Đang hiển thị số liệu hôm nay.", "warning")
-        return clock.today()
-    return bounded(day, "Ngày tính số liệu")
+# The old names of the argument readers, for one merge (other packages import them from tracker.args now).
+as_of_arg = args.as_of_arg
+task_filter_from_args = args.task_filter_from_args
+_int_arg = args.int_arg
+__all__ = ["as_of_arg", "bp", "plan_options", "task_filter_from_args", "unit_options"]
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, type=int)
-    return value if value and value > 0 else None
-
-
-def _enum_arg(enum_cls, name: str):
-    raw = request.args.get(name)
-    try:
-        return enum_cls(raw) if raw else None
-    except ValueError:
-        flash("Bộ lọc không hợp lệ đã được bỏ qua.", "warning")
-        return None
-
-
-def _date_arg(name: str) -> date | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return parse_date(raw)
-    except DateInputError as exc:
-        flash(f"Bộ lọc ngày: {exc}", "warning")
-        return None
-
-
-def task_filter_from_args() -> TaskFilter:
-    """The filters every task list understands (the pages, the dashboards' links, the XLSX export)."""
-    group = BOX_GROUPS.get(request.args.get("box", ""))
-    return TaskFilter(
-        plan_id=_int_arg("plan"),
-        unit_id=_int_arg("unit"),
-        box=None if group else _enum_arg(Box, "box"),
-        boxes=group or (),
-        status=_enum_arg(TaskStatus, "status"),
-        search=request.args.get("q", "")[:200],
-        leaves_only=request.args.get("leaves") == "1",
-        due_from=_date_arg("due_from"),
-        due_to=_date_arg("due_to"),
-        done_from=_date_arg("done_from"),
-        done_to=_date_arg("done_to"),
-    )
-
-
-def plan_options() -> list:
-    """(id, number) of every plan for the filter menus: plain rows, there may be thousands."""
-    return db.session.execute(select(Plan.id, Plan.number).order_by(Plan.year.desc(), Plan.number)).all()
-
-
-def unit_options() -> list:
-    return db.session.execute(select(Unit.id, Unit.name).order_by(Unit.position, Unit.name)).all()
+def _horizon(as_of: date) -> date:
+    return due_soon_horizon(as_of, load_calendar(), current_app.config["DUE_SOON_WORKING_DAYS"])
 
 
 @bp.get("/tasks")
 @login_required
 def index():
-    as_of = as_of_arg()
-    flt = task_filter_from_args()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    per_page = min(max(request.args.get("per_page", 50, type=int) or 50, 10), 200)
-    sort = request.args.get("sort", "due")
+    as_of = args.as_of_arg()
+    flt = args.task_filter_from_args()
+    page, per_page = args.page_args()
+    sort = args.sort_arg()
     rows, total = task_list(flt, as_of, sort=sort, page=page, per_page=per_page)
     return render_template(
         "tasks/index.html",
@@ -146,9 +90,9 @@ def export():
     """The same list as an XLSX workbook, streamed in pages so memory stays flat."""
     from tracker.tasks.export import task_workbook
 
-    as_of = as_of_arg()
-    flt = task_filter_from_args()
-    sort = request.args.get("sort", "due")
+    as_of = args.as_of_arg()
+    flt = args.task_filter_from_args()
+    sort = args.sort_arg()
     data, total = task_workbook(flt, as_of, sort, EXPORT_LIMIT)
     if total > EXPORT_LIMIT:
         flash(
@@ -166,30 +110,22 @@ def export():
 @login_required
 def unit_tasks():
     """Việc của đơn vị: the unit's tasks in the four boxes, due-soon first."""
-    as_of = as_of_arg()
-    unit_id = _int_arg("unit") or current_user.unit_id
+    as_of = args.as_of_arg()
+    unit_id = args.int_arg("unit") or current_user.unit_id
     unit = db.session.get(Unit, unit_id) if unit_id else None
     units = unit_options()
     if unit is None:
         return render_template("tasks/unit.html", unit=None, units=units, groups=[], counts=None, as_of=as_of)
-    flt = TaskFilter(unit_id=unit.id, unit_role="any", leaves_only=True)
-    rows, _ = task_list(flt, as_of, sort="due", per_page=2000)
-    calendar = load_calendar()
-    soon_days = current_app.config["DUE_SOON_WORKING_DAYS"]
-    groups: dict[Box, list] = {
-        b: []
-        for b in (Box.OPEN_OVERDUE, Box.OPEN_IN_TIME, Box.NO_DEADLINE_OPEN, Box.DONE_LATE, Box.DONE_ON_TIME, Box.NO_DEADLINE_DONE)
-    }
-    for task, name in rows:
-        if name is None:
-            continue
-        soon = is_due_soon(task.facts, as_of, calendar, soon_days)
-        groups[Box(name)].append((task, soon))
-    for box in groups:
-        groups[box].sort(key=lambda pair: (not pair[1], pair[0].effective_due or date.max))
-    counts = summarize(flt, as_of)
+    groups, counts = unit_board(unit.id, as_of, _horizon(as_of))
     return render_template(
-        "tasks/unit.html", unit=unit, units=units, groups=list(groups.items()), counts=counts, as_of=as_of, TaskStatus=TaskStatus
+        "tasks/unit.html",
+        unit=unit,
+        units=units,
+        groups=groups,
+        counts=counts,
+        as_of=as_of,
+        quick_boxes=QUICK_UPDATE_BOXES,
+        TaskStatus=TaskStatus,
     )
 
 
@@ -295,40 +231,25 @@ def _detail_forms(task: Task) -> dict:
 def _render_detail(task: Task, forms: dict | None = None, status: int = 200):
     forms = forms or _detail_forms(task)
     as_of = clock.today()
-    events = db.session.scalars(
-        select(TaskEvent).where(TaskEvent.task_id == task.id).order_by(TaskEvent.at.desc(), TaskEvent.id.desc())
-    ).all()
-    files = db.session.scalars(select(Attachment).where(Attachment.task_id == task.id).order_by(Attachment.uploaded_at)).all()
-    extensions = db.session.scalars(
-        select(ExtensionRequest).where(ExtensionRequest.task_id == task.id).order_by(ExtensionRequest.requested_at.desc())
-    ).all()
-    # The sub-tasks as the lists show them: a leaf with its box, a parent with its roll-up.
-    children, _ = task_list(TaskFilter(extra=[Task.parent_id == task.id]), as_of, sort="plan", per_page=1000)
-    # A parent has no box of its own: it shows its leaves' roll-up.
-    rollup = parents.rollups([task.id], as_of)[task.id] if children else None
-    box = None if children else classify(task.facts, as_of)
-    soon = not children and is_due_soon(task.facts, as_of, load_calendar(), current_app.config["DUE_SOON_WORKING_DAYS"])
-    extension_pending = any(e.state is ExtensionState.PENDING for e in extensions)
-    ancestors = []
-    node = task.parent
-    while node is not None:
-        ancestors.insert(0, node)
-        node = node.parent
+    page = task_page(task, as_of, _horizon(as_of))
     return render_template(
         "tasks/detail.html",
         task=task,
-        box=box,
-        rollup=rollup,
-        extension_pending=extension_pending,
-        soon=soon,
-        events=events,
-        files=files,
-        extensions=extensions,
-        children=children,
-        ancestors=ancestors,
+        page=page,
+        box=page.box,
+        rollup=page.rollup,
+        extension_pending=page.extension_pending,
+        soon=page.soon,
+        events=page.events,
+        files=page.files,
+        extensions=page.extensions,
+        children=page.children,
+        ancestors=page.ancestors,
+        may_request_extension=can_request_extension(current_user, task) and page.extension_refusal is None,
         ExtensionState=ExtensionState,
-        field_labels=ops.FIELD_LABELS,
-        action_labels=ops.ACTION_LABELS,
+        JournalAction=JournalAction,
+        field_labels=FIELD_LABELS,
+        action_labels=ACTION_LABELS,
         nudge=nudge_options([task], clock.now())[task.id] if can_edit_plans(current_user) else None,
         **forms,
     ), status

@@ -1,0 +1,109 @@
+"""The roll-up reads: the four boxes (and what awaits confirmation, what was extended) of a scope,
+grouped by a column, in a fixed number of grouped queries whatever the number of tasks.
+
+Counting happens in the database (GROUP BY), never in a Python loop over rows, and only over leaves: a
+task with sub-tasks is counted through them, never twice.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, literal_column, select
+
+from tracker.extensions import db
+from tracker.rules.rollup import Counts, LaterCompletion, StandingRow, counts_at
+from tracker.rules.status import Standing
+from tracker.tasks.conditions import COMPLETED, EXTENDED, FLAGGED, PENDING, leaf, standing_among, standing_is
+from tracker.tasks.filters import TaskFilter
+from tracker.tasks.models import TallyKind, Task, TaskTally
+
+
+def summarize(flt: TaskFilter, as_of: date) -> Counts:
+    """The roll-up for one scope at ``as_of``: leaves only, cancelled left out."""
+    return summarize_by(None, flt, as_of).get(None, Counts())
+
+
+def summarize_by(key_column, flt: TaskFilter, as_of: date) -> dict:
+    """The roll-up grouped by a column (``Task.plan_id``, ``Task.lead_unit_id``; ``None``: no grouping).
+
+    A fixed number of grouped reads whatever the number of tasks: leaves by standing, with how many
+    await confirmation or were extended; the open ones whose deadline is before ``as_of`` (count,
+    earliest deadline); and the completions dated after ``as_of`` (for today none).
+    ``rules.rollup.counts_at`` makes the boxes of them. No CASE is evaluated per row: the stored
+    standing carries what does not change with the date. The first two come from ``task_tally`` (a few
+    thousand rows) when it can answer the filter — by lead unit or none, a deadline range — and
+    otherwise from the leaf indexes of ``task``.
+    """
+    tally = flt.tally_conditions() if key_column is None or key_column is Task.lead_unit_id else None
+    if tally is not None:
+        standing_rows, past_due = _tally_reads(key_column is not None, tally, as_of)
+    else:
+        standing_rows, past_due = _task_reads(key_column, flt, as_of)
+    later = _grouped(
+        key_column,
+        flt,
+        as_of,
+        [Task.standing, Task.effective_due < as_of],
+        [func.count(), func.min(Task.effective_due), PENDING],
+        [standing_among(COMPLETED), Task.completed_on > as_of],
+        ranged=True,
+    )
+    split = (lambda row: (row[0], row[1:])) if key_column is not None else (lambda row: (None, row))
+    rows: dict = {}
+    for key, (name, count, pending, extended) in map(split, standing_rows):
+        rows.setdefault(key, []).append(StandingRow(Standing(name), int(count), int(pending or 0), int(extended or 0)))
+    overdue = {key: (int(count), earliest) for key, (count, earliest) in map(split, past_due) if count}
+    completions: dict = {}
+    for key, (name, was_due, count, earliest, pend) in map(split, later):
+        completions.setdefault(key, []).append(LaterCompletion(Standing(name), bool(was_due), count, earliest, int(pend or 0)))
+    return {key: counts_at(group, *overdue.get(key, (0, None)), later=completions.get(key, ())) for key, group in rows.items()}
+
+
+def _grouped(key_column, flt: TaskFilter, as_of: date, by: list, values: list, where: list, ranged: bool = False) -> list:
+    """Leaves in ``flt`` grouped by the key and ``by``. ``ranged``: the rows come from a range of another
+    index, and "+ 0" keeps SQLite from walking an index on the key for its order, reading every task."""
+    keys = [] if key_column is None else [(key_column + 0).label("key") if ranged else key_column]
+    columns = keys + by
+    conds = [*([] if flt.leaves_only else [leaf()]), *flt.conditions(as_of)]
+    stmt = select(*columns, *values).where(*conds, *where)
+    # Positions in GROUP BY: an expression is not computed twice.
+    return db.session.execute(stmt.group_by(*(literal_column(str(i + 1)) for i in range(len(columns))))).all()
+
+
+def _task_reads(key_column, flt: TaskFilter, as_of: date) -> tuple[list, list]:
+    """(key, standing, count, pending, extended) and (key, open past due, earliest deadline) from the leaf
+    indexes: leaves by standing; the few awaiting confirmation or extended (their own partial index);
+    the open ones past their deadline (a range of ix_task_open)."""
+    counted = Task.standing.is_not(None)
+    by_standing = _grouped(key_column, flt, as_of, [Task.standing], [func.count()], [counted])
+    flagged = _grouped(key_column, flt, as_of, [Task.standing], [PENDING, EXTENDED], [counted, FLAGGED])
+    width = 1 if key_column is None else 2
+    flags = {tuple(row[:width]): tuple(row[width:]) for row in flagged}
+    standing_rows = [(*row, *flags.get(tuple(row[:width]), (0, 0))) for row in by_standing]
+    past_due = _grouped(
+        key_column,
+        flt,
+        as_of,
+        [],
+        [func.count(), func.min(Task.effective_due)],
+        [standing_is(Standing.OPEN), Task.effective_due < as_of],
+        ranged=True,
+    )
+    return standing_rows, past_due
+
+
+def _tally_reads(by_unit: bool, conditions: list, as_of: date) -> tuple[list, list]:
+    """The same two reads from ``task_tally``'s 'due' rows (``day`` as written, ``due`` in force)."""
+    keys = [TaskTally.lead_unit_id] if by_unit else []
+    due = [TaskTally.kind == TallyKind.DUE, *conditions]
+    sums = [func.sum(TaskTally.n), func.sum(TaskTally.pending), func.sum(TaskTally.extended)]
+    standing_rows = db.session.execute(
+        select(*keys, TaskTally.standing, *sums).where(*due).group_by(*keys, TaskTally.standing)
+    ).all()
+    past_due = db.session.execute(
+        select(*keys, func.sum(TaskTally.n), func.min(TaskTally.due))
+        .where(*due, TaskTally.standing == Standing.OPEN.value, TaskTally.due < as_of)
+        .group_by(*keys)
+    ).all()
+    return standing_rows, past_due
