@@ -10,7 +10,7 @@ from tracker import clock
 from tracker.dashboard import queries as q
 from tracker.extensions import db
 from tracker.formatting import fmt_date
-from tracker.notifications.services import nudge_options
+from tracker.notifications.queries import nudge_options
 from tracker.permissions import can_decide_extension, can_edit_plans, require
 from tracker.plans.models import Plan
 from tracker.rules.deadlines import DeadlineKind

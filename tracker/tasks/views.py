@@ -12,7 +12,7 @@ from tracker.accounts.views import unit_choices
 from tracker.extensions import db
 from tracker.formatting import DateInputError, parse_date
 from tracker.forms import attempt
-from tracker.notifications.services import nudge_options
+from tracker.notifications.queries import nudge_options
 from tracker.permissions import (
     can_assign,
     can_confirm,
