@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/scheduler_tick.py --n 100000 --n 1000000 [--database-url postgresql+psycopg://…]
 
-For each size, the tick as the scheduler runs it (``notifications.services.tick``): the pass that finds
+For each size, the tick as the scheduler runs it (``notifications.jobs.tick``): the pass that finds
 everything due and overdue and queues the messages (reminders, escalations, digests), then the delivery
 of every queued message — one e-mail per person, to a local SMTP server (aiosmtpd in its own process, as
 a real mail server is). Timed on a fresh queue each time (median of --repeat), with the SQL statements
@@ -30,7 +30,7 @@ from bench.workload import load, make_app  # noqa: E402
 def one_tick(engine, now: datetime) -> dict:
     """The scheduler's tick (queue, then deliver), each part timed and its SQL statements counted."""
     from tracker.extensions import db
-    from tracker.notifications.services import queue_digests, queue_reminders, send_pending
+    from tracker.notifications.jobs import queue_digests, queue_reminders, send_pending
 
     counter = {"n": 0}
 

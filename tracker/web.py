@@ -108,7 +108,7 @@ def _register_templates(app: Flask) -> None:
 
     @app.context_processor
     def inject():
-        from tracker.notifications.services import unread_count
+        from tracker.notifications.queries import unread_count
 
         unread = unread_count(current_user) if getattr(current_user, "is_authenticated", False) else 0
         return {

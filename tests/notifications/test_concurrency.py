@@ -14,8 +14,8 @@ from tracker import clock
 from tracker.accounts.models import Role, Unit, User
 from tracker.extensions import db
 from tracker.mailsink import start_sink
+from tracker.notifications.jobs import tick
 from tracker.notifications.models import Delivery, DeliveryStatus
-from tracker.notifications.services import tick
 from tracker.plans.models import Issuer, Plan
 from tracker.tasks import operations as ops
 

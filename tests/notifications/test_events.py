@@ -13,8 +13,8 @@ from tests.test_api import token_for
 from tracker import clock
 from tracker.accounts.models import Role, User
 from tracker.extensions import db
+from tracker.notifications.jobs import tick
 from tracker.notifications.models import Channel, Delivery, DeliveryStatus
-from tracker.notifications.services import tick
 from tracker.tasks.models import ExtensionRequest, Task
 
 TITLE = "Xây dựng báo cáo chuyển đổi số năm 2024"

@@ -12,9 +12,9 @@ from tests.conftest import login
 from tracker import clock
 from tracker.accounts.models import Role
 from tracker.extensions import db
+from tracker.notifications.jobs import tick
 from tracker.notifications.models import Delivery
 from tracker.notifications.rules import nudge_refusal
-from tracker.notifications.services import tick
 from tracker.tasks.models import TaskEvent
 
 

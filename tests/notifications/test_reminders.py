@@ -10,8 +10,8 @@ from tests.conftest import free_port, login
 from tracker import clock
 from tracker.accounts.models import Role, User
 from tracker.extensions import db
+from tracker.notifications.jobs import tick
 from tracker.notifications.models import Channel, Delivery, DeliveryStatus
-from tracker.notifications.services import tick
 from tracker.tasks.models import Task, TaskEvent
 
 
@@ -147,7 +147,7 @@ def test_weekly_digest_and_monthly_list(app, factory, mailbox):
     digest = [m for m in mailbox if m["Subject"].startswith("Tổng hợp tuần")]
     assert len(digest) == 1 and digest[0]["To"].addresses[0].username == "giamdoc"
     text = digest[0].get_body(("plain",)).get_content()
-    assert "Phòng Cải cách hành chính: 1 quá hạn, 1 đến hạn trong 7 ngày tới" in text
+    assert "Phòng Cải cách hành chính: 1 quá hạn, 1 đến hạn trong 3 ngày làm việc tới" in text
     monthly = [m for m in mailbox if m["Subject"].startswith("Danh sách đơn vị, cá nhân chậm tiến độ tháng 06/2024")]
     assert len(monthly) == 1 and monthly[0]["To"].addresses[0].username == "vanphong"
     body = monthly[0].get_body(("plain",)).get_content()

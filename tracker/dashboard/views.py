@@ -9,7 +9,7 @@ from tracker import clock
 from tracker.args import as_of_arg, int_arg, period_arg
 from tracker.dashboard import queries as q
 from tracker.formatting import fmt_date
-from tracker.notifications.services import nudge_options
+from tracker.notifications.queries import nudge_options
 from tracker.permissions import can_decide_extension, can_edit_plans, require
 from tracker.rules.periods import PeriodKind, Scheme
 from tracker.rules.rollup import Counts

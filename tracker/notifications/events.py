@@ -128,7 +128,7 @@ def _recipients_and_note(kind: EventKind, task: Task, entry: TaskEvent) -> tuple
 def task_event(kind: EventKind | tuple[EventKind, ...], task: Task, actor: User | None) -> int:
     """Queue the notifications of ``kind`` for what this transaction journaled on ``task``; the count."""
     from tracker.notifications.models import Channel, DeliveryStatus
-    from tracker.notifications.services import insert_deliveries
+    from tracker.notifications.operations import insert_deliveries
 
     kinds = kind if isinstance(kind, tuple) else (kind,)
     written = _written(task)

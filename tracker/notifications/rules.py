@@ -24,6 +24,35 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
 from tracker.rules.calendar import WorkCalendar
+from tracker.rules.labels import LabelledEnum
+from tracker.rules.status import Box, TaskFacts, TaskStatus, classify
+
+# How far back the tick looks for due dates whose overdue repeats fire today. A repeat goes out every
+# M-th working day for as long as a task stays open, so without a bound the tick would enumerate every
+# day since the oldest deadline in the database (a deadline typed as year 1024: 365,000 days, and a
+# statement too large for SQLite). Past this many years a task is still on every overdue list and
+# count; it only gets no more repeat e-mails (config ``REMINDER_REACH_YEARS``).
+REMINDER_REACH_YEARS = 10
+
+
+class Rule(LabelledEnum):
+    """The outbox's rule names other than "before_N" (see ``before``) and the workflow events
+    (``events.EventKind``). Stored in ``delivery.rule``; the label is the kind's name in the pages."""
+
+    DUE = "due", "Đến hạn hôm nay"
+    OVERDUE = "overdue", "Quá hạn"
+    ESCALATE = "escalate", "Báo cáo lãnh đạo"
+    NUDGE = "nudge", "Văn phòng đôn đốc"
+    DIGEST = "digest", "Tổng hợp tuần"
+    MONTHLY = "monthly", "Danh sách chậm tiến độ tháng"
+
+
+BEFORE_PREFIX = "before_"
+
+
+def before(days: int) -> str:
+    """The rule name of the reminder ``days`` working days before the due date ("before_3")."""
+    return f"{BEFORE_PREFIX}{days}"
 
 
 @dataclass(frozen=True)
@@ -85,10 +114,10 @@ def firings_for_due(
         for i, n in enumerate(steps):
             lower = steps[i + 1] if i + 1 < len(steps) else 0
             if lower < left <= n:
-                return [Firing(f"before_{n}")]
+                return [Firing(before(n))]
         return []
     if today == due:
-        return [Firing("due")] if rules.on_due else []
+        return [Firing(Rule.DUE)] if rules.on_due else []
     late = between(due, today)
     out: list[Firing] = []
     if rules.overdue_every > 0 and late >= 1:
@@ -96,11 +125,28 @@ def firings_for_due(
         # The first overdue notice catches up for a whole period; a repeat goes out on its own day only
         # (a repeat missed while the scheduler was down is covered by the next one, not sent late).
         if seq == 0 or (late - 1) % rules.overdue_every == 0:
-            out.append(Firing("overdue", seq))
+            out.append(Firing(Rule.OVERDUE, seq))
     window = max(rules.overdue_every, 1)
     if rules.escalate_after > 0 and rules.escalate_after <= late < rules.escalate_after + window:
-        out.append(Firing("escalate"))
+        out.append(Firing(Rule.ESCALATE))
     return out
+
+
+def reminded(facts: TaskFacts, today: date) -> bool:
+    """Whether the reminder sweep speaks about a task at ``today``: open with a deadline (in time or
+    overdue, the boxes of ``classify``) and not paused. The queueing SQL (``queries.reminded_tasks``) is
+    built from the same box conditions; a test checks the two agree on every combination."""
+    return facts.status is not TaskStatus.PAUSED and classify(facts, today) in (Box.OPEN_IN_TIME, Box.OPEN_OVERDUE)
+
+
+def enumeration_start(today: date, reach_years: int = REMINDER_REACH_YEARS) -> date:
+    """The earliest due date the tick considers: ``reach_years`` before ``today`` (1 March for a
+    29 February that year lacks; never before year 1)."""
+    year = max(today.year - max(reach_years, 0), 1)
+    try:
+        return today.replace(year=year)
+    except ValueError:  # 29 February
+        return date(year, 3, 1)
 
 
 def horizon(rules: ReminderRules) -> timedelta:
@@ -148,4 +194,15 @@ def nudge_refusal(task_open: bool, receivers: int, sent_today: bool) -> str | No
         return "Không có người nhận đôn đốc: đơn vị chủ trì chưa có trưởng đơn vị và nhiệm vụ chưa giao cho ai."
     if sent_today:
         return "Nhiệm vụ này đã được đôn đốc hôm nay; có thể đôn đốc lại từ ngày mai."
+    return None
+
+
+def webhook_url_problem(url: str) -> str | None:
+    """Why the office's webhook address cannot be used (Vietnamese), or None. Only http and https: the
+    sender's library would also open ``file://`` or ``ftp://`` addresses."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return "Địa chỉ webhook phải bắt đầu bằng http:// hoặc https:// và có tên máy chủ."
     return None

@@ -9,7 +9,7 @@ from tracker import args, clock
 from tracker.accounts.models import Unit
 from tracker.extensions import db
 from tracker.forms import attempt, unit_choices
-from tracker.notifications.services import nudge_options
+from tracker.notifications.queries import nudge_options
 from tracker.permissions import (
     can_assign,
     can_confirm,
