@@ -43,8 +43,8 @@ from tracker.rules.calendar import WorkCalendar
 from tracker.rules.documents import DocumentType
 from tracker.rules.status import Box
 from tracker.settings.services import load_calendar
-from tracker.tasks.models import Task
 from tracker.tasks.conditions import box_condition, leaf
+from tracker.tasks.models import Task
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from tracker.plans.models import Plan
 from tracker.rules.deadlines import DeadlineKind
 from tracker.rules.status import Box, TaskStatus
 from tracker.settings.services import get_state, load_calendar
-from tracker.tasks.models import Task
 from tracker.tasks.conditions import box_condition, leaf
+from tracker.tasks.models import Task
 
 RULES_KEY = "settings.reminder_rules"
 INBOX_PAGE_SIZE = 50
