@@ -217,7 +217,7 @@ def _target_of(match: re.Match[str]) -> Target | None:
     if value is None:
         return None
     unit = _unit(match["unit"])
-    change = Change(("decrease" if match["change"].lower() == "giảm" else "increase")) if match["change"] else Change.LEVEL
+    change = Change("decrease" if match["change"].lower() == "giảm" else "increase") if match["change"] else Change.LEVEL
     qualifier = (match["q"] or "").lower()
     if qualifier:
         comparator = _QUALIFIERS[qualifier]
@@ -329,3 +329,10 @@ def standing_entry(entries: Sequence[Entry], on: date) -> Entry | None:
     by then (a returned result counts as none, as a returned completion counts as not completed)."""
     live = [e for e in entries if e.entered_on <= on and (e.returned_on is None or e.returned_on > on)]
     return max(live, key=lambda e: (e.entered_on, e.ident)) if live else None
+
+
+def result_due(period_end: date, report_day: int = 15) -> date:
+    """When a period's result is due: the plan's reporting day in the period's last month (seed 004:
+    "trước ngày 15 của tháng cuối quý"), or the period's last day when that comes first."""
+    day = min(max(report_day, 1), period_end.day)
+    return period_end.replace(day=day)
