@@ -85,6 +85,7 @@ def create_app(config_class=None) -> Flask:
     from tracker.imports.cli import register_cli as register_imports_cli
     from tracker.imports.views import api_bp as imports_api_bp
     from tracker.imports.views import bp as imports_bp
+    from tracker.indicators.views import bp as indicators_bp
     from tracker.notifications.views import bp as notifications_bp
     from tracker.plans.views import bp as plans_bp
     from tracker.reports.api import bp as reports_api_bp
@@ -103,6 +104,7 @@ def create_app(config_class=None) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(imports_api_bp)
+    app.register_blueprint(indicators_bp)
     csrf.exempt(api_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(reports_api_bp)

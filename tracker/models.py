@@ -2,9 +2,9 @@
 
 from tracker.accounts.models import Unit, User  # noqa: F401
 from tracker.imports.models import ImportDraft, UnitAlias  # noqa: F401
+from tracker.indicators.models import Indicator, IndicatorEvent, IndicatorPart, IndicatorResult, StatForm, StatRow, StatValue  # noqa: F401
 from tracker.notifications.models import Delivery, ReminderFiring  # noqa: F401
 from tracker.plans.models import Plan  # noqa: F401
 from tracker.reports.models import Report  # noqa: F401
 from tracker.settings.models import AppState, CalendarDay  # noqa: F401
 from tracker.tasks.models import Attachment, ExtensionRequest, Task, TaskEvent  # noqa: F401
-from tracker.indicators.models import Indicator, IndicatorEvent, IndicatorPart, IndicatorResult, StatForm, StatRow, StatValue  # noqa: F401

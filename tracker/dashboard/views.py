@@ -10,6 +10,7 @@ from tracker import clock
 from tracker.dashboard import queries as q
 from tracker.extensions import db
 from tracker.formatting import fmt_date
+from tracker.indicators.queries import dashboard_figures as indicator_figures
 from tracker.notifications.services import nudge_options
 from tracker.permissions import can_decide_extension, can_edit_plans, require
 from tracker.plans.models import Plan
@@ -79,6 +80,7 @@ def director():
     return render_template(
         "dashboard/director.html",
         extensions=extensions,
+        indicators=indicator_figures(at),
         scope=scope,
         counts=counts,
         overdue_rows=overdue_rows,

@@ -163,6 +163,24 @@ class IndicatorEvent(db.Model):
 
     user: Mapped[User | None] = relationship()
 
+    @property
+    def label(self) -> str:
+        return JOURNAL_LABELS.get(self.action, self.action)
+
+
+JOURNAL_LABELS = {
+    "created": "Thêm chỉ tiêu",
+    "edited": "Sửa chỉ tiêu",
+    "entered": "Nhập kết quả",
+    "corrected": "Sửa kết quả",
+    "confirmed": "Xác nhận kết quả",
+    "returned": "Trả lại kết quả",
+    "form_created": "Tạo biểu thống kê",
+    "form_copied": "Sao chép biểu thống kê",
+    "row_added": "Thêm dòng",
+    "value_typed": "Nhập số liệu",
+}
+
 
 class RowKind(StrEnum):
     """What a row of the statistics form shows: a heading, a figure typed per period by a unit, or a
