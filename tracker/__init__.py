@@ -85,6 +85,8 @@ def create_app(config_class=None) -> Flask:
     from tracker.imports.cli import register_cli as register_imports_cli
     from tracker.imports.views import api_bp as imports_api_bp
     from tracker.imports.views import bp as imports_bp
+    from tracker.indicators.api import bp as indicators_api_bp
+    from tracker.indicators.cli import register_cli as register_indicators_cli
     from tracker.indicators.views import bp as indicators_bp
     from tracker.notifications.views import bp as notifications_bp
     from tracker.plans.views import bp as plans_bp
@@ -105,6 +107,8 @@ def create_app(config_class=None) -> Flask:
     app.register_blueprint(imports_bp)
     app.register_blueprint(imports_api_bp)
     app.register_blueprint(indicators_bp)
+    app.register_blueprint(indicators_api_bp)
+    csrf.exempt(indicators_api_bp)
     csrf.exempt(api_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(reports_api_bp)
@@ -114,4 +118,5 @@ def create_app(config_class=None) -> Flask:
     register_cli(app)
     register_report_cli(app)
     register_imports_cli(app)
+    register_indicators_cli(app)
     return app

@@ -11,6 +11,7 @@ import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from importlib import import_module
 
 from flask import Flask
 
@@ -43,6 +44,12 @@ def reminders(now: datetime) -> list[str]:
 
 JOBS: list[Job] = [
     Job("heartbeat", heartbeat, "interval", {"minutes": 1}),
+    Job(
+        "indicator_reminders",
+        lambda now: import_module("tracker.indicators.jobs").queue_reminders(now),
+        "interval",
+        {"minutes": 5},
+    ),
     Job("reminders", reminders, "interval", {"minutes": 5}),
 ]
 
