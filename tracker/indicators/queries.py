@@ -304,6 +304,8 @@ def report_rows(plan_ids: list[int], as_of: date, within: Period | None) -> list
         ind = s.indicator
         rows.append(
             {
+                "key": f"{ind.plan_id}-{ind.ordinal}-{ind.id}",
+                "plan": ind.plan.number,
                 "ordinal": ind.ordinal,
                 "group": ind.group_title,
                 "title": ind.title,
@@ -403,8 +405,16 @@ def form_rows(form: StatForm, on: date, within: Period | None) -> list[dict]:
     return out
 
 
-def report_forms(year: int, on: date, within: Period | None) -> list[dict]:
-    return [{"title": f.title, "year": f.year, "rows": form_rows(f, on, within)} for f in forms_for(year)]
+def _bound_to(form: StatForm, plan_id: int) -> bool:
+    plan_indicators = set(db.session.scalars(select(Indicator.id).where(Indicator.plan_id == plan_id)))
+    return any(r.plan_id == plan_id or (r.indicator_id is not None and r.indicator_id in plan_indicators) for r in form.rows)
+
+
+def report_forms(year: int, on: date, within: Period | None, plan_id: int | None = None) -> list[dict]:
+    """The statistics forms a report carries: a plan's report those of its year with a row bound to
+    the plan (or one of its indicators), a year's report every form of the year."""
+    chosen = [f for f in forms_for(year) if plan_id is None or _bound_to(f, plan_id)]
+    return [{"title": f.title, "year": f.year, "rows": form_rows(f, on, within)} for f in chosen]
 
 
 def forms() -> list[StatForm]:
