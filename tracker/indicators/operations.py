@@ -229,9 +229,10 @@ def _match_units(text: str) -> list[Unit]:
 
 def create_from_candidates(plan: Plan, candidates: list[dict], actor: User | None) -> list[Indicator]:
     """The import's indicator candidates become indicators on confirmation. Those of an appendix table
-    (with lead or monitoring units) are the plan's indicators when there are any; otherwise the
-    targets of "Mục tiêu cụ thể"."""
-    table = [c for c in candidates if c.get("lead_text") or c.get("monitor_text")]
+    (with lead or monitoring units, or under a group row) are the plan's indicators when there are
+    any (seed 004 lists its targets twice: "Mục tiêu cụ thể" and Phụ lục 1); otherwise the targets of
+    "Mục tiêu cụ thể"."""
+    table = [c for c in candidates if c.get("lead_text") or c.get("monitor_text") or c.get("group")]
     chosen = table or list(candidates)
     created = []
     for i, c in enumerate(chosen, start=1):
