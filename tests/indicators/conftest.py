@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import login
+from tests.imports.conftest import department  # noqa: F401  (a fixture of these tests too)
+from tests.reports.conftest import demo  # noqa: F401  (a fixture of these tests too)
 from tracker import clock
 from tracker.accounts.models import Role, Unit, UnitKind
 from tracker.extensions import db

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from tests.imports.builders import seed_004_docx
-from tests.imports.conftest import department, office_user, unit_named  # noqa: F401  (fixture)
+from tests.imports.conftest import office_user, unit_named
 from tests.imports.test_operations import LIMIT, _confirm_groups, _row
 from tests.rules.test_indicators import SEED_004_TARGETS
 from tracker import clock
