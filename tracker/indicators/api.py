@@ -111,7 +111,7 @@ def indicator_json(s: q.IndicatorStatus) -> dict:
                 "label": p.label,
                 "target_text": p.target_text,
                 "comparator": p.comparator.value if p.comparator else None,
-                "value": str(p.target.value) if p.target else None,
+                "value": format(p.target.value, "f") if p.target else None,
                 "unit": p.unit or None,
                 "change": p.change.value,
             }
