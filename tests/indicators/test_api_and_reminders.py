@@ -109,6 +109,10 @@ def test_missing_results_are_reminded_once(app, cds):
     with app.app_context():
         assert queue_reminders(clock.now()) == ["nhắc nhập kết quả chỉ tiêu: 12"]
         assert queue_reminders(clock.now()) == []  # replayed: nothing more
+    for later in (datetime(2024, 3, 15, 8, 5), datetime(2024, 3, 18, 9, 0)):  # the next tick, the next working day
+        clock.freeze(later)
+        with app.app_context():
+            assert queue_reminders(clock.now()) == []
     sent = _reminders(app)
     assert sorted({d.recipient_id for d in sent}) == sorted(heads.values())
     assert sum(d.recipient_id == heads[cds.head_ccvc] for d in sent) == 2  # indicators 4 and 5
