@@ -128,9 +128,7 @@ def test_missing_results_are_reminded_once(app, cds):
         db.session.commit()
     at(date(2024, 6, 17), 8)
     with app.app_context():
-        assert queue_reminders(clock.now()) == [
-            "nhắc nhập kết quả chỉ tiêu: 11"
-        ]  # Q2 for 11; Q1 was queued already
+        assert queue_reminders(clock.now()) == ["nhắc nhập kết quả chỉ tiêu: 11"]  # Q2 for 11; Q1 was queued already
     assert len(_reminders(app)) == 12 + 11
 
 

@@ -63,7 +63,13 @@ def test_the_demo_plan_carries_seed_004_indicators_with_quarterly_results(app, d
         assert statuses[0].current.result_text == "96,97%" and statuses[0].current.result.state is ResultState.PENDING
         assert statuses[4].current.verdict is Verdict.NOT_MET and statuses[1].current.verdict is Verdict.MET
         states = db.session.scalars(select(IndicatorResult.state)).all()
-        assert states.count(ResultState.CONFIRMED) == 24 and states.count(ResultState.RETURNED) == 1
-        # The monitoring unit's board: Q4's results are due (15/12/2024) and missing.
-        missing = q.missing_results(date(2025, 6, 2), [plan.id])
-        assert {m.period.code for m in missing} == {"Q4-2024"} and len(missing) == 12
+        # Q1–Q3 confirmed but no. 1's Q3 (returned, entered again: waiting); Q4 waiting.
+        assert states.count(ResultState.CONFIRMED) == 35 and states.count(ResultState.RETURNED) == 1
+        assert states.count(ResultState.PENDING) == 13
+        assert q.missing_results(date(2025, 6, 2), [plan.id]) == []
+        # As of 30/09/2024 no. 1's Q3 had been returned (on 13/09) and entered again (14/09).
+        first = statuses[0].indicator.id
+        on_13 = next(s for s in q.statuses([plan.id], date(2024, 9, 13)) if s.indicator.id == first)
+        assert on_13.current.result is None
+        # The board lists what waits for văn phòng.
+        assert len(q.pending_results([plan.id])) == 13

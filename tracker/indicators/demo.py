@@ -83,22 +83,22 @@ SEED_004 = [
     ),
 ]
 
-# Quarterly results (Q1, Q2, Q3) as typed; seed 000's figures where it has them.
+# Quarterly results (Q1–Q4) as typed; seed 000's figures where it has them (Q3, repeated in Q4).
 RESULTS = [
-    ("72,5%", "85,1%", "96,97%"),
-    ("55%", "61,2%", "77,01%"),
-    ("100%", "100%", "100%"),
-    ("50%", "58%", "65,23%"),
-    ("40%", "45%", "47,19%"),
-    ("62%", "70%", "74,5%"),
-    ("70%; 65%; 40%", "78%; 75%; 60%", "80,45%; 79,80%; 82,72%"),
-    ("100%", "100%", "100%"),
-    ("96%", "97,5%", "100%"),
-    ("90%", "100%", "100%"),
-    ("~15%", "~18%", "~20%"),
-    ("1 văn bản", "1 văn bản", "1 văn bản"),
+    ("72,5%", "85,1%", "96,97%", "96,97%"),
+    ("55%", "61,2%", "77,01%", "77,01%"),
+    ("100%", "100%", "100%", "100%"),
+    ("50%", "58%", "65,23%", "65,23%"),
+    ("40%", "45%", "47,19%", "47,19%"),
+    ("62%", "70%", "74,5%", "74,5%"),
+    ("70%; 65%; 40%", "78%; 75%; 60%", "80,45%; 79,80%; 82,72%", "80,45%; 79,80%; 82,72%"),
+    ("100%", "100%", "100%", "100%"),
+    ("96%", "97,5%", "100%", "100%"),
+    ("90%", "100%", "100%", "100%"),
+    ("~15%", "~18%", "~20%", "~20%"),
+    ("1 văn bản", "1 văn bản", "1 văn bản", "1 văn bản"),
 ]
-ENTERED = (date(2024, 3, 12), date(2024, 6, 13), date(2024, 9, 12))
+ENTERED = (date(2024, 3, 12), date(2024, 6, 13), date(2024, 9, 12), date(2024, 12, 12))
 
 
 def seed_004_indicators(plan: Plan, units: dict[str, Unit], actor: User | None) -> list[Indicator]:
@@ -117,7 +117,9 @@ def seed_004_indicators(plan: Plan, units: dict[str, Unit], actor: User | None) 
 
 
 def load_indicators_demo(units: dict[str, Unit], users: dict[str, User], today: date) -> None:
-    """Seed 004's indicators on 25/KH-SNV, Q1 and Q2 confirmed, Q3 waiting (one returned, corrected)."""
+    """Seed 004's indicators on 25/KH-SNV: Q1–Q3 2024 confirmed, Q4 waiting for văn phòng; no. 1's Q3
+    figure returned for evidence and entered again (waiting). Nothing is missing, so the demo's
+    reminders are those of its tasks."""
     plan = db.session.scalar(select(Plan).where(Plan.number == "25/KH-SNV"))
     if plan is None:
         return
@@ -130,12 +132,16 @@ def load_indicators_demo(units: dict[str, Unit], users: dict[str, User], today: 
                 continue
             values = tuple(v.strip() for v in value.split(";"))
             result = ops.enter_result(ind, ops.ResultInput(f"Q{quarter}-2024", values), enterer[key], entered)
-            if quarter < 3:
+            if quarter < 4 and (ind is not indicators[0] or quarter != 3):
                 ops.confirm_result(result, office, entered + timedelta(days=2))
     # Indicator 1's Q3 figure is returned for evidence, then entered again (waiting for confirmation).
     first = indicators[0]
     waiting = db.session.scalars(
-        select(IndicatorResult).where(IndicatorResult.indicator_id == first.id, IndicatorResult.state == ResultState.PENDING)
+        select(IndicatorResult).where(
+            IndicatorResult.indicator_id == first.id,
+            IndicatorResult.period_code == "Q3-2024",
+            IndicatorResult.state == ResultState.PENDING,
+        )
     ).first()
     if waiting is not None:
         reason = "Đề nghị bổ sung số liệu kiểm chứng từ hệ thống một cửa."

@@ -231,10 +231,12 @@ def journal_of(indicator_id: int) -> list[IndicatorEvent]:
 
 
 def _active_plan_ids(on: date) -> list[int]:
+    """Plans in force at ``on`` with indicators (a plan of last year still in force shows its last
+    period until it is closed)."""
     return list(
         db.session.scalars(
             select(Plan.id)
-            .where(Plan.status == PlanStatus.ACTIVE, Plan.year == on.year, Plan.id.in_(select(Indicator.plan_id)))
+            .where(Plan.status == PlanStatus.ACTIVE, Plan.issued_on <= on, Plan.id.in_(select(Indicator.plan_id)))
             .order_by(Plan.id)
         )
     )
