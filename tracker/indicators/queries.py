@@ -171,9 +171,10 @@ def _period_status(ind: Indicator, p: Period, entries: list[IndicatorResult], on
     )
 
 
-def statuses(plan_ids: list[int], on: date, year: int | None = None) -> list[IndicatorStatus]:
+def statuses(plan_ids: list[int], on: date, year: int | None = None, current_only: bool = False) -> list[IndicatorStatus]:
     """Every indicator of the plans with each period of the year (the plan's, or ``year``) that has
-    started by ``on``, its result as of ``on`` and verdicts; ``current`` is the period ``on`` falls in."""
+    started by ``on``, its result as of ``on`` and verdicts; ``current`` is the period ``on`` falls in
+    (or the year's last started one). ``current_only``: that period alone (the dashboard)."""
     inds = indicators_of(plan_ids)
     if not inds:
         return []
@@ -186,9 +187,12 @@ def statuses(plan_ids: list[int], on: date, year: int | None = None) -> list[Ind
         freq = ind.frequency or freq
         span = periods_for(freq, year or plans[ind.plan_id].year)
         status = IndicatorStatus(ind)
-        for p in span:
-            if p.start <= on:
-                status.periods.append(_period_status(ind, p, results.get((ind.id, period_code(p)), []), on, day))
+        started = [p for p in span if p.start <= on]
+        if current_only and started:
+            now_code = period_code(period_at(freq, on))
+            started = [next((p for p in started if period_code(p) == now_code), started[-1])]
+        for p in started:
+            status.periods.append(_period_status(ind, p, results.get((ind.id, period_code(p)), []), on, day))
         now = period_at(freq, on)
         status.current = next((s for s in status.periods if s.code == period_code(now)), None) or (
             status.periods[-1] if status.periods else None
@@ -255,7 +259,7 @@ class DashboardFigures:
 
 def dashboard_figures(on: date) -> DashboardFigures:
     figures = DashboardFigures()
-    for s in statuses(_active_plan_ids(on), on):
+    for s in statuses(_active_plan_ids(on), on, current_only=True):
         figures.total += 1
         v = s.current.verdict if s.current else Verdict.NO_RESULT
         if v is Verdict.MET:
