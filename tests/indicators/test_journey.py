@@ -199,3 +199,28 @@ def test_who_may_enter_and_confirm(app, cds):
         assert (
             db.session.scalar(select(func.count()).select_from(IndicatorEvent).where(IndicatorEvent.action == "confirmed")) == 1
         )
+
+
+def test_evidence_is_kept_and_shown_only_to_those_who_may_see_it(app, cds):
+    at(date(2024, 3, 12))
+    head, token = signed_in(app, cds.head)
+    data = {
+        "csrf_token": token,
+        "period_code": "Q1-2024",
+        "values": ["75%"],
+        "evidence": (io.BytesIO(b"%PDF-1.4 kiem chung"), "bao-cao-q1.pdf"),
+    }
+    assert (
+        head.post(f"/indicators/{cds.indicator_ids[0]}/results", data=data, content_type="multipart/form-data").status_code == 302
+    )
+    rid = latest_result(app, cds.indicator_ids[0])
+    assert fetch(head, f"/indicator-results/{rid}/evidence") == b"%PDF-1.4 kiem chung"
+    other, _ = signed_in(app, cds.staff_other)
+    assert other.get(f"/indicator-results/{rid}/evidence").status_code == 403
+    office, _ = signed_in(app, cds.office)
+    assert fetch(office, f"/indicator-results/{rid}/evidence") == b"%PDF-1.4 kiem chung"
+    bad = dict(data, evidence=(io.BytesIO(b"MZ"), "virus.exe"), csrf_token=token)
+    response = head.post(f"/indicators/{cds.indicator_ids[0]}/results", data=bad, content_type="multipart/form-data")
+    assert response.status_code == 422 and "không được phép" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(IndicatorResult)) == 1

@@ -64,6 +64,15 @@ def can_decide_result(user: User, indicator: Indicator) -> bool:
     return user.role is Role.UNIT_HEAD and user.unit_id is not None and user.unit_id == indicator.monitoring_unit_id
 
 
+def can_see_evidence(user: User, indicator: Indicator) -> bool:
+    """As for tasks: those who see everything, the lead units and the monitoring unit."""
+    if user.sees_everything:
+        return True
+    return user.unit_id is not None and (
+        user.unit_id == indicator.monitoring_unit_id or any(u.id == user.unit_id for u in indicator.lead_units)
+    )
+
+
 def can_type_form_value(user: User, row: StatRow) -> bool:
     if user.role is Role.OFFICE:
         return True

@@ -231,6 +231,7 @@ def return_(result_id):
 @login_required
 def evidence(result_id):
     result = get_or_404(IndicatorResult, result_id)
+    require(ops.can_see_evidence(current_user, result.indicator))
     if not result.evidence_stored:
         abort(404)
     path = ops.evidence_path(result)
