@@ -85,11 +85,12 @@ def create_app(config_class=None) -> Flask:
     from tracker.accounts.views import bp as accounts_bp
     from tracker.api.views import bp as api_bp
     from tracker.audit.views import bp as audit_bp
-    from tracker.backup.cli import backup_cli
     from tracker.cli import register_cli
     from tracker.dashboard.views import bp as dashboard_bp
     from tracker.imports.views import api_bp as imports_api_bp
     from tracker.imports.views import bp as imports_bp
+    from tracker.indicators.api import bp as indicators_api_bp
+    from tracker.indicators.views import bp as indicators_bp
     from tracker.notifications.views import bp as notifications_bp
     from tracker.plans.views import bp as plans_bp
     from tracker.reports.api import bp as reports_api_bp
@@ -108,6 +109,9 @@ def create_app(config_class=None) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(imports_api_bp)
+    app.register_blueprint(indicators_bp)
+    app.register_blueprint(indicators_api_bp)
+    csrf.exempt(indicators_api_bp)
     csrf.exempt(api_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(reports_api_bp)
@@ -115,5 +119,4 @@ def create_app(config_class=None) -> Flask:
     csrf.exempt(imports_api_bp)
     register_web(app)
     register_cli(app)  # every feature's commands, from tracker/cli.py
-    app.cli.add_command(backup_cli)
     return app

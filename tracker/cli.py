@@ -67,7 +67,9 @@ def scheduler_tick(now_text):
 
 def register_cli(app: Flask) -> None:
     from tracker.accounts.cli import register_cli as accounts_cli
+    from tracker.backup.cli import backup_cli
     from tracker.imports.cli import register_cli as imports_cli
+    from tracker.indicators.cli import register_cli as indicators_cli
     from tracker.notifications.cli import register_cli as notifications_cli
     from tracker.plans.cli import register_cli as plans_cli
     from tracker.reports.cli import register_report_cli
@@ -75,5 +77,6 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(demo)
     app.cli.add_command(scheduler)
-    for register in (accounts_cli, plans_cli, tasks_cli, notifications_cli, register_report_cli, imports_cli):
+    app.cli.add_command(backup_cli)
+    for register in (accounts_cli, plans_cli, tasks_cli, notifications_cli, register_report_cli, imports_cli, indicators_cli):
         register(app)

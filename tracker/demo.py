@@ -14,6 +14,7 @@ from tracker import clock
 from tracker.accounts.models import Role, Unit, UnitKind, User
 from tracker.accounts.operations import save_unit, save_user
 from tracker.extensions import db
+from tracker.indicators.demo import load_indicators_demo
 from tracker.plans.models import Plan
 from tracker.plans.operations import PlanInput, create_plan, save_issuer
 from tracker.reports.operations import save_office_settings
@@ -218,6 +219,7 @@ def load_demo() -> str:
     office = users["vanphong"]
     _load_cchc_2023(units, office, today)
     _load_cds_2024(units, users, today)
+    load_indicators_demo(units, users, today)
     db.session.flush()
     return (
         f"Đã nạp dữ liệu minh hoạ: {len(units) + 1} đơn vị, {len(users)} tài khoản (mật khẩu: {DEMO_PASSWORD}), "

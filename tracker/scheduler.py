@@ -29,6 +29,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from importlib import import_module
 from pathlib import Path
 from typing import IO
 
@@ -192,6 +193,12 @@ class Leadership:
 
 JOBS: list[Job] = [
     Job("heartbeat", heartbeat, "interval", {"minutes": 1}),
+    Job(
+        "indicator_reminders",
+        lambda now: import_module("tracker.indicators.jobs").queue_reminders(now),
+        "interval",
+        {"minutes": 5},
+    ),
     Job("reminders", reminders, "interval", {"minutes": 5}),
 ]
 

@@ -3,6 +3,7 @@ feature's blueprint answers them (the core API, reports, imports)."""
 
 from __future__ import annotations
 
+from tracker.indicators.openapi import INDICATOR_SCHEMAS, indicator_paths
 from tracker.rules.deadlines import DeadlineKind
 from tracker.rules.documents import DocumentType
 from tracker.rules.status import Box, Confirmation, TaskStatus
@@ -141,6 +142,7 @@ def openapi_document() -> dict:
                     "responses": {"200": _json(_ref("Summary")), **ERRORS},
                 }
             },
+            **indicator_paths(_id, _json, _ref, _body, AS_OF, ERRORS),
             "/api/v1/plans/{plan_id}/tasks": {
                 "post": {
                     "summary": "Thêm nhiệm vụ (thời hạn là một ngày hoặc một cụm từ)",
@@ -272,6 +274,7 @@ def openapi_document() -> dict:
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {
+                **INDICATOR_SCHEMAS,
                 "Error": {
                     "type": "object",
                     "properties": {

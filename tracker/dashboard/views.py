@@ -9,6 +9,7 @@ from tracker import clock
 from tracker.args import as_of_arg, int_arg, period_arg
 from tracker.dashboard import queries as q
 from tracker.formatting import fmt_date
+from tracker.indicators.queries import dashboard_figures as indicator_figures
 from tracker.notifications.queries import nudge_options
 from tracker.permissions import can_decide_extension, can_edit_plans, require
 from tracker.rules.periods import PeriodKind, Scheme
@@ -65,6 +66,7 @@ def director():
     return render_template(
         "dashboard/director.html",
         extensions=extensions,
+        indicators=indicator_figures(scope.counted_at),
         scope=scope,
         counts=counts,
         overdue_rows=ranks.overdue,

@@ -22,6 +22,7 @@ from tracker.imports.parse_files import parse_file, parse_text
 from tracker.imports.parse_model import ReadError
 from tracker.imports.queries import catalog, plans_with_number
 from tracker.imports.resolve import coop_units, deadline_state, lead_units, pending_groups, resolve, resolve_task
+from tracker.indicators.operations import create_from_candidates
 from tracker.plans.models import Plan
 from tracker.plans.operations import PlanInput, create_plan
 from tracker.rules.deadlines import DeadlineKind
@@ -383,6 +384,7 @@ def confirm_draft(draft: ImportDraft, actor: User, today: date | None = None) ->
         if len(lead) == 1:
             _import_state(task, row, actor, today)
         created[row["key"]] = task
+    create_from_candidates(plan, state.get("indicators", []), actor)
     draft.status = DraftStatus.CONFIRMED
     draft.plan_id = plan.id
     db.session.flush()

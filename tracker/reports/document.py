@@ -333,6 +333,9 @@ def report_document(
         _reference(doc_no, issued_on, office),
         [_appendix_table(snapshot)],
     )
+    appendices = [appendix, *_indicator_appendices(snapshot, _reference(doc_no, issued_on, office), as_of)]
+    if len(appendices) > 1:
+        appendix.title_lines[0] = "PHỤ LỤC I"
     return Document(
         governing_body=office.get("governing_body", "").upper(),
         office_name=office.get("name", "").upper(),
@@ -347,7 +350,7 @@ def report_document(
             office.get("signer_title", ""), bool(office.get("deputy")), office.get("head_title") or "GIÁM ĐỐC"
         ),
         signer_name=office.get("signer_name", ""),
-        appendices=[appendix],
+        appendices=appendices,
         draft=issued_on is None,
     )
 
@@ -387,6 +390,78 @@ def _appendix_table(snapshot: dict) -> Table:
         [0.8, 4, 1.2, 1, 3],
         bold_rows=bold,
     )
+
+
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
+def _indicator_table(rows: list[dict]) -> Table:
+    """Seed 000's Phụ lục II: STT | Chỉ tiêu | Cơ quan theo dõi, đôn đốc | Kết quả, with the target, the
+    period the result is for, and the verdict; a row per group heading when the plan groups them."""
+    several = len({r["plan"] for r in rows}) > 1
+    body: list[list[Cell]] = []
+    bold: set[int] = set()
+    group = None
+    for r in rows:
+        heading = f"{r['plan']}: {r['group']}" if several else r["group"]
+        if heading and heading != group:
+            bold.add(len(body))
+            body.append(["", heading, "", "", "", ""])
+        group = heading
+        result = f"{r['result']} ({r['period']})" if r["result"] else "Chưa có kết quả"
+        body.append([r["ordinal"], r["title"], r["monitor"], r["target"], result, r["verdict"]])
+    return Table(
+        "Kết quả thực hiện các chỉ tiêu",
+        "Chỉ tiêu",
+        ["STT", "Chỉ tiêu", "Cơ quan theo dõi, đôn đốc", "Chỉ tiêu đặt ra", "Kết quả", "Đánh giá"],
+        body,
+        [0.7, 4.2, 1.6, 1.3, 1.7, 1.1],
+        bold_rows=bold,
+    )
+
+
+def _form_table(form: dict) -> Table:
+    """A statistics form (biểu thống kê, seed 003's appendix): STT | Chỉ tiêu thống kê | Đơn vị tính |
+    Số liệu | Ghi chú, its headings in bold."""
+    rows: list[list[Cell]] = []
+    bold: set[int] = set()
+    for r in form["rows"]:
+        if r["heading"]:
+            bold.add(len(rows))
+        rows.append([r["ordinal"], r["label"], r["unit"], r["value"], r["note"]])
+    return Table(
+        form["title"],
+        "Biểu thống kê",
+        ["STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", "Ghi chú"],
+        rows,
+        [0.8, 4, 1.2, 1, 3],
+        bold_rows=bold,
+    )
+
+
+def _indicator_appendices(snapshot: dict, reference: str, as_of: str) -> list[Appendix]:
+    """Phụ lục II with the indicators, then one appendix per statistics form; none when the snapshot
+    has neither (the report then reads as it always did)."""
+    out: list[Appendix] = []
+    if snapshot.get("indicators"):
+        out.append(
+            Appendix(
+                ["PHỤ LỤC II", "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", f"(Số liệu tính đến ngày {as_of})"],
+                reference,
+                [_indicator_table(snapshot["indicators"])],
+                landscape=True,
+            )
+        )
+    for form in snapshot.get("forms") or []:
+        number = ROMAN[min(len(out) + 1, len(ROMAN) - 1)]
+        out.append(
+            Appendix(
+                [f"PHỤ LỤC {number}", form["title"].upper(), f"NĂM {form['year']}", f"(Số liệu tính đến ngày {as_of})"],
+                reference,
+                [_form_table(form)],
+            )
+        )
+    return out
 
 
 def late_list_document(snapshot: dict, office: dict, today: date) -> Document:

@@ -211,7 +211,7 @@ def build_snapshot(spec: ReportSpec) -> dict:
     higher_docs = db.session.scalars(
         select(Plan).options(selectinload(Plan.issuer)).where(Plan.id.in_(higher_plan_ids(higher_year))).order_by(Plan.issued_on)
     ).all()
-    return {
+    snapshot = {
         "version": SNAPSHOT_VERSION,
         "scope": spec.scope.value,
         "scope_label": scope_label(spec, plans),
@@ -260,6 +260,24 @@ def build_snapshot(spec: ReportSpec) -> dict:
             **counts_json(higher),
         },
     }
+    return {**snapshot, **indicator_appendices(spec, plans, p)}
+
+
+def indicator_appendices(spec: ReportSpec, plans: list[Plan], p: Period | None) -> dict:
+    """Phụ lục II (the indicators of the plans in scope: target, result, verdict) and the statistics
+    forms of the year; keys present only when there is something, so a report without indicators or
+    forms keeps its snapshot and document unchanged."""
+    from tracker.indicators.queries import report_forms, report_rows
+
+    out: dict = {}
+    rows = report_rows([plan.id for plan in plans], spec.as_of, p)
+    if rows:
+        out["indicators"] = rows
+    year = spec.year or (plans[0].year if spec.scope is ReportScope.PLAN and plans else spec.as_of.year)
+    forms = report_forms(year, spec.as_of, p, plans[0].id if spec.scope is ReportScope.PLAN and plans else None)
+    if forms:
+        out["forms"] = forms
+    return out
 
 
 def _kw(flt: TaskFilter) -> dict:
@@ -305,7 +323,7 @@ def snapshot_of(report: Report) -> dict | None:
 def figures(snapshot: dict) -> dict:
     """The part of a snapshot that is counted from tasks (not the labels): what "changed since issue"
     compares."""
-    keep = ("totals", "in_period", "plans", "units", "overdue_total", "extensions_total", "undated_total", "higher")
+    keep = ("totals", "in_period", "plans", "units", "overdue_total", "extensions_total", "undated_total", "higher", "indicators")
     out = {k: snapshot.get(k) for k in keep}
     higher = out.get("higher")
     if isinstance(higher, dict) and higher:
