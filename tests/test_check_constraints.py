@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from tracker import clock
 from tracker.accounts.models import Role, User
 from tracker.extensions import db
+from tracker.indicators.models import Indicator, IndicatorPart, IndicatorResult, StatForm, StatRow
 from tracker.tasks import operations as ops
 from tracker.tasks.models import Task
 
@@ -64,7 +65,7 @@ def test_every_enum_column_is_checked_against_exactly_its_enums_values(app, db_s
     """A value added to an enum without a migration (or a migration's list mistyped) fails here."""
     with app.app_context():
         columns = list(_enum_columns())
-        assert len(columns) == 15  # the enum columns of the schema today (tracker.enums.enum_column)
+        assert len(columns) == 20  # the enum columns of the schema today (tracker.enums.enum_column): 15 + 5 of indicators
         for table, column in columns:
             name = f"ck_{table.name}_{column.type.name}"
             sql = _database_checks(table.name)[name]
@@ -107,11 +108,25 @@ def rows(app, db_session, factory):
             ),
             {"plan": plan, "now": clock.now()},
         )
+        indicator = Indicator(plan_id=plan, title="Tỷ lệ hồ sơ trực tuyến")
+        db.session.add(indicator)
         db.session.flush()
-        ids = {
-            table: db.session.execute(text(f"SELECT min(id) FROM {table}")).scalar()
-            for table in ("unit", "user_account", "plan", "task", "extension_request", "delivery", "import_draft", "report")
-        }
+        form = StatForm(title="Biểu thống kê", year=2024)
+        db.session.add(form)
+        db.session.flush()
+        db.session.add_all(
+            [
+                IndicatorPart(indicator_id=indicator.id, label="Tỷ lệ"),
+                IndicatorResult(
+                    indicator_id=indicator.id, period_code="Q4-2024", period_end=date(2024, 12, 31), entered_on=date(2024, 12, 20)
+                ),
+                StatRow(form_id=form.id, label="Số văn bản"),
+            ]
+        )
+        db.session.flush()
+        tables = ("unit", "user_account", "plan", "task", "extension_request", "delivery", "import_draft", "report")
+        tables += ("indicator", "indicator_part", "indicator_result", "stat_form", "stat_row")
+        ids = {table: db.session.execute(text(f"SELECT min(id) FROM {table}")).scalar() for table in tables}
         assert request.id == ids["extension_request"]
         yield {**{t: ("id", i) for t, i in ids.items()}, "calendar_day": ("day", "2024-12-30")}
 

@@ -51,7 +51,16 @@ def upgrade():
         sa.Column("monitoring_unit_id", sa.Integer(), nullable=True),
         sa.Column(
             "frequency",
-            sa.Enum("monthly", "quarterly", "half_yearly", "yearly", name="frequency", native_enum=False, length=20),
+            sa.Enum(
+                "monthly",
+                "quarterly",
+                "half_yearly",
+                "yearly",
+                name="frequency",
+                create_constraint=True,
+                native_enum=False,
+                length=20,
+            ),
             nullable=True,
         ),
         sa.Column("created_at", tracker.database.UTCDateTime(timezone=True), nullable=False),
@@ -82,12 +91,34 @@ def upgrade():
         sa.Column("label", sa.Text(), nullable=False),
         sa.Column("target_text", sa.Text(), nullable=False),
         sa.Column(
-            "comparator", sa.Enum("gt", "ge", "eq", "le", "lt", name="comparator", native_enum=False, length=4), nullable=True
+            "comparator",
+            sa.Enum(
+                "gt",
+                "ge",
+                "eq",
+                "le",
+                "lt",
+                name="comparator",
+                create_constraint=True,
+                native_enum=False,
+                length=4,
+            ),
+            nullable=True,
         ),
         sa.Column("target_value", sa.Numeric(precision=18, scale=4), nullable=True),
         sa.Column("unit", sa.String(length=40), nullable=False),
         sa.Column(
-            "change", sa.Enum("level", "decrease", "increase", name="change", native_enum=False, length=10), nullable=False
+            "change",
+            sa.Enum(
+                "level",
+                "decrease",
+                "increase",
+                name="change",
+                create_constraint=True,
+                native_enum=False,
+                length=10,
+            ),
+            nullable=False,
         ),
         sa.ForeignKeyConstraint(
             ["indicator_id"], ["indicator.id"], name=op.f("fk_indicator_part_indicator_id_indicator"), ondelete="CASCADE"
@@ -109,7 +140,17 @@ def upgrade():
         sa.Column("evidence_stored", sa.String(length=100), nullable=True),
         sa.Column("evidence_type", sa.String(length=120), nullable=False),
         sa.Column(
-            "state", sa.Enum("pending", "confirmed", "returned", name="resultstate", native_enum=False, length=20), nullable=False
+            "state",
+            sa.Enum(
+                "pending",
+                "confirmed",
+                "returned",
+                name="resultstate",
+                create_constraint=True,
+                native_enum=False,
+                length=20,
+            ),
+            nullable=False,
         ),
         sa.Column("entered_on", sa.Date(), nullable=False),
         sa.Column("entered_at", tracker.database.UTCDateTime(timezone=True), nullable=False),
@@ -157,6 +198,7 @@ def upgrade():
                 "higher_overdue",
                 "indicator",
                 name="rowkind",
+                create_constraint=True,
                 native_enum=False,
                 length=20,
             ),
