@@ -2,6 +2,7 @@
 
 from tracker.accounts.models import Unit, User  # noqa: F401
 from tracker.imports.models import ImportDraft, UnitAlias  # noqa: F401
+from tracker.me.models import CalendarFeed  # noqa: F401
 from tracker.notifications.models import Delivery, ReminderFiring  # noqa: F401
 from tracker.plans.models import Plan  # noqa: F401
 from tracker.reports.models import Report  # noqa: F401

@@ -1,0 +1,206 @@
+"""Reads for search: the ids the database's index finds, then the rows as the lists show them.
+
+Tasks go through the trigram index of migration 0016 (SQLite: the FTS5 table ``task_search``;
+PostgreSQL: ``ix_task_search`` on ``tracker_fold(…)``), newest first, at most ``limit`` of them (one
+more is read to know there are more; nothing counts every match). Plans and units are few: their
+folded text is compared without an index. Reading plans and tasks is open to every signed-in account
+(tracker.permissions), so every account searches everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import selectinload
+
+from tracker.accounts.models import Unit
+from tracker.extensions import db
+from tracker.plans.models import Plan
+from tracker.rules.search import (
+    MIN_TERM,
+    Piece,
+    fts_match,
+    highlight,
+    like_pattern,
+    query_terms,
+    snippet,
+    task_body_sql,
+)
+from tracker.tasks.models import Task
+from tracker.tasks.queries import TaskFilter, TaskRow, task_list
+
+LIMIT = 50
+MAX_QUERY = 200
+TOO_SHORT = f"Nhập ít nhất {MIN_TERM} ký tự (chữ hoặc số) để tìm."
+
+
+@dataclass
+class TaskHit:
+    row: TaskRow
+    box: str | None
+    title: list[Piece]
+    # Where the description or the result matched, highlighted (empty when only the title did).
+    context: list[Piece]
+
+
+@dataclass
+class PlanHit:
+    plan: Plan
+    number: list[Piece]
+    title: list[Piece]
+    issuer: list[Piece]
+
+
+@dataclass
+class UnitHit:
+    unit: Unit
+    name: list[Piece]
+    short_name: list[Piece]
+
+
+@dataclass
+class Results:
+    query: str
+    terms: list[str]
+    message: str = ""
+    tasks: list[TaskHit] = field(default_factory=list)
+    plans: list[PlanHit] = field(default_factory=list)
+    units: list[UnitHit] = field(default_factory=list)
+    more_tasks: bool = False
+    more_plans: bool = False
+
+    @property
+    def total_shown(self) -> int:
+        return len(self.tasks) + len(self.plans) + len(self.units)
+
+
+def _sqlite() -> bool:
+    return db.session.get_bind().dialect.name == "sqlite"
+
+
+def _fold(expression: str) -> str:
+    return f"tracker_fold({expression})"
+
+
+def _likes(expression: str, terms: list[str]) -> tuple[str, dict]:
+    params = {f"t{i}": like_pattern(term) for i, term in enumerate(terms)}
+    folded = _fold(expression)
+    return " AND ".join(f"{folded} LIKE :t{i} ESCAPE '\\'" for i in range(len(terms))), params
+
+
+def task_ids(terms: list[str], limit: int) -> list[int]:
+    """Ids of the tasks whose folded title, description or result holds every phrase, newest first."""
+    if _sqlite():
+        sql = "SELECT rowid FROM task_search WHERE task_search MATCH :m ORDER BY rowid DESC LIMIT :n"
+        return list(db.session.scalars(text(sql), {"m": fts_match(terms), "n": limit}))
+    body = task_body_sql()
+    params = {f"t{i}": like_pattern(term) for i, term in enumerate(terms)}
+    where = " AND ".join(f"{body} LIKE :t{i} ESCAPE '\\'" for i in range(len(terms)))
+    sql = f"SELECT id FROM task WHERE {where} ORDER BY id DESC LIMIT :n"
+    return list(db.session.scalars(text(sql), {**params, "n": limit}))
+
+
+def plan_ids(terms: list[str], limit: int) -> list[int]:
+    sep = "char(10)" if _sqlite() else "chr(10)"
+    where, params = _likes(f"plan.number || {sep} || plan.title || {sep} || issuer.name", terms)
+    sql = (
+        f"SELECT plan.id FROM plan JOIN issuer ON issuer.id = plan.issuer_id WHERE {where} "
+        "ORDER BY plan.year DESC, plan.id DESC LIMIT :n"
+    )
+    return list(db.session.scalars(text(sql), {**params, "n": limit}))
+
+
+def unit_ids(terms: list[str], limit: int) -> list[int]:
+    sep = "char(10)" if _sqlite() else "chr(10)"
+    where, params = _likes(f"unit.name || {sep} || unit.short_name", terms)
+    sql = f"SELECT unit.id FROM unit WHERE unit.active AND {where} ORDER BY unit.position, unit.id LIMIT :n"
+    return list(db.session.scalars(text(sql), {**params, "n": limit}))
+
+
+def _task_hits(ids: list[int], terms: list[str], as_of: date) -> list[TaskHit]:
+    if not ids:
+        return []
+    rows, _ = task_list(TaskFilter(extra=[Task.id.in_(ids)]), as_of, sort="plan", per_page=len(ids))
+    order = {ident: i for i, ident in enumerate(ids)}
+    rows.sort(key=lambda pair: order[pair[0].id])
+    described = dict(db.session.execute(select(Task.id, Task.description).where(Task.id.in_(ids))).tuples().all())
+    hits = []
+    for row, box in rows:
+        context = ""
+        for extra in (described.get(row.id) or "", row.result or ""):
+            context = snippet(extra, terms)
+            if context:
+                break
+        hits.append(TaskHit(row, box, highlight(row.title, terms), highlight(context, terms)))
+    return hits
+
+
+def search(query: str, as_of: date, limit: int = LIMIT) -> Results:
+    """Everything ``query`` finds, grouped by kind, each with the matched words marked."""
+    query = (query or "").strip()[:MAX_QUERY]
+    terms = query_terms(query)
+    results = Results(query=query, terms=terms)
+    if not terms:
+        results.message = TOO_SHORT if query else ""
+        return results
+    ids = task_ids(terms, limit + 1)
+    results.more_tasks = len(ids) > limit
+    results.tasks = _task_hits(ids[:limit], terms, as_of)
+    found_plans = plan_ids(terms, limit + 1)
+    results.more_plans = len(found_plans) > limit
+    plans = db.session.scalars(select(Plan).options(selectinload(Plan.issuer)).where(Plan.id.in_(found_plans[:limit])))
+    by_id = {p.id: p for p in plans}
+    results.plans = [
+        PlanHit(p, highlight(p.number, terms), highlight(p.title, terms), highlight(p.issuer.name, terms))
+        for p in (by_id[i] for i in found_plans[:limit])
+    ]
+    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids(terms, limit))))}
+    results.units = [
+        UnitHit(u, highlight(u.name, terms), highlight(u.short_name, terms)) for u in sorted(units.values(), key=lambda u: u.position)
+    ]
+    return results
+
+
+def as_json(results: Results) -> dict:
+    """The API's body: the same groups, each match given as the spans of the text that matched."""
+
+    def marks(pieces: list[Piece]) -> list[str]:
+        return [p.text for p in pieces if p.hit]
+
+    return {
+        "query": results.query,
+        "terms": results.terms,
+        "tasks": [
+            {
+                "id": h.row.id,
+                "ordinal": h.row.ordinal,
+                "title": h.row.title,
+                "plan": {"id": h.row.plan_id, "number": h.row.plan_number},
+                "lead_unit": {"id": h.row.lead_unit_id, "name": h.row.lead_unit_name},
+                "effective_due": h.row.effective_due.isoformat() if h.row.effective_due else None,
+                "box": h.box,
+                "matched": marks(h.title) + marks(h.context),
+                "context": "".join(p.text for p in h.context),
+            }
+            for h in results.tasks
+        ],
+        "plans": [
+            {
+                "id": h.plan.id,
+                "number": h.plan.number,
+                "doc_type": h.plan.doc_type.value,
+                "title": h.plan.title,
+                "issuer": h.plan.issuer.name,
+                "year": h.plan.year,
+                "matched": marks(h.number) + marks(h.title) + marks(h.issuer),
+            }
+            for h in results.plans
+        ],
+        "units": [
+            {"id": h.unit.id, "name": h.unit.name, "short_name": h.unit.short_name, "matched": marks(h.name) + marks(h.short_name)}
+            for h in results.units
+        ],
+        "more": {"tasks": results.more_tasks, "plans": results.more_plans},
+    }
