@@ -134,6 +134,9 @@ def _spans(folded: str, terms: list[str]) -> list[tuple[int, int]]:
 
 def _folded_with_origins(text: str) -> tuple[str, list[int]]:
     """The folded text and, for each of its characters, the index of the original character."""
+    folded = text.translate(_TRANSLATE)
+    if len(folded) == len(text):  # composed text: one character for one (the usual case, no loop)
+        return folded, list(range(len(text)))
     out: list[str] = []
     origins: list[int] = []
     for index, char in enumerate(text):

@@ -28,8 +28,9 @@ from tracker.rules.search import (
     snippet,
     task_body_sql,
 )
+from tracker.rules.status import classify
 from tracker.tasks.models import Task
-from tracker.tasks.queries import TaskFilter, TaskRow, task_list
+from tracker.tasks.queries import ROW_FIELDS, TaskRow
 
 LIMIT = 50
 MAX_QUERY = 200
@@ -120,20 +121,28 @@ def unit_ids(terms: list[str], limit: int) -> list[int]:
 
 
 def _task_hits(ids: list[int], terms: list[str], as_of: date) -> list[TaskHit]:
+    """The found tasks as list rows (one read), each leaf with its box at ``as_of``; a task with
+    sub-tasks has none (its page shows the roll-up: computing it for 50 parents here cost more than
+    the search)."""
     if not ids:
         return []
-    rows, _ = task_list(TaskFilter(extra=[Task.id.in_(ids)]), as_of, sort="plan", per_page=len(ids))
-    order = {ident: i for i, ident in enumerate(ids)}
-    rows.sort(key=lambda pair: order[pair[0].id])
-    described = dict(db.session.execute(select(Task.id, Task.description).where(Task.id.in_(ids))).tuples().all())
+    stmt = (
+        select(*(getattr(Task, f) for f in ROW_FIELDS), Plan.number, Unit.name, Task.description)
+        .join(Plan, Plan.id == Task.plan_id)
+        .join(Unit, Unit.id == Task.lead_unit_id)
+        .where(Task.id.in_(ids))
+    )
+    by_id = {}
+    for *fields_, description in db.session.execute(stmt):
+        by_id[fields_[0]] = (TaskRow(*fields_), description or "")
     hits = []
-    for row, box in rows:
-        context = ""
-        for extra in (described.get(row.id) or "", row.result or ""):
-            context = snippet(extra, terms)
-            if context:
-                break
-        hits.append(TaskHit(row, box, highlight(row.title, terms), highlight(context, terms)))
+    for ident in ids:
+        if ident not in by_id:
+            continue
+        row, description = by_id[ident]
+        context = snippet(description, terms) or snippet(row.result or "", terms)
+        box = classify(row.facts, as_of) if row.is_leaf else None
+        hits.append(TaskHit(row, box.value if box else None, highlight(row.title, terms), highlight(context, terms)))
     return hits
 
 
