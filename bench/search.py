@@ -71,12 +71,16 @@ def main() -> None:
         app.config["FROZEN_NOW"] = None
         info = load(app, n)
         db_name = "PostgreSQL" if (args.database_url or "").startswith("postgresql") else "SQLite"
-        print(f"{db_name}: {info['tasks']:,} tasks, {info['plans']} plans, {info['units']} units loaded in {info['load_seconds']:.0f} s")
+        print(
+            f"{db_name}: {info['tasks']:,} tasks, {info['plans']} plans, {info['units']} units loaded in {info['load_seconds']:.0f} s"
+        )
         client = app.test_client()
         token, _ = login(client)
-        print(f"| database | tasks | query | tasks found (shown) | API JSON median | HTML page median |")
+        print("| database | tasks | query | tasks found (shown) | API JSON median | HTML page median |")
         for label, query in QUERIES:
-            api_ms, response = timed(client, f"/api/v1/search?q={quote(query)}", {"Authorization": f"Bearer {token}"}, args.repeat)
+            api_ms, response = timed(
+                client, f"/api/v1/search?q={quote(query)}", {"Authorization": f"Bearer {token}"}, args.repeat
+            )
             body = response.get_json()
             found = f"{len(body['tasks'])}{'+' if body['more']['tasks'] else ''} tasks, {len(body['plans'])} plans"
             html_ms, _ = timed(client, f"/search?q={quote(query)}", {}, args.repeat)

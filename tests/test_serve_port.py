@@ -25,7 +25,9 @@ def _env(tmp_path: Path, **extra: str) -> dict:
 
 def base_url(env: dict) -> str:
     code = "from config import Config; print(Config.BASE_URL)"
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout.strip()
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def test_email_links_follow_the_port(tmp_path):

@@ -12,8 +12,8 @@ from sqlalchemy.engine import Engine
 
 from tracker import clock
 from tracker.database import sqlite_read_only
-from tracker.rules.search import search_fold
 from tracker.extensions import csrf, db, login_manager, migrate
+from tracker.rules.search import search_fold
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -508,11 +508,21 @@ def _living_outcome(kind: str, task, due: date, today: date, people: dict[str, U
         _progress(task, office, done, TaskStatus.DONE, 100, "Đã hoàn thành, có văn bản kèm theo.", done)
     elif kind == "confirm":
         # The unit head reports it done yesterday: it waits for văn phòng to confirm.
-        _progress(task, head, today - timedelta(days=1), TaskStatus.DONE, 100, "Đã hoàn thành, gửi kèm báo cáo.", today - timedelta(days=1))
+        _progress(
+            task,
+            head,
+            today - timedelta(days=1),
+            TaskStatus.DONE,
+            100,
+            "Đã hoàn thành, gửi kèm báo cáo.",
+            today - timedelta(days=1),
+        )
     elif kind == "ext_pending":
         _progress(task, head, today - timedelta(days=6), TaskStatus.IN_PROGRESS, 30, "Nhà thầu đang nâng cấp.")
         with clock.pinned(_morning(today - timedelta(days=1), 10)):
-            ops.request_extension(task, head, "Nhà thầu chậm bàn giao phiên bản mới.", due + timedelta(days=30), today - timedelta(days=1))
+            ops.request_extension(
+                task, head, "Nhà thầu chậm bàn giao phiên bản mới.", due + timedelta(days=30), today - timedelta(days=1)
+            )
     elif kind == "ext_ok":
         asked = due - timedelta(days=5)
         with clock.pinned(_morning(asked, 10)):

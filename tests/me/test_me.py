@@ -78,7 +78,9 @@ def test_done_tasks_leave_and_returned_ones_come_back(app, team):
 def test_leaders_see_extension_requests_waiting(app, team):
     with app.app_context():
         head = db.session.query(User).filter_by(username="tp").one()
-        ops.request_extension(db.session.get(Task, team["unassigned"]), head, "Chờ số liệu.", date(2024, 12, 20), date(2024, 10, 1))
+        ops.request_extension(
+            db.session.get(Task, team["unassigned"]), head, "Chờ số liệu.", date(2024, 12, 20), date(2024, 10, 1)
+        )
         db.session.commit()
     assert section_ids(app, "gd")["extension"] == {team["unassigned"]}
     assert section_ids(app, "vp")["extension"] == {team["unassigned"]}

@@ -4,6 +4,7 @@ items 1-2, the index kept by the database whatever writes the tasks, the page, t
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import text
@@ -13,11 +14,10 @@ from tests.test_api import token_for
 from tracker.accounts.models import Role, User
 from tracker.extensions import db
 from tracker.rules.search import FOLD_TABLE, search_fold
+from tracker.rules.status import TaskStatus
 from tracker.search import queries as q
 from tracker.tasks import operations as ops
-from tracker.rules.status import TaskStatus
 from tracker.tasks.models import Task
-from datetime import date
 
 
 @pytest.fixture
@@ -89,14 +89,20 @@ def test_the_index_follows_edits_results_and_deletes(app, world):
         office = User(username="vp-search", full_name="Văn phòng", role=Role.OFFICE, email="")
         db.session.add(office)
         db.session.flush()
-        ops.edit_task(task, ops.TaskInput(title="Nâng cấp phần mềm một cửa", lead_unit_id=task.lead_unit_id, deadline_text="Quý IV/2024"), office)
+        ops.edit_task(
+            task,
+            ops.TaskInput(title="Nâng cấp phần mềm một cửa", lead_unit_id=task.lead_unit_id, deadline_text="Quý IV/2024"),
+            office,
+        )
         db.session.commit()
     assert world["plain"] not in found(app, "danh gia cong chuc")[0]
     assert world["plain"] in found(app, "phan mem mot cua")[0]
     with app.app_context():
         task = db.session.get(Task, world["plain"])
         office = db.session.query(User).filter_by(username="vp-search").one()
-        ops.update_progress(task, ops.ProgressInput(TaskStatus.IN_PROGRESS, 50, "Đã hoàn thành ĐỐI SOÁT dữ liệu"), office, date(2024, 10, 1))
+        ops.update_progress(
+            task, ops.ProgressInput(TaskStatus.IN_PROGRESS, 50, "Đã hoàn thành ĐỐI SOÁT dữ liệu"), office, date(2024, 10, 1)
+        )
         db.session.commit()
     assert world["plain"] in found(app, "doi soat")[0]
     with app.app_context():

@@ -57,7 +57,12 @@ def openapi_document() -> dict:
                 "get": {
                     "summary": "Tìm nhiệm vụ, kế hoạch/văn bản và đơn vị (không phân biệt hoa thường, dấu, vị trí dấu thanh)",
                     "parameters": [
-                        {"name": "q", "in": "query", "required": True, "schema": {"type": "string", "minLength": 3, "maxLength": 200}}
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string", "minLength": 3, "maxLength": 200},
+                        }
                     ],
                     "responses": {"200": _json({"type": "object"}, "Kết quả theo nhóm: tasks, plans, units, more"), **ERRORS},
                 }

@@ -14,10 +14,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from tracker.accounts.models import Role, User
+from tracker.accounts.models import Role, User, hash_token
 from tracker.extensions import db
 from tracker.me.models import CalendarFeed
-from tracker.accounts.models import hash_token
 from tracker.rules.status import Confirmation
 from tracker.tasks.models import ExtensionRequest, ExtensionState, Task
 from tracker.tasks.queries import BOX_GROUPS, TaskFilter, TaskRow, task_list

@@ -195,7 +195,6 @@ def task_body_sql(prefix: str = "", sqlite: bool = False) -> str:
     return f"tracker_fold({body.replace('chr(10)', 'char(10)')})" if sqlite else f"tracker_fold({body})"
 
 
-
 def postgres_translate_args() -> tuple[str, str]:
     """``translate(x, from, to)``: characters of ``from`` past the end of ``to`` are deleted, so the
     characters mapped to nothing (the combining marks) go last."""

@@ -167,7 +167,8 @@ def search(query: str, as_of: date, limit: int = LIMIT) -> Results:
     ]
     units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids(terms, limit))))}
     results.units = [
-        UnitHit(u, highlight(u.name, terms), highlight(u.short_name, terms)) for u in sorted(units.values(), key=lambda u: u.position)
+        UnitHit(u, highlight(u.name, terms), highlight(u.short_name, terms))
+        for u in sorted(units.values(), key=lambda u: u.position)
     ]
     return results
 
@@ -208,7 +209,12 @@ def as_json(results: Results) -> dict:
             for h in results.plans
         ],
         "units": [
-            {"id": h.unit.id, "name": h.unit.name, "short_name": h.unit.short_name, "matched": marks(h.name) + marks(h.short_name)}
+            {
+                "id": h.unit.id,
+                "name": h.unit.name,
+                "short_name": h.unit.short_name,
+                "matched": marks(h.name) + marks(h.short_name),
+            }
             for h in results.units
         ],
         "more": {"tasks": results.more_tasks, "plans": results.more_plans},
