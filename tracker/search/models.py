@@ -4,7 +4,7 @@ schema comparison with the models (tests/test_migrations.py) can leave them asid
 
 from __future__ import annotations
 
-# SQLite: the FTS5 table and its shadow tables; PostgreSQL: the trigram index on task.
+# SQLite: the FTS5 table and its shadow tables; PostgreSQL: the table of folded texts and its trigram index.
 DATABASE_ONLY_TABLES = frozenset(
     {"task_search", "task_search_data", "task_search_idx", "task_search_docsize", "task_search_config", "task_search_content"}
 )

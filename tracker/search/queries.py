@@ -1,7 +1,7 @@
 """Reads for search: the ids the database's index finds, then the rows as the lists show them.
 
 Tasks go through the trigram index of migration 0016 (SQLite: the FTS5 table ``task_search``;
-PostgreSQL: ``ix_task_search`` on ``tracker_fold(…)``), newest first, at most ``limit`` of them (one
+PostgreSQL: the table ``task_search`` of folded texts under a trigram index), newest first, at most ``limit`` of them (one
 more is read to know there are more; nothing counts every match). Plans and units are few: their
 folded text is compared without an index. Reading plans and tasks is open to every signed-in account
 (tracker.permissions), so every account searches everything.
@@ -26,7 +26,6 @@ from tracker.rules.search import (
     like_pattern,
     query_terms,
     snippet,
-    task_body_sql,
 )
 from tracker.rules.status import classify
 from tracker.tasks.models import Task
@@ -96,10 +95,9 @@ def task_ids(terms: list[str], limit: int) -> list[int]:
     if _sqlite():
         sql = "SELECT rowid FROM task_search WHERE task_search MATCH :m ORDER BY rowid DESC LIMIT :n"
         return list(db.session.scalars(text(sql), {"m": fts_match(terms), "n": limit}))
-    body = task_body_sql()
     params = {f"t{i}": like_pattern(term) for i, term in enumerate(terms)}
-    where = " AND ".join(f"{body} LIKE :t{i} ESCAPE '\\'" for i in range(len(terms)))
-    sql = f"SELECT id FROM task WHERE {where} ORDER BY id DESC LIMIT :n"
+    where = " AND ".join(f"body LIKE :t{i} ESCAPE '\\'" for i in range(len(terms)))
+    sql = f"SELECT id FROM task_search WHERE {where} ORDER BY id DESC LIMIT :n"
     return list(db.session.scalars(text(sql), {**params, "n": limit}))
 
 
