@@ -87,7 +87,9 @@ def main() -> None:
             with app.app_context():
                 upgrade()
             note = f", search index built after the load in {time.perf_counter() - started:.0f} s"
-        print(f"{db_name}: {info['tasks']:,} tasks, {info['plans']} plans, {info['units']} units loaded in {info['load_seconds']:.0f} s{note}")
+        print(
+            f"{db_name}: {info['tasks']:,} tasks, {info['plans']} plans, {info['units']} units loaded in {info['load_seconds']:.0f} s{note}"
+        )
         client = app.test_client()
         token, _ = login(client)
         print("| database | tasks | query | tasks found (shown) | API JSON median | HTML page median |")
