@@ -70,8 +70,8 @@ class Config:
     WEBHOOK_URL = os.environ.get("TRACKER_WEBHOOK_URL", "")
     # A person's e-mail of one tick lists at most this many tasks of each kind, then links to the full list.
     EMAIL_MAX_TASKS_PER_SECTION = int(os.environ.get("TRACKER_EMAIL_MAX_TASKS", "100"))
-    # Links in e-mails point here.
-    BASE_URL = os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:5000")
+    # Links in e-mails point here: by default the port `make run` serves on (PORT, scripts/serve.sh).
+    BASE_URL = os.environ.get("TRACKER_BASE_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or '5000'}"
     BOOTSTRAP_SERVE_LOCAL = True
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True

@@ -4,11 +4,14 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 FLASK=(.venv/bin/flask --app wsgi)
-PORT=${PORT:-5000}
+# Exported: the scheduler's e-mail links follow the port the app runs on (config.BASE_URL), and
+# SMTP_PORT is where both the local mailbox listens and the scheduler sends.
+export PORT=${PORT:-5000}
+export SMTP_PORT=${SMTP_PORT:-8025}
 children=()
 # A local mailbox for the reminders, unless real SMTP settings were given.
 if [ -z "${SMTP_HOST:-}" ]; then
-  "${FLASK[@]}" mailsink --port "${SMTP_PORT:-8025}" &
+  "${FLASK[@]}" mailsink --port "$SMTP_PORT" &
   children+=($!)
 fi
 "${FLASK[@]}" scheduler run &
@@ -26,7 +29,7 @@ cat <<MSG
     truongphong  Trưởng phòng Cải cách hành chính
     chuyenvien   Chuyên viên Phòng Cải cách hành chính
     admin        Quản trị
-  Thư nhắc việc được lưu trong instance/mailbox/ (hộp thư thử nghiệm tại 127.0.0.1:8025).
+  Thư nhắc việc: ${SMTP_HOST:+máy chủ SMTP ${SMTP_HOST}:${SMTP_PORT}}${SMTP_HOST:-hộp thư thử nghiệm tại 127.0.0.1:${SMTP_PORT}, lưu trong instance/mailbox/}.
   Chạy thử nhắc việc tại một thời điểm: .venv/bin/flask --app wsgi scheduler tick --now 2024-12-27T07:00
   Máy chủ: gunicorn (FLASK_DEBUG=1 make run để dùng máy chủ phát triển của Flask). Ctrl-C để dừng.
 

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from tracker import clock
 from tracker.database import sqlite_read_only
 from tracker.extensions import csrf, db, login_manager, migrate
+from tracker.rules.search import search_fold
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,6 +24,8 @@ def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
     transaction control to SQLAlchemy so SAVEPOINTs behave (pysqlite's own handling breaks them)."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.isolation_level = None
+        # The search fold, which migration 0016's triggers on ``task`` call (PostgreSQL has its SQL twin).
+        dbapi_connection.create_function("tracker_fold", 1, search_fold, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
@@ -91,10 +94,13 @@ def create_app(config_class=None) -> Flask:
     from tracker.imports.views import bp as imports_bp
     from tracker.indicators.api import bp as indicators_api_bp
     from tracker.indicators.views import bp as indicators_bp
+    from tracker.me.views import bp as me_bp
     from tracker.notifications.views import bp as notifications_bp
     from tracker.plans.views import bp as plans_bp
     from tracker.reports.api import bp as reports_api_bp
     from tracker.reports.views import bp as reports_bp
+    from tracker.search.views import api_bp as search_api_bp
+    from tracker.search.views import bp as search_bp
     from tracker.settings.views import bp as settings_bp
     from tracker.tasks.views import bp as tasks_bp
     from tracker.web import register_web
@@ -117,6 +123,10 @@ def create_app(config_class=None) -> Flask:
     app.register_blueprint(reports_api_bp)
     csrf.exempt(reports_api_bp)
     csrf.exempt(imports_api_bp)
+    app.register_blueprint(search_bp)
+    app.register_blueprint(search_api_bp)
+    csrf.exempt(search_api_bp)
+    app.register_blueprint(me_bp)
     register_web(app)
     register_cli(app)  # every feature's commands, from tracker/cli.py
     return app

@@ -73,10 +73,20 @@ def register_cli(app: Flask) -> None:
     from tracker.notifications.cli import register_cli as notifications_cli
     from tracker.plans.cli import register_cli as plans_cli
     from tracker.reports.cli import register_report_cli
+    from tracker.search.cli import register_cli as search_cli
     from tracker.tasks.cli import register_cli as tasks_cli
 
     app.cli.add_command(demo)
     app.cli.add_command(scheduler)
     app.cli.add_command(backup_cli)
-    for register in (accounts_cli, plans_cli, tasks_cli, notifications_cli, register_report_cli, imports_cli, indicators_cli):
+    for register in (
+        accounts_cli,
+        plans_cli,
+        tasks_cli,
+        notifications_cli,
+        register_report_cli,
+        imports_cli,
+        indicators_cli,
+        search_cli,
+    ):
         register(app)

@@ -5,6 +5,8 @@ Tests freeze it with ``freeze(...)``; the scheduler's ``tick --now`` uses the sa
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -41,3 +43,16 @@ def freeze(moment: datetime | None) -> None:
     if moment is not None and moment.tzinfo is None:
         moment = moment.replace(tzinfo=_tz)
     _frozen = moment.astimezone(UTC) if moment is not None else None
+
+
+@contextmanager
+def pinned(moment: datetime) -> Iterator[None]:
+    """Run a block as if at ``moment`` (the demo back-dates what it records), then put the clock back
+    as it was (frozen at its moment, or running)."""
+    global _frozen
+    before = _frozen
+    freeze(moment)
+    try:
+        yield
+    finally:
+        _frozen = before

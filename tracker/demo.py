@@ -8,7 +8,7 @@ the pages use, so the demo also exercises the deadline parser and the journal.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from tracker import clock
 from tracker.accounts.models import Role, Unit, UnitKind, User
@@ -18,8 +18,10 @@ from tracker.indicators.demo import load_indicators_demo
 from tracker.plans.models import Plan
 from tracker.plans.operations import PlanInput, create_plan, save_issuer
 from tracker.reports.operations import save_office_settings
+from tracker.rules.calendar import WorkCalendar
 from tracker.rules.documents import DocumentType
 from tracker.rules.status import TaskStatus
+from tracker.settings.services import load_calendar
 from tracker.tasks import operations as ops
 
 DEMO_PASSWORD = "demo12345"  # the demo's published password (README), never a real account  # nosec B105
@@ -219,6 +221,7 @@ def load_demo() -> str:
     office = users["vanphong"]
     _load_cchc_2023(units, office, today)
     _load_cds_2024(units, users, today)
+    _load_living_year(units, users, today)
     load_indicators_demo(units, users, today)
     db.session.flush()
     return (
@@ -398,3 +401,165 @@ def _load_cds_2024(units: dict[str, Unit], users: dict[str, User], today: date) 
     t = add("Duy trì Hệ thống phần mềm quản lý dữ liệu khen thưởng", units["TDKT"], "2024", parent=du_an)
     _done(t, date(2025, 2, 10), office, today)
     add("Số hoá tài liệu kho lưu trữ lịch sử tỉnh Bắc Giang", units["LTLS"], "2024", parent=du_an)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The department in mid-year: a plan of the current year whose deadlines sit around today (the app's
+# clock), so the due-soon lists, the trend, the board and the reminders show real life whatever the
+# date `make run` is started on. What each phần việc becomes:
+#   ontime_last  due last month, done a few days before      late_last  due last month, done days after
+#   overdue      due 2, 4 or 7 working days ago, still open  week       due in the next 1-3 working days
+#   next         due next month, in progress or not started  confirm    reported done, văn phòng to confirm
+#   ext_pending  an extension asked, lãnh đạo to decide       ext_ok     an extension approved last month
+#   early        due next week, already done
+# Journal entries and creation dates are back-dated to when they would have happened.
+LIVING_NUMBER = "05/KH-SNV"
+LIVING = [
+    (
+        "Công tác tổ chức, biên chế và chính quyền địa phương",
+        "TCBC",
+        [
+            ("Thẩm định đề án vị trí việc làm của các đơn vị sự nghiệp", "TCBC", "ontime_last"),
+            ("Rà soát, sắp xếp đơn vị hành chính cấp xã giai đoạn mới", "XDCQ", "late_last"),
+            ("Tổng hợp báo cáo số lượng cán bộ, công chức cấp xã", "XDCQ", "overdue"),
+            ("Tham mưu kiện toàn tổ chức bộ máy các phòng thuộc Sở", "TCBC", "week"),
+            ("Xây dựng kế hoạch biên chế năm sau", "TCBC", "next"),
+        ],
+    ),
+    (
+        "Cải cách hành chính và chuyển đổi số",
+        "CCHC",
+        [
+            ("Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính quý này", "CCHC", "ontime_last"),
+            ("Kiểm tra công tác cải cách hành chính tại các đơn vị", "CCHC", "overdue"),
+            ("Cập nhật quy trình nội bộ giải quyết thủ tục hành chính", "CCHC", "week"),
+            ("Báo cáo kết quả chấm điểm chỉ số cải cách hành chính", "CCHC", "confirm"),
+            ("Nâng cấp phần mềm một cửa điện tử của Sở", "CCHC", "ext_pending"),
+            ("Tuyên truyền về cải cách hành chính trên Cổng thông tin của Sở", "VP", "early"),
+        ],
+    ),
+    (
+        "Công tác công chức, viên chức",
+        "CCVC",
+        [
+            ("Tổ chức bồi dưỡng kỹ năng cho công chức mới tuyển dụng", "CCVC", "ontime_last"),
+            ("Đánh giá, xếp loại chất lượng viên chức quý trước", "CCVC", "late_last"),
+            ("Rà soát hồ sơ nâng lương trước thời hạn", "CCVC", "overdue"),
+            ("Cập nhật Cơ sở dữ liệu cán bộ, công chức, viên chức", "CCVC", "ext_ok"),
+            ("Lập danh sách cử công chức đi đào tạo sau đại học", "CCVC", "next"),
+        ],
+    ),
+    (
+        "Thi đua, khen thưởng, văn thư, lưu trữ và thanh tra",
+        "VP",
+        [
+            ("Tổng hợp hồ sơ đề nghị khen thưởng chuyên đề", "TDKT", "ontime_last"),
+            ("Chỉnh lý tài liệu lưu trữ của Sở", "LTLS", "week"),
+            ("Thanh tra việc thực hiện chính sách tiền lương", "TTRA", "next"),
+            ("Báo cáo công tác văn thư, lưu trữ 6 tháng", "VP", "confirm"),
+            ("Kiểm tra việc thực hiện quy chế văn hóa công sở", "TTRA", "next_new"),
+        ],
+    ),
+]
+
+
+def _morning(day: date, hour: int = 9) -> datetime:
+    return datetime.combine(day, time(hour, 0), tzinfo=clock.timezone_info())
+
+
+def living_dates(today: date, calendar: WorkCalendar) -> dict[str, list[date]]:
+    """The deadlines of each kind, relative to ``today`` (the n-th phần việc of a kind takes the n-th)."""
+    last = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    following = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return {
+        "ontime_last": [last + timedelta(days=d) for d in (4, 11, 18, 24)],
+        "late_last": [last + timedelta(days=d) for d in (8, 15)],
+        "overdue": [calendar.add_working_days(today, -d) for d in (2, 4, 7)],
+        "week": [calendar.add_working_days(today, d) for d in (1, 2, 3)],
+        "next": [following + timedelta(days=d) for d in (9, 16, 23)],
+        "next_new": [following + timedelta(days=25)],
+        "confirm": [calendar.add_working_days(today, d) for d in (4, 6)],
+        "ext_pending": [calendar.add_working_days(today, 2)],
+        "ext_ok": [last + timedelta(days=20)],
+        "early": [calendar.add_working_days(today, 6)],
+    }
+
+
+def _living_task(plan: Plan, parent, title: str, lead: Unit, due: date, office: User, start: date):
+    with clock.pinned(_morning(start, 8)):
+        return ops.create_task(
+            plan,
+            ops.TaskInput(title=title, lead_unit_id=lead.id, due_date=due, deadline_text="", start_date=start),
+            office,
+            parent=parent,
+        )
+
+
+def _progress(task, actor: User, day: date, status: TaskStatus, percent: int, result: str, done: date | None = None) -> None:
+    with clock.pinned(_morning(day, 15)):
+        ops.update_progress(task, ops.ProgressInput(status, percent, result, done), actor, day)
+
+
+def _living_outcome(kind: str, task, due: date, today: date, people: dict[str, User]) -> None:
+    """What happened to a phần việc of ``kind``, each step at the moment it happened."""
+    office, head, leader = people["vanphong"], people["head"], people["giamdoc"]
+    if kind in ("ontime_last", "early", "late_last"):
+        done = min(due + timedelta(days=5 if kind == "late_last" else -3), today)
+        _progress(task, head, done - timedelta(days=7), TaskStatus.IN_PROGRESS, 50, "Đang triển khai.")
+        _progress(task, office, done, TaskStatus.DONE, 100, "Đã hoàn thành, có văn bản kèm theo.", done)
+    elif kind == "confirm":
+        # The unit head reports it done yesterday: it waits for văn phòng to confirm.
+        _progress(
+            task,
+            head,
+            today - timedelta(days=1),
+            TaskStatus.DONE,
+            100,
+            "Đã hoàn thành, gửi kèm báo cáo.",
+            today - timedelta(days=1),
+        )
+    elif kind == "ext_pending":
+        _progress(task, head, today - timedelta(days=6), TaskStatus.IN_PROGRESS, 30, "Nhà thầu đang nâng cấp.")
+        with clock.pinned(_morning(today - timedelta(days=1), 10)):
+            ops.request_extension(
+                task, head, "Nhà thầu chậm bàn giao phiên bản mới.", due + timedelta(days=30), today - timedelta(days=1)
+            )
+    elif kind == "ext_ok":
+        asked = due - timedelta(days=5)
+        with clock.pinned(_morning(asked, 10)):
+            req = ops.request_extension(task, head, "Chờ Bộ Nội vụ cập nhật phần mềm đồng bộ.", today + timedelta(days=20), asked)
+        with clock.pinned(_morning(asked + timedelta(days=1), 14)):
+            ops.decide_extension(req, leader, True, "Đồng ý gia hạn.", clock.now())
+    elif kind in ("overdue", "week", "next"):
+        _progress(task, head, today - timedelta(days=10), TaskStatus.IN_PROGRESS, 40, "Đang triển khai.")
+
+
+def _load_living_year(units: dict[str, Unit], users: dict[str, User], today: date) -> None:
+    calendar = load_calendar()
+    dates = living_dates(today, calendar)
+    issued = today - timedelta(days=70)
+    office = users["vanphong"]
+    heads = {u.unit_id: u for u in users.values() if u.role is Role.UNIT_HEAD}
+    with clock.pinned(_morning(issued, 8)):
+        plan = create_plan(
+            PlanInput(
+                doc_type=DocumentType.PLAN,
+                number=LIVING_NUMBER,
+                title=f"Kế hoạch thực hiện nhiệm vụ trọng tâm năm {today.year} của Sở Nội vụ",
+                issuer="Sở Nội vụ tỉnh Bắc Giang",
+                issued_on=issued,
+                year=today.year,
+                monitoring_unit_id=units["VP"].id,
+            ),
+            office,
+            today=issued,
+        )
+    taken: dict[str, int] = {}
+    for title, lead, parts in LIVING:
+        parent = _living_task(plan, None, title, units[lead], max(dates["next"]), office, issued)
+        for part_title, part_lead, kind in parts:
+            due = dates[kind][taken.get(kind, 0)]
+            taken[kind] = taken.get(kind, 0) + 1
+            task = _living_task(plan, parent, part_title, units[part_lead], due, office, issued)
+            head = heads.get(units[part_lead].id, office)
+            _living_outcome(kind, task, due, today, {"vanphong": office, "head": head, "giamdoc": users["giamdoc"]})

@@ -54,6 +54,20 @@ def openapi_document() -> dict:
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}],
         "paths": {
+            "/api/v1/search": {
+                "get": {
+                    "summary": "Tìm nhiệm vụ, kế hoạch/văn bản và đơn vị (không phân biệt hoa thường, dấu, vị trí dấu thanh)",
+                    "parameters": [
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string", "minLength": 3, "maxLength": 200},
+                        }
+                    ],
+                    "responses": {"200": _json({"type": "object"}, "Kết quả theo nhóm: tasks, plans, units, more"), **ERRORS},
+                }
+            },
             "/api/v1/reports/plan": {
                 "get": {
                     "summary": "Báo cáo kết quả thực hiện một kế hoạch (PDF, DOCX hoặc XLSX), từ số liệu hiện có",
