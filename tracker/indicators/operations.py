@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import mimetypes
-import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -35,10 +33,9 @@ from tracker.rules.folding import fold
 from tracker.rules.indicators import Change, Part, parse_measured, split_parts
 from tracker.rules.periods import period
 from tracker.rules.reports import parse_period_code, period_code
+from tracker.tasks.evidence import store_upload
 
 log = logging.getLogger(__name__)
-
-ALLOWED_EVIDENCE = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".png", ".jpg", ".jpeg", ".odt", ".ods"}
 
 
 # --------------------------------------------------------------------------- who may
@@ -300,21 +297,8 @@ def _check_values(indicator: Indicator, values: tuple[str, ...]) -> list[str]:
 def _store_evidence(upload: FileStorage | None) -> tuple[str, str | None, str]:
     if upload is None or not upload.filename:
         return "", None, ""
-    name = Path(upload.filename).name.strip()[:255]
-    ext = Path(name).suffix.lower()
-    if ext not in ALLOWED_EVIDENCE:
-        raise ValidationFailed({"evidence": f"Loại tệp “{ext or name}” không được phép. Chấp nhận: PDF, Word, Excel, ảnh."})
-    limit = current_app.config["MAX_UPLOAD_BYTES"]
-    data = upload.stream.read(limit + 1)
-    if len(data) > limit:
-        raise ValidationFailed({"evidence": f"Tệp quá lớn (tối đa {limit // (1024 * 1024)} MB)."})
-    if not data:
-        raise ValidationFailed({"evidence": "Tệp rỗng."})
-    folder = Path(current_app.config["UPLOAD_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
-    stored = uuid.uuid4().hex + ext
-    (folder / stored).write_bytes(data)
-    return name, stored, mimetypes.guess_type(name)[0] or "application/octet-stream"
+    kept = store_upload(upload, "evidence")
+    return kept.name, kept.stored, kept.content_type
 
 
 def evidence_path(result: IndicatorResult) -> Path:

@@ -34,6 +34,13 @@ from tracker.rules.periods import PeriodKind, period
 bp = Blueprint("indicators", __name__)
 
 
+def _flash_errors(form) -> None:
+    """A form posted from another page: its field errors go back there as messages."""
+    for field in form:
+        for error in field.errors:
+            flash(f"{field.label.text}: {error}", "danger")
+
+
 def _as_of() -> date:
     raw = request.args.get("as_of", "").strip()
     if not raw:
@@ -267,9 +274,7 @@ def create_form():
         ok, created = attempt(form, lambda: ops.create_form(form.title.data or "", form.year.data, current_user))
         if ok:
             return redirect(url_for("indicators.form_detail", form_id=created.id))
-    for field in form:
-        for error in field.errors:
-            flash(f"{field.label.text}: {error}", "danger")
+    _flash_errors(form)
     return redirect(url_for("indicators.forms"))
 
 
@@ -325,9 +330,7 @@ def add_row(form_id):
         ok, _ = attempt(form, lambda: ops.add_row(stat_form, data, current_user))
         if ok:
             flash("Đã thêm dòng.", "success")
-    for field in form:
-        for error in field.errors:
-            flash(f"{field.label.text}: {error}", "danger")
+    _flash_errors(form)
     return redirect(url_for("indicators.form_detail", form_id=stat_form.id))
 
 
@@ -343,9 +346,7 @@ def type_value(row_id):
         )
         if ok:
             flash("Đã lưu số liệu.", "success")
-    for field in form:
-        for error in field.errors:
-            flash(f"{field.label.text}: {error}", "danger")
+    _flash_errors(form)
     return redirect(url_for("indicators.form_detail", form_id=row.form_id))
 
 
@@ -360,7 +361,5 @@ def copy(form_id):
         if ok:
             flash(f"Đã sao chép biểu sang năm {created.year}.", "success")
             return redirect(url_for("indicators.form_detail", form_id=created.id))
-    for field in form:
-        for error in field.errors:
-            flash(f"{field.label.text}: {error}", "danger")
+    _flash_errors(form)
     return redirect(url_for("indicators.form_detail", form_id=stat_form.id))
