@@ -11,7 +11,7 @@ Each request runs in its own transaction that is rolled back, so an allowed writ
 confirmation) never changes what the next person sees. CSRF is off in this app only: the permission is
 what is checked, and a form without a token would be refused (400) before it.
 
-Adding a route: add one line to ``ACCESS``, e.g. ``("GET", "/search"): Row(SIGNED_IN)``, or
+Adding a route: add one line to ``ACCESS``, e.g. ``("GET", "/archive"): Row(SIGNED_IN)``, or
 ``("POST", "/x/<task_id>/y"): Row(EDITORS, ok=WRITE)``. Unknown URL arguments need a value in ``WORLD_ARGS``.
 """
 
@@ -30,7 +30,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.routing import Map, Rule
 
 from tests.conftest import PASSWORD, Factory, build_app, rolled_back
-from tracker.accounts.models import Role, User
+from tracker.accounts.models import Role, UnitKind, User
 from tracker.extensions import db
 from tracker.tasks.models import Task
 
@@ -67,6 +67,18 @@ DRAFT_READERS = frozenset({A.OFFICE, A.ADMIN, A.LEADER})
 REPORT_ISSUERS = frozenset({A.OFFICE, A.LEADER})
 REMINDER_RULES = EDITORS  # office-wide reminder rules: quản trị or văn phòng
 RECIPIENT = frozenset({A.HEAD})  # the notification in WORLD belongs to the head of the lead unit
+# Indicators (tracker.indicators.operations). WORLD's indicator is of the task's plan, led by the task's lead
+# unit and monitored by Văn phòng Sở, a unit none of the actors belongs to (``test_the_monitoring_unit_s_head``
+# checks its head apart); its result is pending, with evidence; its statistics form has a typed row for the lead unit.
+INDICATOR_EDITORS = EDITORS  # can_edit_indicators: quản trị or văn phòng
+# can_enter_result: văn phòng, a head or chuyên viên of one of the indicator's lead units (not only the assignee:
+# results are the unit's, not a task's). Not quản trị nor lãnh đạo.
+RESULT_ENTERERS = frozenset({A.OFFICE, A.HEAD, A.ASSIGNEE, A.STAFF_LEAD})
+RESULT_DECIDERS = frozenset({A.OFFICE})  # can_decide_result: văn phòng, or the head of the monitoring unit
+# can_see_evidence (of indicators): those who see everything, the lead units and the monitoring unit. An
+# indicator has no cooperating units, so the cooperating unit of WORLD's task sees nothing of it.
+RESULT_EVIDENCE = SEES_ALL | {A.HEAD, A.ASSIGNEE, A.STAFF_LEAD}
+FORM_TYPISTS = frozenset({A.OFFICE, A.HEAD})  # can_type_form_value: văn phòng, the head of the row's unit (not its staff)
 
 PAGE = frozenset({200})
 REDIRECT = frozenset({302})  # anywhere but the sign-in page
@@ -204,6 +216,47 @@ ACCESS: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/extensions/<ext_id>/decision"): Row(DECIDERS, ok=frozenset({200, 422})),
     ("GET", "/api/v1/reports/plan"): Row(DRAFT_READERS, ok=frozenset({422})),  # no plan named
     ("POST", "/api/v1/imports"): Row(EDITORS, ok=frozenset({422})),
+    # Indicators of a plan: read by everyone signed in, edited by văn phòng and quản trị
+    ("GET", "/plans/<plan_id>/indicators"): Row(SIGNED_IN),
+    ("GET", "/plans/<plan_id>/indicators/new"): Row(INDICATOR_EDITORS),
+    ("POST", "/plans/<plan_id>/indicators/new"): Row(INDICATOR_EDITORS, ok=WRITE),
+    ("GET", "/indicators/<indicator_id>"): Row(SIGNED_IN),
+    ("GET", "/indicators/<indicator_id>/edit"): Row(INDICATOR_EDITORS),
+    ("POST", "/indicators/<indicator_id>/edit"): Row(INDICATOR_EDITORS, ok=WRITE),
+    ("POST", "/indicators/<indicator_id>/delete"): Row(INDICATOR_EDITORS, ok=WRITE, note="it has a result: refused, redirected"),
+    # Results: the lead unit enters, the monitoring unit (văn phòng) confirms or returns
+    ("POST", "/indicators/<indicator_id>/results"): Row(RESULT_ENTERERS, ok=WRITE),
+    ("POST", "/indicator-results/<result_id>/confirm"): Row(RESULT_DECIDERS, ok=WRITE),
+    ("POST", "/indicator-results/<result_id>/return"): Row(RESULT_DECIDERS, ok=WRITE),
+    ("GET", "/indicator-results/<result_id>/evidence"): Row(RESULT_EVIDENCE),
+    # "Văn phòng's list" by its docstring, but the view has no check: every signed-in account opens it. What it
+    # lists (typed results, who entered them, what is missing) is on each indicator's page, open to all.
+    ("GET", "/indicators/pending"): Row(SIGNED_IN, note="no check in the view; see the report"),
+    # Statistics forms: read by everyone signed in; made, extended and copied by văn phòng and quản trị
+    ("GET", "/stat-forms"): Row(SIGNED_IN),
+    ("POST", "/stat-forms/new"): Row(INDICATOR_EDITORS, ok=WRITE),
+    ("GET", "/stat-forms/<form_id>"): Row(SIGNED_IN),
+    ("POST", "/stat-forms/<form_id>/rows"): Row(INDICATOR_EDITORS, ok=WRITE),
+    ("POST", "/stat-forms/<form_id>/copy"): Row(INDICATOR_EDITORS, ok=WRITE),
+    ("POST", "/stat-rows/<row_id>/value"): Row(FORM_TYPISTS, ok=WRITE),
+    # Indicators through the API (an empty JSON body: 422 for those allowed)
+    ("GET", "/api/v1/plans/<plan_id>/indicators"): Row(SIGNED_IN),
+    ("POST", "/api/v1/plans/<plan_id>/indicators"): Row(INDICATOR_EDITORS, ok=frozenset({422})),
+    ("GET", "/api/v1/indicators/<indicator_id>"): Row(SIGNED_IN),
+    ("POST", "/api/v1/indicators/<indicator_id>/results"): Row(RESULT_ENTERERS, ok=frozenset({422})),
+    ("POST", "/api/v1/indicator-results/<result_id>/confirm"): Row(RESULT_DECIDERS, ok=frozenset({200})),  # needs no body
+    ("POST", "/api/v1/indicator-results/<result_id>/return"): Row(RESULT_DECIDERS, ok=frozenset({422})),  # no reason
+    ("GET", "/api/v1/stat-forms/<form_id>"): Row(SIGNED_IN),
+    # Search: reading plans and tasks is open to every signed-in account, so is finding them
+    ("GET", "/search"): Row(SIGNED_IN),
+    ("GET", "/api/v1/search"): Row(SIGNED_IN, ok=frozenset({422})),  # no query: too short
+    # Việc của tôi: one's own page and calendar address
+    ("GET", "/me"): Row(SIGNED_IN),
+    ("POST", "/me/calendar"): Row(SIGNED_IN, ok=WRITE),
+    ("POST", "/me/calendar/revoke"): Row(SIGNED_IN, ok=WRITE),
+    # The calendar feed: no sign-in, the secret address is the key (WORLD's is the assignee's); a wrong or
+    # revoked secret is 404 for everyone (tests/me)
+    ("GET", "/calendar/<token>.ics"): Row(EVERYONE, note="the secret in the URL is the permission"),
 }
 
 # Values for the URL arguments, by argument name: ids of the objects WORLD creates (filled in by ``world``).
@@ -238,9 +291,9 @@ def test_every_route_has_a_row(app):
 
 def test_a_new_route_is_named_with_the_line_to_add():
     rules = Map(
-        [Rule("/search", endpoint="search.index", methods=["GET"]), Rule("/plans", endpoint="plans.index", methods=["GET"])]
+        [Rule("/archive", endpoint="archive.index", methods=["GET"]), Rule("/plans", endpoint="plans.index", methods=["GET"])]
     )
-    assert missing_rows(rules.iter_rules()) == ['    ("GET", "/search"): Row(...),  # endpoint search.index']
+    assert missing_rows(rules.iter_rules()) == ['    ("GET", "/archive"): Row(...),  # endpoint archive.index']
 
 
 def test_every_row_is_a_route(app):
@@ -255,6 +308,7 @@ class World:
     clients: dict[Actor, object]
     tokens: dict[Actor, str]
     usernames: dict[Actor, str]
+    monitor_head: object = None  # a signed-in client of the head of Văn phòng Sở, the indicator's monitoring unit
 
 
 @pytest.fixture(scope="module")
@@ -262,6 +316,7 @@ def world(tmp_path_factory) -> World:
     app = build_app(tmp_path_factory.mktemp("permissions"), name="permissions", WTF_CSRF_ENABLED=False)
     factory = Factory(app)
     lead, coop, other = factory.unit("Phòng chủ trì"), factory.unit("Phòng phối hợp"), factory.unit("Phòng khác")
+    office_unit = factory.unit("Văn phòng Sở", UnitKind.OFFICE)  # monitors WORLD's indicator; none of the actors is in it
     names = {
         A.ADMIN: factory.user(Role.ADMIN),
         A.OFFICE: factory.user(Role.OFFICE),
@@ -282,6 +337,7 @@ def world(tmp_path_factory) -> World:
         for actor, user in users.items():
             tokens[actor] = user.new_api_token()
         WORLD_ARGS.update(_objects(app, db.session.get(Task, task), users, lead))
+        WORLD_ARGS.update(_indicator_objects(db.session.get(Task, task), users, lead, office_unit))
         db.session.commit()
     WORLD_ARGS.update(task_id=str(task), plan_id=str(plan), unit_id=str(lead))
     clients = {A.ANONYMOUS: app.test_client()}
@@ -290,7 +346,10 @@ def world(tmp_path_factory) -> World:
         response = client.post("/login", data={"username": name, "password": PASSWORD})
         assert response.status_code == 302, (actor, response.status_code)
         clients[actor] = client
-    yield World(app, clients, tokens, names)
+    monitor_head = app.test_client()
+    response = monitor_head.post("/login", data={"username": factory.user(Role.UNIT_HEAD, office_unit), "password": PASSWORD})
+    assert response.status_code == 302, response.status_code
+    yield World(app, clients, tokens, names, monitor_head)
     with app.app_context():
         db.engine.dispose()
 
@@ -327,6 +386,43 @@ def _objects(app: Flask, task: Task, users: dict[Actor, User], lead_unit: int) -
         "alias_id": str(alias.id),
         "issuer_id": str(issuer.id),
         "user_id": str(users[A.ASSIGNEE].id),
+    }
+
+
+def _indicator_objects(task: Task, users: dict[Actor, User], lead_unit: int, office_unit: int) -> dict[str, str]:
+    """An indicator of the task's plan led by the task's lead unit and monitored by Văn phòng Sở, its pending
+    result (with evidence) entered by the lead unit's head, a statistics form with a row the lead unit types
+    (one value typed), and the assignee's calendar feed address; made through the operations."""
+    from tracker.indicators import operations as ind_ops
+    from tracker.indicators.models import RowKind
+    from tracker.me import operations as me_ops
+    from tracker.rules.deadlines import Frequency
+
+    office, head, today = users[A.OFFICE], users[A.HEAD], date(2024, 10, 1)
+    indicator = ind_ops.create_indicator(
+        task.plan,
+        ind_ops.IndicatorInput(
+            title="Tỷ lệ hồ sơ giải quyết đúng hạn đạt trên 95%",
+            ordinal="1",
+            lead_unit_ids=(lead_unit,),
+            monitoring_unit_id=office_unit,
+            frequency=Frequency.QUARTERLY,
+        ),
+        office,
+    )
+    evidence = FileStorage(io.BytesIO(b"%PDF-1.4 ket qua quy III"), filename="ket-qua-q3.pdf")
+    result = ind_ops.enter_result(indicator, ind_ops.ResultInput("Q3-2024", ("96,97%",), evidence=evidence), head, today)
+    form = ind_ops.create_form("Biểu thống kê cải cách hành chính", 2024, office)
+    row = ind_ops.add_row(form, ind_ops.RowInput("Số thủ tục hành chính được rà soát", RowKind.TYPED, unit_id=lead_unit), office)
+    ind_ops.type_value(row, "Q3-2024", "12", head, today)
+    feed = me_ops.new_feed(users[A.ASSIGNEE], users[A.ASSIGNEE])
+    db.session.flush()
+    return {
+        "indicator_id": str(indicator.id),
+        "result_id": str(result.id),
+        "form_id": str(form.id),
+        "row_id": str(row.id),
+        "token": feed,
     }
 
 
@@ -371,3 +467,21 @@ def test_each_person_gets_what_the_table_says(world, method, rule):
         if status not in expected:
             wrong.append(f"{actor.value}: got {status}, expected {' or '.join(map(str, sorted(expected, key=str)))}")
     assert not wrong, f"{method} {url} ({rule}):\n  " + "\n  ".join(wrong)
+
+
+# The head of the indicator's monitoring unit (Văn phòng Sở), whom can_decide_result and can_see_evidence name
+# and no actor is: decides and sees the evidence, but neither enters results nor edits the indicator.
+MONITOR_HEAD: dict[tuple[str, str], frozenset[int | str]] = {
+    ("POST", "/indicator-results/<result_id>/confirm"): WRITE,
+    ("POST", "/indicator-results/<result_id>/return"): WRITE,
+    ("GET", "/indicator-results/<result_id>/evidence"): PAGE,
+    ("POST", "/indicators/<indicator_id>/results"): frozenset({403}),
+    ("GET", "/indicators/<indicator_id>/edit"): frozenset({403}),
+    ("POST", "/stat-rows/<row_id>/value"): frozenset({403}),  # the row is the lead unit's
+}
+
+
+@pytest.mark.parametrize(("method", "rule"), sorted(MONITOR_HEAD), ids=lambda v: v)
+def test_the_monitoring_unit_s_head(world, method, rule):
+    status = _status(world, A.HEAD_OTHER, method, _url(world.app, rule), world.monitor_head)
+    assert status in MONITOR_HEAD[(method, rule)], f"{method} {rule}: the monitoring unit's head got {status}"

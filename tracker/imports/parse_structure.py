@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from tracker.imports.parse_model import Block, Indicator, Para, ParsedDocument, ParsedTask, ReadError, Skipped, Table
-from tracker.imports.parse_units import find_group
+from tracker.imports.parse_units import find_group, split_units
 from tracker.rules.deadlines import DeadlineError, DeadlineKind, parse_deadline
 from tracker.rules.documents import DocumentType, normalise_number
 from tracker.rules.folding import fold
@@ -216,135 +216,184 @@ def _section_kind(heading: str) -> str:
     return "other"
 
 
-def parse_blocks(blocks: Iterable[Block], *, source_kind: str = "text") -> ParsedDocument:  # noqa: C901  TEMPORARY (39): to split
-    b = _Builder()
-    doc = b.doc
-    blocks = list(blocks)
-    body_start = _read_header(blocks, doc)
+_DIRECTIVE_TYPES = (DocumentType.DIRECTIVE.value, DocumentType.CONCLUSION.value, DocumentType.OFFICIAL_LETTER.value)
+_SIGNATURE = re.compile(r"(?:kt )?(?:giam doc|chu tich|truong ban|tm .*)")
 
-    section = "other"
-    items: list[_Item] = []  # every content item, in order
-    stack: list[_Item] = []
-    awaiting: list[_Item] = []
-    field_block: dict[str, str] = {}
-    block_source = ""
-    duty_context = ""
-    in_goal_targets = False
-    in_appendix = False
-    appendix_tabled = False
-    appendix_title: list[str] = []
-    task_tables: list[tuple[str, Table]] = []
-    saw_sections = False
 
-    def flush_fields() -> None:
-        nonlocal field_block
-        if not field_block:
+def _is_signature(key: str) -> bool:
+    """The body has ended: "Nơi nhận", "Trên đây là …" or the signer's title."""
+    return key.startswith(("noi nhan", "tren day la")) or _SIGNATURE.fullmatch(key) is not None
+
+
+class _BodyReader:
+    """Reads the body block by block: which section it is in, the open items, the field lines waiting
+    for their items, and the appendix tables put aside for ``read_table``."""
+
+    def __init__(self, b: _Builder) -> None:
+        self.b = b
+        self.doc = b.doc
+        self.section = "other"
+        self.items: list[_Item] = []  # every content item, in order
+        self.stack: list[_Item] = []
+        self.awaiting: list[_Item] = []
+        self.field_block: dict[str, str] = {}
+        self.block_source = ""
+        self.duty_context = ""
+        self.in_goal_targets = False
+        self.in_appendix = False
+        self.appendix_tabled = False
+        self.appendix_title: list[str] = []
+        self.task_tables: list[tuple[str, Table]] = []
+        self.saw_sections = False
+
+    # -------------------------------------------------------- fields gathered over several lines
+
+    def flush_fields(self) -> None:
+        if not self.field_block:
             return
-        if items:
-            last = items[-1]
-            targets = [i for i in awaiting if i.task.parent == last.task.parent and not i.has_fields]
-            if not targets:
-                targets = [last]
-            for item in targets:
-                _apply_fields(item, field_block)
+        if self.items:
+            self._apply_field_block()
         else:
-            doc.skipped.append(
-                Skipped(block_source, "; ".join(field_block.values()), "Dòng thông tin không gắn với nhiệm vụ nào")
+            self.doc.skipped.append(
+                Skipped(self.block_source, "; ".join(self.field_block.values()), "Dòng thông tin không gắn với nhiệm vụ nào")
             )
-        field_block = {}
-        awaiting.clear()
+        self.field_block = {}
+        self.awaiting.clear()
 
-    for block in blocks[body_start:]:
+    def _apply_field_block(self) -> None:
+        """The block goes to the items above it that had no fields of their own, siblings of the last."""
+        last = self.items[-1]
+        targets = [i for i in self.awaiting if i.task.parent == last.task.parent and not i.has_fields]
+        for item in targets or [last]:
+            _apply_fields(item, self.field_block)
+
+    def _collect_fields(self, block: Block, rest: str) -> None:
+        if not self.field_block:
+            self.block_source = block.source
+        for role, value in read_fields(rest).items():
+            self.field_block.setdefault(role, value)
+
+    # -------------------------------------------------------- one block
+
+    def read(self, block: Block) -> None:
         if isinstance(block, Table):
-            flush_fields()
-            title = " ".join(appendix_title).strip() or ("Phụ lục" if in_appendix else "")
-            task_tables.append((title, block))
-            appendix_title = []
-            appendix_tabled = in_appendix
-            continue
+            self._table(block)
+            return
         text = _clean(block.text)
-        if not text:
-            continue
+        if text:
+            self._paragraph(block, text)
+
+    def _table(self, table: Table) -> None:
+        self.flush_fields()
+        title = " ".join(self.appendix_title).strip() or ("Phụ lục" if self.in_appendix else "")
+        self.task_tables.append((title, table))
+        self.appendix_title = []
+        self.appendix_tabled = self.in_appendix
+
+    def _paragraph(self, block: Para, text: str) -> None:
         key = fold(text)
-        if key.startswith(("noi nhan", "tren day la")) or re.fullmatch(r"(?:kt )?(?:giam doc|chu tich|truong ban|tm .*)", key):
-            flush_fields()
-            section = "end"
-            continue
+        if _is_signature(key):
+            self.flush_fields()
+            self.section = "end"
+            return
         if re.match(r"^phu luc\b", key) and len(key) < 60:
-            flush_fields()
-            in_appendix = True
-            appendix_tabled = False
-            section = "appendix"
-            appendix_title = [text]
-            continue
-        if section == "appendix":
-            if appendix_tabled and re.match(r"^\d{1,3}\s", text):
-                # A table row the page break cut off its table (PDF): shown, never silently lost.
-                doc.skipped.append(Skipped(block.source, text, "Dòng bảng bị ngắt sang trang, không đọc được; hãy kiểm tra"))
-                continue
-            appendix_title.append(text)
-            continue
-        if section == "end":
-            continue
+            self._start_appendix(text)
+            return
+        if self.section == "appendix":
+            self._appendix_line(block, text)
+            return
+        if self.section == "end":
+            return
         label = block.label
         rest = text
         if not label:
             label, rest = split_label(text)
-        r = rank(label)
+        self._numbered(block, label, rest, rank(label))
+
+    def _start_appendix(self, text: str) -> None:
+        self.flush_fields()
+        self.in_appendix = True
+        self.appendix_tabled = False
+        self.section = "appendix"
+        self.appendix_title = [text]
+
+    def _appendix_line(self, block: Para, text: str) -> None:
+        if self.appendix_tabled and re.match(r"^\d{1,3}\s", text):
+            # A table row the page break cut off its table (PDF): shown, never silently lost.
+            self.doc.skipped.append(Skipped(block.source, text, "Dòng bảng bị ngắt sang trang, không đọc được; hãy kiểm tra"))
+            return
+        self.appendix_title.append(text)
+
+    def _numbered(self, block: Para, label: str, rest: str, r: int) -> None:
         if r == 0:
-            flush_fields()
-            section = _section_kind(rest)
-            saw_sections = True
-            stack.clear()
-            in_goal_targets = False
-            continue
-        if section == "goals":
-            if r < 20 and "muc tieu cu the" in fold(rest) or "chi tieu" in fold(rest) and r < 20:
-                in_goal_targets = True
-                continue
-            if r < 20 and ("muc tieu chung" in fold(rest) or "muc dich" in fold(rest)):
-                in_goal_targets = False
-                continue
-            if in_goal_targets and re.search(r"\d\s*%|\bđạt\b", rest):
-                doc.indicators.append(Indicator(text=_clean(rest).rstrip("."), source=block.source, target=_target(rest)))
-            continue
-        if section == "organisation":
-            if r < 20:
-                duty_context = rest
-            for duty in _duties(rest, duty_context):
-                duty.key = b.key()
-                duty.source = block.source
-                doc.tasks.append(duty)
-            continue
-        if section not in ("content",) and saw_sections:
-            continue
-        if not saw_sections and r == 30 and not stack and not is_field_line(rest):
+            self._start_section(rest)
+            return
+        handler = {"goals": self._goal_line, "organisation": self._duty_line}.get(self.section)
+        if handler is not None:
+            handler(block, rest, r)
+            return
+        if self.section != "content" and self.saw_sections:
+            return
+        if not self.saw_sections and r == 30 and not self.stack and not is_field_line(rest):
             # Without sections, only numbered or bulleted items are tasks; loose prose is not.
-            continue
-        # Content lines.
+            return
+        self._content_line(block, label, rest, r)
+
+    def _start_section(self, heading: str) -> None:
+        self.flush_fields()
+        self.section = _section_kind(heading)
+        self.saw_sections = True
+        self.stack.clear()
+        self.in_goal_targets = False
+
+    # -------------------------------------------------------- the sections
+
+    def _goal_line(self, block: Para, rest: str, r: int) -> None:
+        folded = fold(rest)
+        if r < 20 and "muc tieu cu the" in folded or "chi tieu" in folded and r < 20:
+            self.in_goal_targets = True
+            return
+        if r < 20 and ("muc tieu chung" in folded or "muc dich" in folded):
+            self.in_goal_targets = False
+            return
+        if self.in_goal_targets and re.search(r"\d\s*%|\bđạt\b", rest):
+            self.doc.indicators.append(Indicator(text=_clean(rest).rstrip("."), source=block.source, target=_target(rest)))
+
+    def _duty_line(self, block: Para, rest: str, r: int) -> None:
+        if r < 20:
+            self.duty_context = rest
+        for duty in _duties(rest, self.duty_context):
+            duty.key = self.b.key()
+            duty.source = block.source
+            self.doc.tasks.append(duty)
+
+    def _content_line(self, block: Para, label: str, rest: str, r: int) -> None:
         if is_field_line(rest):
-            if not field_block:
-                block_source = block.source
-            for role, value in read_fields(rest).items():
-                field_block.setdefault(role, value)
-            continue
-        flush_fields()
+            self._collect_fields(block, rest)
+            return
+        self.flush_fields()
         if r == 30 and rest.startswith("(") and rest.rstrip(".").endswith(")"):
-            doc.skipped.append(Skipped(block.source, rest, "Ghi chú trong ngoặc, không phải nhiệm vụ"))
-            continue
-        if r == 30 and items and rest[:1].islower() and not label:
-            # A paragraph broken in the middle of a sentence (a page break, a pasted PDF line).
-            last = items[-1].task
-            joined = (last.description or last.title) + " " + rest
-            last.title, last.description = _shorten(joined)
-            _inline_fields(items[-1])
-            continue
-        while stack and stack[-1].rank >= r:
-            stack.pop()
-        parent = stack[-1] if stack else None
+            self.doc.skipped.append(Skipped(block.source, rest, "Ghi chú trong ngoặc, không phải nhiệm vụ"))
+            return
+        if r == 30 and self.items and rest[:1].islower() and not label:
+            self._join_last(rest)
+            return
+        self._add_item(block, label, rest, r)
+
+    def _join_last(self, rest: str) -> None:
+        """A paragraph broken in the middle of a sentence (a page break, a pasted PDF line)."""
+        last = self.items[-1].task
+        joined = (last.description or last.title) + " " + rest
+        last.title, last.description = _shorten(joined)
+        _inline_fields(self.items[-1])
+
+    def _add_item(self, block: Para, label: str, rest: str, r: int) -> None:
+        while self.stack and self.stack[-1].rank >= r:
+            self.stack.pop()
+        parent = self.stack[-1] if self.stack else None
         title, description = _shorten(rest)
         task = ParsedTask(
-            key=b.key(),
+            key=self.b.key(),
             ordinal=ordinal_of(label),
             title=title,
             description=description,
@@ -355,36 +404,57 @@ def parse_blocks(blocks: Iterable[Block], *, source_kind: str = "text") -> Parse
         _inline_fields(item)
         if parent:
             parent.children.append(item)
-        items.append(item)
-        stack.append(item)
+        self.items.append(item)
+        self.stack.append(item)
         if not item.has_fields:
-            awaiting.append(item)
-    flush_fields()
+            self.awaiting.append(item)
 
-    content_tasks = _finish_items(items)
-    duties = [t for t in doc.tasks if t.duty]
-    table_tasks: list[ParsedTask] = []
-    replaces_body = False
-    for title, table in task_tables:
-        result = read_table(table, title=title, keys=b.key)
-        if result.kind == "indicators":
-            doc.indicators.extend(result.indicators)
-        elif result.kind in ("tasks", "projects"):
-            table_tasks.extend(result.tasks)
-            replaces_body = replaces_body or result.kind == "tasks"
-        doc.skipped.extend(result.skipped)
-    if replaces_body and content_tasks:
-        doc.warnings.append(
-            f"Nhiệm vụ lấy theo bảng phụ lục; {len(content_tasks)} gạch đầu dòng ở phần nội dung không được lấy làm nhiệm vụ."
-        )
-        content_tasks = []
-    directive = doc.doc_type in (DocumentType.DIRECTIVE.value, DocumentType.CONCLUSION.value, DocumentType.OFFICIAL_LETTER.value)
-    if directive or (not content_tasks and not table_tasks):
-        assigned = _directive_tasks(blocks[body_start:], b)
-        if assigned or not content_tasks:
-            content_tasks = assigned
-    doc.tasks = content_tasks + table_tasks + duties
-    return doc
+    # -------------------------------------------------------- after the last block
+
+    def finish(self, body: list[Block]) -> None:
+        """The tasks: the content items (or an appendix table's rows instead), the directive's
+        "Giao …" sentences when that is all there is, then the reporting duties."""
+        self.flush_fields()
+        doc = self.doc
+        content_tasks = _finish_items(self.items)
+        duties = [t for t in doc.tasks if t.duty]
+        table_tasks, replaces_body = self._read_tables()
+        if replaces_body and content_tasks:
+            doc.warnings.append(
+                f"Nhiệm vụ lấy theo bảng phụ lục; {len(content_tasks)} gạch đầu dòng ở phần nội dung không được lấy làm nhiệm vụ."
+            )
+            content_tasks = []
+        directive = doc.doc_type in _DIRECTIVE_TYPES
+        if directive or (not content_tasks and not table_tasks):
+            assigned = _directive_tasks(body, self.b)
+            if assigned or not content_tasks:
+                content_tasks = assigned
+        doc.tasks = content_tasks + table_tasks + duties
+
+    def _read_tables(self) -> tuple[list[ParsedTask], bool]:
+        """The tables' tasks, and whether a table of tasks (not projects) replaces the body's items."""
+        table_tasks: list[ParsedTask] = []
+        replaces_body = False
+        for title, table in self.task_tables:
+            result = read_table(table, title=title, keys=self.b.key)
+            if result.kind == "indicators":
+                self.doc.indicators.extend(result.indicators)
+            elif result.kind in ("tasks", "projects"):
+                table_tasks.extend(result.tasks)
+                replaces_body = replaces_body or result.kind == "tasks"
+            self.doc.skipped.extend(result.skipped)
+        return table_tasks, replaces_body
+
+
+def parse_blocks(blocks: Iterable[Block], *, source_kind: str = "text") -> ParsedDocument:
+    b = _Builder()
+    blocks = list(blocks)
+    body_start = _read_header(blocks, b.doc)
+    reader = _BodyReader(b)
+    for block in blocks[body_start:]:
+        reader.read(block)
+    reader.finish(blocks[body_start:])
+    return b.doc
 
 
 def _apply_fields(item: _Item, fields: dict[str, str]) -> None:
@@ -814,109 +884,144 @@ def _header_of(rows: list[list[str]]) -> tuple[int, int, dict[str, int]] | None:
     return None
 
 
-def read_table(table: Table, *, title: str = "", keys=None, default_kind: str | None = None) -> TableResult:  # noqa: C901  TEMPORARY (25): to split
-    counter = iter(range(1, 10**9))
-    keys = keys or (lambda: f"r{next(counter)}")
-    rows = [[_clean(c) for c in row] for row in table.rows]
-    header = _header_of(rows)
-    if header is None:
-        return TableResult("unknown")
-    h, height, roles = header
-    content_header = fold(rows[h][roles["content"]])
+def _table_kind(content_header: str, roles: dict[str, int], default_kind: str | None) -> str | None:
+    """What the rows are, from the content column's header and the other columns; None: not a table we read."""
     if default_kind:
-        kind = default_kind
-    elif "chi tieu" in content_header:
-        kind = "indicators"
-    elif "du an" in content_header or "hang muc" in content_header:
-        kind = "projects"
-    elif any(r in roles for r in ("lead", "lead_coop", "coop", "deadline", "person")):
-        kind = "tasks"
-    else:
-        return TableResult("unknown", columns=roles)
-    result = TableResult(kind, columns=roles, header_rows=height)
-    header_keys = {fold(c) for c in rows[h]}
+        return default_kind
+    if "chi tieu" in content_header:
+        return "indicators"
+    if "du an" in content_header or "hang muc" in content_header:
+        return "projects"
+    if any(r in roles for r in ("lead", "lead_coop", "coop", "deadline", "person")):
+        return "tasks"
+    return None
 
-    merged: set[tuple[int, int]] = getattr(table, "merged_below", set())
-    at = [0]
 
-    def cell(row: list[str], role: str) -> str:
-        c = roles.get(role)
+def _is_filler(row: list[str], header_keys: set[str]) -> bool:
+    """An empty row, the header repeated on a new page, or the (1) (2) (3) column-number row under the header."""
+    if not any(c.strip() for c in row):
+        return True
+    if {fold(c) for c in row if c} <= header_keys:
+        return True
+    return all(re.fullmatch(r"\(?\d+\)?", c.strip()) for c in row if c.strip()) and len([c for c in row if c.strip()]) > 2
+
+
+def _row_rank(stt: str) -> int:
+    r = rank(stt) if stt else 25
+    if re.fullmatch(r"[a-zđ]", stt, re.I) and not ROMAN.match(stt.upper()):
+        r = 20
+    return r
+
+
+# Cells whose value a merged cell gives to its first row only.
+_FIRST_ROW_ONLY = ("stt", "content", "description", "note", "product")
+
+
+class _TableReader:
+    """Reads a table's rows below its header: the open rows by rank, the last row (for a row broken over
+    a page) and, in a table of indicators, the current group."""
+
+    def __init__(self, table: Table, rows: list[list[str]], roles: dict[str, int], result: TableResult, keys) -> None:
+        self.table = table
+        self.rows = rows
+        self.roles = roles
+        self.result = result
+        self.keys = keys
+        self.merged: set[tuple[int, int]] = getattr(table, "merged_below", set())
+        self.at = 0
+        self.stack: list[tuple[int, ParsedTask | Indicator]] = []
+        self.parent_for_projects: ParsedTask | None = None
+        self.last: ParsedTask | Indicator | None = None
+        self.group = ""
+
+    def cell(self, row: list[str], role: str) -> str:
+        c = self.roles.get(role)
         if c is None or c >= len(row):
             return ""
-        if role in ("stt", "content", "description", "note", "product") and (at[0], c) in merged:
+        if role in _FIRST_ROW_ONLY and (self.at, c) in self.merged:
             return ""  # a merged cell's value belongs to its first row only
         return row[c].strip()
 
-    stack: list[tuple[int, ParsedTask | Indicator]] = []
-    parent_for_projects: ParsedTask | None = None
-    if kind == "projects" and title:
-        t, d = _shorten(title)
-        parent_for_projects = ParsedTask(key=keys(), ordinal="", title=t, description=d, source=table.source)
-        result.tasks.append(parent_for_projects)
-    last: ParsedTask | Indicator | None = None
-    group = ""
-    for index in range(h + height, len(rows)):
-        row = rows[index]
-        at[0] = index
-        source = table.row_source(index)
-        if not any(c.strip() for c in row):
-            continue
-        if {fold(c) for c in row if c} <= header_keys:
-            continue  # the header repeated on a new page
-        if all(re.fullmatch(r"\(?\d+\)?", c.strip()) for c in row if c.strip()) and len([c for c in row if c.strip()]) > 2:
-            continue  # the (1) (2) (3) column-number row under the header
-        stt = _stt(cell(row, "stt"))
-        content = cell(row, "content")
-        if not stt and not content and last is not None:
+    def project_parent(self, title: str) -> None:
+        """A table of projects under a title: the title is one task, the projects its children."""
+        if self.result.kind == "projects" and title:
+            t, d = _shorten(title)
+            self.parent_for_projects = ParsedTask(key=self.keys(), ordinal="", title=t, description=d, source=self.table.source)
+            self.result.tasks.append(self.parent_for_projects)
+
+    def read_row(self, index: int, header_keys: set[str]) -> None:
+        row = self.rows[index]
+        self.at = index
+        source = self.table.row_source(index)
+        if _is_filler(row, header_keys):
+            return
+        stt = _stt(self.cell(row, "stt"))
+        content = self.cell(row, "content")
+        if not stt and not content and self.last is not None:
             # The rest of the previous row's other cells, broken over a page.
-            _continue_row(last, {role: cell(row, role) for role in roles})
-            continue
+            _continue_row(self.last, {role: self.cell(row, role) for role in self.roles})
+            return
         if not content:
             if stt:
-                result.skipped.append(Skipped(source, " | ".join(c for c in row if c), "Dòng không có nội dung nhiệm vụ"))
-            continue
-        if not stt and last is not None and content[:1].islower():
-            # The rest of the previous row's text, broken over a page.
-            if isinstance(last, Indicator):
-                last.text = f"{last.text} {content}".strip().rstrip(".")
-                last.target = _target(last.text)
-            else:
-                last.title, last.description = _shorten(f"{last.description or last.title} {content}")
-            continue
-        r = rank(stt) if stt else 25
-        if re.fullmatch(r"[a-zđ]", stt, re.I) and not ROMAN.match(stt.upper()):
-            r = 20
-        if kind == "indicators":
-            if r == 0:
-                group = content
-                continue
-            indicator = Indicator(
-                text=content.rstrip("."),
-                source=source,
-                target=_target(content),
-                lead_text=cell(row, "lead") or cell(row, "lead_coop"),
-                monitor_text=cell(row, "monitor"),
-                group=group,
-            )
-            result.indicators.append(indicator)
-            last = indicator
-            continue
-        while stack and stack[-1][0] >= r:
-            stack.pop()
-        parent = stack[-1][1] if stack else parent_for_projects
-        lead = cell(row, "lead")
-        coop = cell(row, "coop")
-        if not lead and cell(row, "lead_coop"):
-            from tracker.imports.parse_units import split_units
+                self.result.skipped.append(Skipped(source, " | ".join(c for c in row if c), "Dòng không có nội dung nhiệm vụ"))
+            return
+        if not stt and self.last is not None and content[:1].islower():
+            self._continue_text(self.last, content)
+            return
+        r = _row_rank(stt)
+        if self.result.kind == "indicators":
+            self._indicator_row(row, source, content, r)
+        else:
+            self._task_row(row, source, stt, content, r)
 
-            names = split_units(cell(row, "lead_coop"))
+    @staticmethod
+    def _continue_text(last: ParsedTask | Indicator, content: str) -> None:
+        """The rest of the previous row's text, broken over a page."""
+        if isinstance(last, Indicator):
+            last.text = f"{last.text} {content}".strip().rstrip(".")
+            last.target = _target(last.text)
+        else:
+            last.title, last.description = _shorten(f"{last.description or last.title} {content}")
+
+    def _indicator_row(self, row: list[str], source: str, content: str, r: int) -> None:
+        if r == 0:
+            self.group = content
+            return
+        indicator = Indicator(
+            text=content.rstrip("."),
+            source=source,
+            target=_target(content),
+            lead_text=self.cell(row, "lead") or self.cell(row, "lead_coop"),
+            monitor_text=self.cell(row, "monitor"),
+            group=self.group,
+        )
+        self.result.indicators.append(indicator)
+        self.last = indicator
+
+    def _units(self, row: list[str]) -> tuple[str, str]:
+        """Lead and co-operating units; one "Chủ trì, phối hợp" column: its first unit leads."""
+        lead = self.cell(row, "lead")
+        coop = self.cell(row, "coop")
+        if not lead and self.cell(row, "lead_coop"):
+            names = split_units(self.cell(row, "lead_coop"))
             lead, coop = (names[0] if names else ""), "; ".join(names[1:])
+        return lead, coop
+
+    def _title_and_description(self, row: list[str], content: str) -> tuple[str, str]:
         title_text, description = _shorten(content)
-        extra = cell(row, "description")
+        extra = self.cell(row, "description")
         if extra and extra != content:
             description = (description or content) + "\n" + extra if description else extra
+        return title_text, description
+
+    def _task_row(self, row: list[str], source: str, stt: str, content: str, r: int) -> None:
+        while self.stack and self.stack[-1][0] >= r:
+            self.stack.pop()
+        parent = self.stack[-1][1] if self.stack else self.parent_for_projects
+        lead, coop = self._units(row)
+        title_text, description = self._title_and_description(row, content)
         task = ParsedTask(
-            key=keys(),
+            key=self.keys(),
             ordinal=ordinal_of(stt) if stt and stt not in "-+•" else "",
             title=title_text,
             description=description,
@@ -924,16 +1029,35 @@ def read_table(table: Table, *, title: str = "", keys=None, default_kind: str | 
             parent=parent.key if isinstance(parent, ParsedTask) else None,
             lead_text=lead,
             coop_text=coop,
-            deadline_text=cell(row, "deadline"),
-            product=cell(row, "product"),
-            note=cell(row, "note"),
-            person=cell(row, "person"),
-            status_text=cell(row, "status"),
-            completed_text=cell(row, "completed"),
+            deadline_text=self.cell(row, "deadline"),
+            product=self.cell(row, "product"),
+            note=self.cell(row, "note"),
+            person=self.cell(row, "person"),
+            status_text=self.cell(row, "status"),
+            completed_text=self.cell(row, "completed"),
         )
-        result.tasks.append(task)
-        stack.append((r, task))
-        last = task
+        self.result.tasks.append(task)
+        self.stack.append((r, task))
+        self.last = task
+
+
+def read_table(table: Table, *, title: str = "", keys=None, default_kind: str | None = None) -> TableResult:
+    counter = iter(range(1, 10**9))
+    keys = keys or (lambda: f"r{next(counter)}")
+    rows = [[_clean(c) for c in row] for row in table.rows]
+    header = _header_of(rows)
+    if header is None:
+        return TableResult("unknown")
+    h, height, roles = header
+    kind = _table_kind(fold(rows[h][roles["content"]]), roles, default_kind)
+    if kind is None:
+        return TableResult("unknown", columns=roles)
+    result = TableResult(kind, columns=roles, header_rows=height)
+    header_keys = {fold(c) for c in rows[h]}
+    reader = _TableReader(table, rows, roles, result, keys)
+    reader.project_parent(title)
+    for index in range(h + height, len(rows)):
+        reader.read_row(index, header_keys)
     _fill_group_fields(result.tasks)
     return result
 
