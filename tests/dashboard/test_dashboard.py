@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import count_statements, login
+from tracker import clock
 from tracker.accounts.models import Role
 from tracker.extensions import db
 
@@ -131,6 +132,7 @@ def _task_history(app, task_id, user_ids, n):
                     proposed_due=date(2025, 1, 31),
                     state=ExtensionState.REJECTED,
                     decided_by_id=by[2],
+                    decided_at=clock.now(),
                 )
             )
         db.session.commit()
