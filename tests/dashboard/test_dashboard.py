@@ -2,7 +2,7 @@
 
 import io
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -131,6 +131,7 @@ def _task_history(app, task_id, user_ids, n):
                     proposed_due=date(2025, 1, 31),
                     state=ExtensionState.REJECTED,
                     decided_by_id=by[2],
+                    decided_at=datetime(2024, 10, 2, 2, 0, tzinfo=UTC),  # a decided request has its time (ck_decided)
                 )
             )
         db.session.commit()
