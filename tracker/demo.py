@@ -9,6 +9,7 @@ the pages use, so the demo also exercises the deadline parser and the journal.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from tracker import clock
 from tracker.accounts.models import Role, Unit, UnitKind, User
@@ -23,6 +24,7 @@ from tracker.rules.documents import DocumentType
 from tracker.rules.status import TaskStatus
 from tracker.settings.services import load_calendar
 from tracker.tasks import operations as ops
+from tracker.tasks.models import Task
 
 DEMO_PASSWORD = "demo12345"  # the demo's published password (README), never a real account  # nosec B105
 
@@ -78,7 +80,8 @@ REPORT_OFFICE = {
 # The CCHC plan 2023 (seed 003): 7 nhiệm vụ, 47 phần việc. Each phần việc:
 # (title, lead unit, deadline phrase, outcome) where outcome is
 #   ("ontime", days before due) | ("late", days after due) | ("open",) | ("after", completion date)
-CCHC_2023 = [
+# (title, lead unit, parts), each part (title, lead unit, deadline phrase, outcome: see _completion).
+CCHC_2023: list[tuple[str, str, list[tuple[str, str, str, tuple[Any, ...]]]]] = [
     (
         "Công tác chỉ đạo, điều hành cải cách hành chính",
         "VP",
@@ -178,16 +181,18 @@ CCHC_2023 = [
 CCHC_CUTOFF = date(2023, 12, 15)
 
 
-def _completion(due: date, outcome: tuple) -> date | None:
+def _completion(due: date | None, outcome: tuple[Any, ...]) -> date | None:
     kind = outcome[0]
+    if kind == "after":
+        return outcome[1]
+    if kind not in ("ontime", "late"):
+        return None
+    if due is None:
+        raise ValueError(f"a demo task done {kind} needs a deadline that reads as a date")
     if kind == "ontime":
         done = due - timedelta(days=outcome[1])
         return min(done, CCHC_CUTOFF - timedelta(days=1))
-    if kind == "late":
-        return min(due + timedelta(days=outcome[1]), CCHC_CUTOFF)
-    if kind == "after":
-        return outcome[1]
-    return None
+    return min(due + timedelta(days=outcome[1]), CCHC_CUTOFF)
 
 
 def load_demo() -> str:
@@ -369,7 +374,7 @@ def _load_cds_2024(units: dict[str, Unit], users: dict[str, User], today: date) 
     _done(t, date(2024, 9, 25), office, today)
 
     # The quarterly reporting duty (section III): one occurrence per quarter, each with its own result.
-    reports = [
+    reports: list[tuple[Task, list[date | None]]] = [
         (
             add(
                 "Báo cáo kết quả thực hiện Kế hoạch gửi Văn phòng Sở", vp, "Định kỳ trước ngày 15 của tháng cuối quý", coop=others
@@ -382,7 +387,9 @@ def _load_cds_2024(units: dict[str, Unit], users: dict[str, User], today: date) 
         ),
     ]
     for duty, finished in reports:
-        quarters = sorted((c for c in duty.children if c.is_occurrence), key=lambda c: c.period_start)
+        quarters = sorted(
+            (c for c in duty.children if c.is_occurrence), key=lambda c: c.period_start or date.min
+        )  # occurrences all have one
         for occurrence, completed in zip(quarters, finished, strict=True):
             if completed:
                 _done(occurrence, completed, office, today, "Đã gửi báo cáo.")

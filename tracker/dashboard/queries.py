@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
-from sqlalchemy import func, literal_column, or_, select, union_all
+from sqlalchemy import Row, Select, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from tracker import clock
@@ -182,6 +184,8 @@ def trend(scope: Scope) -> list[MonthPoint]:
     at = scope.counted_at
     flt = TaskFilter(plan_id=scope.plan_id, unit_id=scope.unit_id, leaves_only=True)
     tally = flt.tally_conditions()
+    done: Select[tuple[Any, Any, Any]]  # (day, standing, n)
+    due: Select[tuple[Any, Any, Any]]  # (day, "due", n)
     if tally is not None:  # no plan filter: from task_tally's rows, a few per day
         done = select(TaskTally.day, TaskTally.standing, func.sum(TaskTally.n)).where(
             TaskTally.kind == TallyKind.DONE, *tally, TaskTally.day.between(whole.start, min(whole.end, at))
@@ -201,7 +205,7 @@ def trend(scope: Scope) -> list[MonthPoint]:
         )
     done = done.group_by(literal_column("1"), literal_column("2"))
     due = due.group_by(literal_column("1"))
-    rows = db.session.execute(union_all(done, due)).all()
+    rows: Sequence[Row[tuple[Any, Any, Any]]] = db.session.execute(union_all(done, due)).all()
     months = months_of(whole)
     starts = [start for start, _ in months]
     on_time, late, falling_due = [0] * len(months), [0] * len(months), [0] * len(months)

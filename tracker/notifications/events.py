@@ -26,7 +26,7 @@ person must act on. They always appear in the in-app centre.
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import and_, event, or_, select
+from sqlalchemy import ColumnElement, and_, event, or_, select
 from sqlalchemy.orm import Session
 
 from tracker import clock
@@ -86,11 +86,11 @@ def _matches(kind: EventKind, entry: TaskEvent, task: Task) -> bool:
     return False
 
 
-def _heads(unit_id: int | None):
+def _heads(unit_id: int | None) -> ColumnElement[bool]:
     return and_(User.unit_id == unit_id, User.role == Role.UNIT_HEAD)
 
 
-def _recipients_and_note(kind: EventKind, task: Task, entry: TaskEvent) -> tuple[object, str]:
+def _recipients_and_note(kind: EventKind, task: Task, entry: TaskEvent) -> tuple[ColumnElement[bool], str]:
     if kind is EventKind.EXTENSION_REQUESTED:
         req = db.session.scalars(
             select(ExtensionRequest)

@@ -134,7 +134,7 @@ def order_key(plan_name: str, due: date | None, ordinal: str, tiebreak) -> tuple
     return (plan_name, due or date.max, _ordinal_key(ordinal), tiebreak)
 
 
-def pick(refs: list[Ref], max_per_section: int = 100) -> tuple[set[int], Counter]:
+def pick(refs: list[Ref], max_per_section: int = 100) -> tuple[set[int], Counter[str]]:
     """Which messages the e-mail lists (the first ``max_per_section`` of each section, in its order),
     and how many each section has in all."""
     by_section: dict[str, list[Ref]] = {}
@@ -147,7 +147,7 @@ def pick(refs: list[Ref], max_per_section: int = 100) -> tuple[set[int], Counter
     return shown, Counter({key: len(members) for key, members in by_section.items()})
 
 
-def group(items: list[Item], max_per_section: int = 100, totals: Counter | None = None) -> list[Section]:
+def group(items: list[Item], max_per_section: int = 100, totals: Counter[str] | None = None) -> list[Section]:
     """Sections in the fixed order, plans by name, tasks by due date then number; at most
     ``max_per_section`` tasks listed per section. ``totals`` (from ``pick``) counts messages not passed
     in; ``hidden`` is how many a section has beyond those listed."""
@@ -164,7 +164,7 @@ def group(items: list[Item], max_per_section: int = 100, totals: Counter | None 
         plans: dict[str, PlanGroup] = {}
         for item in shown:
             plans.setdefault(item.plan_name, PlanGroup(item.plan_name)).items.append(item)
-        count = max(len(members), (totals or {}).get(key, 0))
+        count = max(len(members), totals.get(key, 0) if totals is not None else 0)
         sections.append(Section(key, label, count, list(plans.values()), count - len(shown)))
     return sections
 
@@ -173,7 +173,7 @@ def _ordinal_key(ordinal: str) -> tuple:
     return tuple(int(p) if p.isdigit() else 0 for p in ordinal.replace(")", ".").split(".") if p)
 
 
-def batch_subject(items: list[Item], totals: Counter | None = None) -> str:
+def batch_subject(items: list[Item], totals: Counter[str] | None = None) -> str:
     """One message keeps its own subject; several say how many of each kind (``totals`` from ``pick``
     when not every message is passed in)."""
     counts = totals or Counter(section_of(i.rule) for i in items)

@@ -34,6 +34,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -91,7 +92,7 @@ def _plan_firings(today: date) -> tuple[list[dict], list[int]]:
     calendar = load_calendar()
     default = office_rules()
     overrides = {
-        pid: ReminderRules.from_json(text)
+        pid: ReminderRules.from_json(text) or default  # as queries.plan_rules; only NULL is ever empty
         for pid, text in db.session.execute(select(Plan.id, Plan.reminder_rules).where(Plan.reminder_rules.is_not(None)))
     }
     earliest = db.session.scalar(select(func.min(Task.effective_due)).where(reminded_tasks(today)))
@@ -195,7 +196,7 @@ def queue_reminders(now: datetime) -> QueueReport:
     return report
 
 
-def _queue_simple(rule: str, period: str, as_of: date, recipients: list[User], now: datetime) -> int:
+def _queue_simple(rule: str, period: str, as_of: date, recipients: Sequence[User], now: datetime) -> int:
     return insert_deliveries(
         [
             {**person_message(user, now), "key": f"{rule}:{period}:{user.id}", "rule": rule, "seq": 0, "due_date": as_of}

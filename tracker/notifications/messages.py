@@ -20,6 +20,7 @@ from email.utils import formataddr
 
 from flask import current_app, render_template
 from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from tracker import clock
 from tracker.accounts.models import Role, Unit, User
@@ -148,7 +149,7 @@ def digest_context(as_of: date, rule: str) -> dict:
 # ------------------------------------------------------------------ one person's e-mail
 
 
-def section_sql(rule: ColumnElement) -> ColumnElement:
+def section_sql(rule: ColumnElement[str] | InstrumentedAttribute[str]) -> ColumnElement[str]:
     """``grouping.section_of`` in SQL (a test checks the two agree on every rule name)."""
     return case(
         (rule.startswith(BEFORE_PREFIX, autoescape=True), literal("soon")),

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import CursorResult, and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker import clock
@@ -115,7 +116,7 @@ def mark_read(user: User, delivery_ids: list[int] | None, now: datetime) -> int:
     stmt = update(Delivery).where(Delivery.recipient_id == user.id, Delivery.channel == Channel.INAPP, Delivery.read_at.is_(None))
     if delivery_ids is not None:
         stmt = stmt.where(Delivery.id.in_(delivery_ids))
-    count = db.session.execute(stmt.values(read_at=now)).rowcount
+    count = cast("CursorResult[Any]", db.session.execute(stmt.values(read_at=now))).rowcount  # an UPDATE's result
     log.debug("user %s marked %s notifications read", user.username, count)
     return count
 
@@ -128,7 +129,7 @@ def nudge(task: Task, actor: User, note: str, now: datetime) -> int:
     from tracker.tasks.journal import journal
 
     option = nudge_options([task], now)[task.id]
-    if not option.allowed:
+    if option.reason is not None:  # i.e. not option.allowed
         raise ValidationFailed(option.reason)
     recipients = db.session.scalars(
         select(User).where(
@@ -153,7 +154,9 @@ def nudge(task: Task, actor: User, note: str, now: datetime) -> int:
         ]
     )
     if not count:
-        raise ValidationFailed(nudge_refusal(True, len(recipients), True))
+        refusal = nudge_refusal(True, len(recipients), True)
+        assert refusal is not None  # sent_today=True always gives a reason
+        raise ValidationFailed(refusal)
     journal(task, actor, "nudged", note=f"Đôn đốc: {note}" if note else "Đôn đốc")
     log.info("%s nudged task %s (%s recipients)", actor.username, task.id, count)
     return count
@@ -167,8 +170,7 @@ def retry(delivery: Delivery, now: datetime, actor: User | None = None) -> int:
         Delivery.recipient_id == delivery.recipient_id if delivery.recipient_id is not None else Delivery.recipient_id.is_(None)
     )
     stmt = update(Delivery).where(PROBLEM, same, Delivery.channel == delivery.channel)
-    count = db.session.execute(
-        stmt.values(status=DeliveryStatus.PENDING, next_attempt_at=now, attempts=0, claimed_at=None)
-    ).rowcount
+    result = db.session.execute(stmt.values(status=DeliveryStatus.PENDING, next_attempt_at=now, attempts=0, claimed_at=None))
+    count = cast("CursorResult[Any]", result).rowcount  # an UPDATE's result: execute() is typed as returning Result
     log.info("%s asked to re-send %s messages like delivery %s", actor.username if actor else "-", count, delivery.id)
     return count

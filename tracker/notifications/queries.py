@@ -143,7 +143,9 @@ def nudge_options(tasks, now: datetime) -> dict[int, NudgeOption]:
             select(User.unit_id, func.count())
             .where(User.active, User.role == Role.UNIT_HEAD, User.unit_id.in_(unit_ids))
             .group_by(User.unit_id)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     active_assignees = set(db.session.scalars(select(User.id).where(User.active, User.id.in_(assignee_ids))))
     nudged = set(
@@ -223,5 +225,7 @@ def delivery_counts() -> dict[DeliveryStatus, int]:
     return dict(
         db.session.execute(
             select(Delivery.status, func.count()).where(Delivery.status != DeliveryStatus.NONE).group_by(Delivery.status)
-        ).all()
+        )
+        .tuples()
+        .all()
     )

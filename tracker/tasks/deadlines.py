@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, select
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.formatting import fmt_date
-from tracker.rules.deadlines import DeadlineError, DeadlineKind, parse_deadline
+from tracker.rules.deadlines import DeadlineError, DeadlineKind, Frequency, parse_deadline
 from tracker.rules.status import effective_due
 from tracker.settings.services import load_calendar, shift_deadlines
 from tracker.tasks.models import Task
@@ -25,7 +25,7 @@ class ResolvedDeadline:
     text: str
     kind: DeadlineKind
     due: date | None
-    frequency: object = None
+    frequency: Frequency | None = None
     day: int | None = None
 
 

@@ -8,6 +8,7 @@ the deadline, an extension or the calendar changes; classification compares it w
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -45,10 +46,13 @@ task_cooperating_unit = Table(
 
 # Partial indexes: a query uses one only if its WHERE repeats the index's condition word for word,
 # so queries.py builds its conditions from the same text.
-LEAF_INDEX = {"sqlite_where": text("is_leaf = 1"), "postgresql_where": text("is_leaf")}
+LEAF_INDEX: dict[str, Any] = {"sqlite_where": text("is_leaf = 1"), "postgresql_where": text("is_leaf")}
 FLAGGED = "(confirmation = 'pending' OR extended_due IS NOT NULL)"
-FLAGGED_INDEX = {"sqlite_where": text(f"is_leaf = 1 AND {FLAGGED}"), "postgresql_where": text(f"is_leaf AND {FLAGGED}")}
-OPEN_INDEX = {"sqlite_where": text("standing = 'open'"), "postgresql_where": text("standing = 'open'")}
+FLAGGED_INDEX: dict[str, Any] = {
+    "sqlite_where": text(f"is_leaf = 1 AND {FLAGGED}"),
+    "postgresql_where": text(f"is_leaf AND {FLAGGED}"),
+}
+OPEN_INDEX: dict[str, Any] = {"sqlite_where": text("standing = 'open'"), "postgresql_where": text("standing = 'open'")}
 
 
 class Task(db.Model):

@@ -51,12 +51,12 @@ def sync_occurrences(task: Task, actor: User | None, periods_changed: bool = Fal
     position = max((c.position for c in task.children), default=0)
     for period_start, occ in sorted(wanted.items()):
         text = f"{task.deadline_text} ({occ.label})"
-        child = existing.get(period_start)
-        if child is not None:
+        current = existing.get(period_start)
+        if current is not None:
             apply_changes(
-                child, actor, JournalAction.EDITED, {"due_date": occ.due, "deadline_text": text, "lead_unit": task.lead_unit}
+                current, actor, JournalAction.EDITED, {"due_date": occ.due, "deadline_text": text, "lead_unit": task.lead_unit}
             )
-            refresh_effective_due(child)
+            refresh_effective_due(current)
             continue
         position += 1
         child = Task(

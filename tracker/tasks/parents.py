@@ -33,10 +33,10 @@ def leaf_counts(parent_ids: Iterable[int], as_of: date) -> dict[int, Counts]:
     ids = sorted(set(parent_ids))
     if not ids:
         return {}
-    below = select(Task.parent_id.label("ancestor"), Task.id.label("task_id")).where(Task.parent_id.in_(ids))
-    below = below.cte("descendant", recursive=True)
+    anchor = select(Task.parent_id.label("ancestor"), Task.id.label("task_id")).where(Task.parent_id.in_(ids))
+    start = anchor.cte("descendant", recursive=True)
     child = aliased(Task)
-    below = below.union_all(select(below.c.ancestor, child.id).join(child, child.parent_id == below.c.task_id))
+    below = start.union_all(select(start.c.ancestor, child.id).join(child, child.parent_id == start.c.task_id))
     boxes = list(Box)
     stmt = (
         select(below.c.ancestor, *(func.sum(case((box_condition(b, as_of), 1), else_=0)) for b in boxes))

@@ -7,7 +7,9 @@ task with sub-tasks is counted through them, never twice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, literal_column, select
 
@@ -60,7 +62,9 @@ def summarize_by(key_column, flt: TaskFilter, as_of: date) -> dict:
     return {key: counts_at(group, *overdue.get(key, (0, None)), later=completions.get(key, ())) for key, group in rows.items()}
 
 
-def _grouped(key_column, flt: TaskFilter, as_of: date, by: list, values: list, where: list, ranged: bool = False) -> list:
+def _grouped(
+    key_column, flt: TaskFilter, as_of: date, by: list, values: list, where: list, ranged: bool = False
+) -> Sequence[Any]:
     """Leaves in ``flt`` grouped by the key and ``by``. ``ranged``: the rows come from a range of another
     index, and "+ 0" keeps SQLite from walking an index on the key for its order, reading every task."""
     keys = [] if key_column is None else [(key_column + 0).label("key") if ranged else key_column]
@@ -71,7 +75,7 @@ def _grouped(key_column, flt: TaskFilter, as_of: date, by: list, values: list, w
     return db.session.execute(stmt.group_by(*(literal_column(str(i + 1)) for i in range(len(columns))))).all()
 
 
-def _task_reads(key_column, flt: TaskFilter, as_of: date) -> tuple[list, list]:
+def _task_reads(key_column, flt: TaskFilter, as_of: date) -> tuple[Sequence[Any], Sequence[Any]]:
     """(key, standing, count, pending, extended) and (key, open past due, earliest deadline) from the leaf
     indexes: leaves by standing; the few awaiting confirmation or extended (their own partial index);
     the open ones past their deadline (a range of ix_task_open)."""
@@ -93,7 +97,7 @@ def _task_reads(key_column, flt: TaskFilter, as_of: date) -> tuple[list, list]:
     return standing_rows, past_due
 
 
-def _tally_reads(by_unit: bool, conditions: list, as_of: date) -> tuple[list, list]:
+def _tally_reads(by_unit: bool, conditions: list, as_of: date) -> tuple[Sequence[Any], Sequence[Any]]:
     """The same two reads from ``task_tally``'s 'due' rows (``day`` as written, ``due`` in force)."""
     keys = [TaskTally.lead_unit_id] if by_unit else []
     due = [TaskTally.kind == TallyKind.DUE, *conditions]

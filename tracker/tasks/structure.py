@@ -72,7 +72,7 @@ def has_history(task: Task) -> bool:
     return bool(events or files or exts or kids)
 
 
-def delete_task(task: Task, actor: User) -> str:
+def delete_task(task: Task, actor: User | None) -> str:
     """Delete a task that has no history; cancel one that has (its history stays readable)."""
     if has_history(task):
         apply_changes(task, actor, JournalAction.CANCELLED, {"status": TaskStatus.CANCELLED})

@@ -143,8 +143,11 @@ def _task_form(plan: Plan, task: Task | None) -> TaskForm:
 
 def _flash_unread_deadline(task: Task) -> None:
     """Say at once that the deadline could not be read, and why (issue 10): the task is kept."""
-    if task.deadline_kind is DeadlineKind.UNDETERMINED:
-        flash(undetermined_notice(task.deadline_text, task.plan.year), "warning")
+    if task.deadline_kind is not DeadlineKind.UNDETERMINED:
+        return
+    notice = undetermined_notice(task.deadline_text, task.plan.year)
+    if notice is not None:
+        flash(notice, "warning")
 
 
 def _task_input(form: TaskForm) -> ops.TaskInput:
@@ -270,7 +273,10 @@ def _act(task: Task, form_key: str, action, success: str, validate: bool = True,
         flash("Thông tin chưa hợp lệ, vui lòng xem các trường được đánh dấu.", "danger")
         return _render_detail(task, forms, 422)
     if not attempt(form, lambda: action(form))[0]:
-        return _render_detail(db.session.get(Task, task.id), forms, 422)
+        fresh = db.session.get(Task, task.id)
+        if fresh is None:  # deleted meanwhile
+            abort(404)
+        return _render_detail(fresh, forms, 422)
     flash(success, "success")
     return redirect(after or url_for("tasks.detail", task_id=task.id))
 
