@@ -13,7 +13,7 @@ from tracker.web import CONTENT_SECURITY_POLICY
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # E-mails are read in mail clients, never served under the page's CSP.
-EMAIL_TEMPLATES = {"notifications/batch.html"}
+EMAIL_TEMPLATES = {"notifications/email/batch.html", "notifications/email/layout.html"}
 
 
 def _check(response, url: str, signed_in: bool, https: bool = False) -> None:

@@ -11,6 +11,10 @@
       var v = parseFloat(el.getAttribute('data-indent'));
       if (isFinite(v)) el.style.paddingLeft = v + 'rem';
     });
+    // A read-only address to copy (the calendar feed): focusing it selects it (no inline onfocus=).
+    root.querySelectorAll('[data-select-on-focus]').forEach(function (el) {
+      el.addEventListener('focus', function () { el.select(); });
+    });
   }
   if (document.readyState === 'loading') {
     document.addEventListener('DOMContentLoaded', function () { apply(document); });
