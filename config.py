@@ -89,6 +89,6 @@ class Config:
 class TestConfig(Config):
     TESTING = True
     # A fixed key: tests never read or write instance/secret_key.
-    SECRET_KEY = "tracker-tests-only-not-a-secret"
+    SECRET_KEY = "tracker-tests-only-not-a-secret"  # nosec B105 (the test configuration only)
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True

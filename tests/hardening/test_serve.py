@@ -29,7 +29,7 @@ def _get(url: str, timeout: float = 60):
 
 
 def _children(pid: int) -> list[str]:
-    out = subprocess.run(["ps", "-o", "pid=,args=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    out = subprocess.run(["ps", "-ww", "-o", "pid=,args=", "--ppid", str(pid)], capture_output=True, text=True).stdout
     return [line.strip() for line in out.splitlines()]
 
 

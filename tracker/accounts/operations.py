@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 UNIT_ROLES = (Role.UNIT_HEAD, Role.STAFF)
 # What the audit page shows in place of a password: never the password nor its hash.
-PASSWORD_CHANGED = "(đã đặt mật khẩu mới)"
+PASSWORD_CHANGED = "(đã đặt mật khẩu mới)"  # nosec B105 (a label shown instead of a password)
 
 
 def _unit_facts(unit: Unit) -> dict[str, Any]:
@@ -108,7 +108,7 @@ def _user_errors(
     if role in UNIT_ROLES and unit is None:
         errors["unit_id"] = "Trưởng đơn vị và chuyên viên phải thuộc một đơn vị."
     if user is None and not password:
-        errors["password"] = "Vui lòng đặt mật khẩu cho tài khoản mới."  # a message, not a password  # nosec B105
+        errors["password"] = "Vui lòng đặt mật khẩu cho tài khoản mới."  # nosec B105 (a message, not a password)
     problem = password_problem(password) if password else None
     if problem:
         errors["password"] = problem

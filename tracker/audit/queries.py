@@ -28,7 +28,7 @@ FIELD_LABELS: dict[str, str] = {
     "full_name": "Họ và tên",
     "role": "Vai trò",
     "unit": "Đơn vị",
-    "password": "Mật khẩu",
+    "password": "Mật khẩu",  # nosec B105 (a field label)
     "doc_type": "Loại văn bản",
     "number": "Số, ký hiệu",
     "title": "Trích yếu",
