@@ -3,6 +3,7 @@ FLASK_DEBUG=1, no Server banner, every process stopped with the script (issue 16
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -52,6 +53,23 @@ def instance(tmp_path):
     return env
 
 
+def _wait_for_heartbeat(instance_dir: str, seconds: float = 60) -> bool:
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.closing(sqlite3.connect(Path(instance_dir) / "tracker.db")) as conn:
+            try:
+                row = conn.execute("SELECT value FROM app_state WHERE key = 'scheduler.heartbeat'").fetchone()
+            except sqlite3.OperationalError:  # locked while the scheduler writes
+                row = None
+        if row:
+            return True
+        time.sleep(0.5)
+    return False
+
+
 def _serve(env):
     return subprocess.Popen(
         ["bash", "scripts/serve.sh"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -79,6 +97,9 @@ def test_make_run_serves_through_gunicorn_beside_the_scheduler(instance):
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
         children = " ".join(_children(proc.pid))
         assert "gunicorn" in children and "scheduler run" in children and "mailsink" in children, children
+        # The scheduler starts beside the web server and may be slower to boot (a loaded CI machine): wait
+        # for its first heartbeat before stopping, so its start-up line is in the output.
+        assert _wait_for_heartbeat(instance["TRACKER_INSTANCE_DIR"]), "the scheduler never wrote its heartbeat"
         assert "flask --app wsgi run" not in children
     finally:
         out = _stop(proc)
