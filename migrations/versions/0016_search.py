@@ -110,6 +110,7 @@ def downgrade():
         op.execute("DROP FUNCTION IF EXISTS task_search_sync()")
         op.execute("DROP TABLE IF EXISTS task_search")
         op.execute("DROP FUNCTION IF EXISTS tracker_fold(text)")
+        op.execute("DROP EXTENSION IF EXISTS pg_trgm")
         return
     for name in ("task_search_insert", "task_search_update", "task_search_delete"):
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
