@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import flash
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import Field
 from wtforms.validators import StopValidation
 from wtforms.widgets import TextInput
@@ -105,13 +104,3 @@ def attempt(form: BaseForm, action: Callable[[], Any]) -> tuple[bool, Any]:
             flash(msg, "danger")
         return False, None
     return True, result
-
-
-def unit_choices(blank: str | None = "— Không —") -> list[tuple]:
-    """Every unit as (id, name) for a select field, inactive ones marked; ``blank`` first when given.
-    Shared by the forms of every package (a view must not import another package's view for it)."""
-    from tracker.accounts.models import Unit
-
-    units = db.session.scalars(select(Unit).order_by(Unit.position, Unit.name)).all()
-    choices = [(u.id, u.name + ("" if u.active else " (ngừng hoạt động)")) for u in units]
-    return ([(None, blank)] if blank is not None else []) + choices

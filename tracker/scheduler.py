@@ -67,7 +67,7 @@ class Job:
 def reminders(now: datetime) -> list[str]:
     """Queue the reminders due at ``now`` and deliver what is pending (e-mail, webhook), one pass at a
     time across every process, after giving back the claims of a pass that died."""
-    from tracker.notifications.services import tick
+    from tracker.notifications.jobs import tick
 
     with tick_lock():
         released = release_orphaned_claims()

@@ -10,7 +10,16 @@ from flask import g, jsonify, request
 from sqlalchemy import select
 
 from tracker.accounts.models import User, hash_token
+from tracker.errors import ValidationFailed
 from tracker.extensions import db
+
+
+def json_body() -> dict:
+    """The request's JSON object, or a 422 ("Nội dung yêu cầu phải là một đối tượng JSON.")."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ValidationFailed("Nội dung yêu cầu phải là một đối tượng JSON.")
+    return data
 
 
 def api_error(code: int, message: str, fields: dict | None = None):

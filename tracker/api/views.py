@@ -12,7 +12,7 @@ from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
 from tracker import clock
-from tracker.api.auth import api_error, token_required
+from tracker.api.auth import api_error, json_body, token_required
 from tracker.api.openapi import openapi_document
 from tracker.api.queries import extension_json, iso, one_task_json, plan_json, summary_json, task_json  # noqa: F401
 from tracker.args import strict_as_of, strict_box_filter, strict_flag, strict_positive
@@ -46,13 +46,6 @@ def _invalid(exc: ValidationFailed):
     fields = {k: v for k, v in exc.errors.items() if k}
     general = exc.errors.get("") or "Dữ liệu không hợp lệ."
     return api_error(422, general, fields)
-
-
-def _body() -> dict:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ValidationFailed("Nội dung yêu cầu phải là một đối tượng JSON.")
-    return data
 
 
 def _date(data: dict, key: str, required: bool = False) -> date | None:
@@ -124,7 +117,7 @@ def list_plans():
 @token_required
 def create_plan_api():
     require(can_edit_plans(g.api_user))
-    data = _body()
+    data = json_body()
     plan = create_plan(
         PlanInput(
             doc_type=_enum(DocumentType, data, "doc_type", DocumentType.PLAN),
@@ -164,7 +157,7 @@ def plan_summary(plan_id):
 def create_task(plan_id):
     plan = get_or_404(Plan, plan_id)
     require(can_edit_plans(g.api_user))
-    data = _body()
+    data = json_body()
     parent = None
     if data.get("parent_id") is not None:
         parent = db.session.get(Task, _int(data, "parent_id"))
@@ -242,7 +235,7 @@ def get_task(task_id):
 def update_task(task_id):
     task = get_or_404(Task, task_id)
     require(can_update_task(g.api_user, task))
-    data = _body()
+    data = json_body()
     result = data.get("result")
     if result is not None and not isinstance(result, str):
         raise ValidationFailed({"result": "Phải là một chuỗi ký tự."})
@@ -272,7 +265,7 @@ def confirm(task_id):
 def return_completion(task_id):
     task = get_or_404(Task, task_id)
     require(can_confirm(g.api_user, task))
-    ops.return_completion(task, g.api_user, _str(_body(), "reason"))
+    ops.return_completion(task, g.api_user, _str(json_body(), "reason"))
     db.session.commit()
     return jsonify(one_task_json(task.id, clock.today()))
 
@@ -282,7 +275,7 @@ def return_completion(task_id):
 def request_extension(task_id):
     task = get_or_404(Task, task_id)
     require(can_request_extension(g.api_user, task))
-    data = _body()
+    data = json_body()
     req = ops.request_extension(task, g.api_user, _str(data, "reason"), _date(data, "proposed_due", required=True), clock.today())
     db.session.commit()
     return jsonify(extension_json(req)), 201
@@ -293,7 +286,7 @@ def request_extension(task_id):
 def decide_extension(ext_id):
     req = get_or_404(ExtensionRequest, ext_id)
     require(can_decide_extension(g.api_user))
-    data = _body()
+    data = json_body()
     approve = data.get("approve")
     if not isinstance(approve, bool):
         raise ValidationFailed({"approve": "Phải là true (duyệt) hoặc false (không duyệt)."})

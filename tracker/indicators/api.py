@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, g, jsonify
 
 from tracker import clock
-from tracker.api.auth import api_error, token_required
+from tracker.api.auth import api_error, json_body, token_required
+from tracker.args import strict_as_of
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.indicators import operations as ops
@@ -25,23 +26,6 @@ bp = Blueprint("indicators_api", __name__, url_prefix="/api/v1")
 def invalid(exc: ValidationFailed):
     db.session.rollback()
     return api_error(422, exc.errors.get("") or "Dữ liệu không hợp lệ.", {k: v for k, v in exc.errors.items() if k})
-
-
-def _body() -> dict:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ValidationFailed("Nội dung yêu cầu phải là một đối tượng JSON.")
-    return data
-
-
-def _as_of() -> date:
-    raw = request.args.get("as_of", "")
-    if not raw:
-        return clock.today()
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationFailed({"as_of": "Ngày không hợp lệ (YYYY-MM-DD)."}) from None
 
 
 def _ids(data: dict, key: str) -> tuple[int, ...]:
@@ -133,7 +117,7 @@ def _one(indicator_id: int, as_of: date) -> dict:
 @token_required
 def list_indicators(plan_id):
     plan = get_or_404(Plan, plan_id)
-    as_of = _as_of()
+    as_of = strict_as_of()
     return jsonify(
         {"plan_id": plan.id, "as_of": as_of.isoformat(), "indicators": [indicator_json(s) for s in q.statuses([plan.id], as_of)]}
     )
@@ -144,7 +128,7 @@ def list_indicators(plan_id):
 def create_indicator(plan_id):
     plan = get_or_404(Plan, plan_id)
     require(ops.can_edit_indicators(g.api_user))
-    ind = ops.create_indicator(plan, _input(_body()), g.api_user)
+    ind = ops.create_indicator(plan, _input(json_body()), g.api_user)
     db.session.commit()
     return jsonify(_one(ind.id, clock.today())), 201
 
@@ -153,7 +137,7 @@ def create_indicator(plan_id):
 @token_required
 def get_indicator(indicator_id):
     ind = get_or_404(Indicator, indicator_id)
-    return jsonify(_one(ind.id, _as_of()))
+    return jsonify(_one(ind.id, strict_as_of()))
 
 
 @bp.post("/indicators/<indicator_id>/results")
@@ -161,7 +145,7 @@ def get_indicator(indicator_id):
 def enter_result(indicator_id):
     ind = get_or_404(Indicator, indicator_id)
     require(ops.can_enter_result(g.api_user, ind))
-    data = _body()
+    data = json_body()
     values = data.get("values")
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         raise ValidationFailed({"values": 'Phải là danh sách kết quả, mỗi phần một chuỗi (ví dụ ["96,97%"]).'})
@@ -187,7 +171,7 @@ def confirm_result(result_id):
 def return_result(result_id):
     result = get_or_404(IndicatorResult, result_id)
     require(ops.can_decide_result(g.api_user, result.indicator))
-    ops.return_result(result, g.api_user, _text(_body(), "reason"), clock.today())
+    ops.return_result(result, g.api_user, _text(json_body(), "reason"), clock.today())
     db.session.commit()
     return jsonify(_one(result.indicator_id, clock.today()))
 
@@ -196,7 +180,7 @@ def return_result(result_id):
 @token_required
 def get_form(form_id):
     form = get_or_404(StatForm, form_id)
-    as_of = _as_of()
+    as_of = strict_as_of()
     return jsonify(
         {
             "id": form.id,

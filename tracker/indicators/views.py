@@ -10,9 +10,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from tracker import clock
+from tracker.accounts.queries import unit_choices
 from tracker.extensions import db
 from tracker.formatting import DateInputError, parse_date
-from tracker.forms import attempt, unit_choices
+from tracker.forms import attempt
 from tracker.indicators import operations as ops
 from tracker.indicators import queries as q
 from tracker.indicators.forms import (

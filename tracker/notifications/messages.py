@@ -40,6 +40,7 @@ from tracker.notifications.grouping import (
 from tracker.notifications.models import Delivery, among
 from tracker.notifications.rules import BEFORE_PREFIX, Rule
 from tracker.plans.models import Plan
+from tracker.rules.board import due_soon_horizon
 from tracker.rules.calendar import WorkCalendar
 from tracker.rules.documents import DocumentType
 from tracker.rules.status import Box
@@ -109,18 +110,13 @@ def describe(delivery: Delivery, task: Task | None, unit: Unit | None, plan: Pla
     return Message(f"{subject_prefix(rule)} {head}: {task.title[:120]}", "", "", url, payload)
 
 
-def due_soon_end(as_of: date, calendar: WorkCalendar, working_days: int) -> date:
-    """The first day no longer "due soon" at ``as_of``: the app's one horizon (``DUE_SOON_WORKING_DAYS``
-    working days, ``rules.status.is_due_soon``), as a date a query can compare with."""
-    return calendar.add_working_days(as_of, working_days + 1)
-
-
 def digest_context(as_of: date, rule: str) -> dict:
     """Overdue (and, for the weekly digest, due soon) by lead unit, and late people: two queries."""
-    soon_days = current_app.config.get("DUE_SOON_WORKING_DAYS", 3)
-    end = due_soon_end(as_of, load_calendar(), soon_days)
+    # The app's one "due soon" horizon (rules.board), as on the unit page and the dashboard.
+    soon_days = current_app.config["DUE_SOON_WORKING_DAYS"]
+    horizon = due_soon_horizon(as_of, load_calendar(), soon_days)
     overdue = func.sum(case((box_condition(Box.OPEN_OVERDUE, as_of), 1), else_=0))
-    soon = func.sum(case((and_(box_condition(Box.OPEN_IN_TIME, as_of), Task.effective_due < end), 1), else_=0))
+    soon = func.sum(case((and_(box_condition(Box.OPEN_IN_TIME, as_of), Task.effective_due <= horizon), 1), else_=0))
     stmt = (
         select(Unit.name, overdue, soon)
         .join(Unit, Unit.id == Task.lead_unit_id)

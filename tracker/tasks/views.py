@@ -7,8 +7,9 @@ from flask_login import current_user, login_required
 
 from tracker import args, clock
 from tracker.accounts.models import Unit
+from tracker.accounts.queries import unit_choices
 from tracker.extensions import db
-from tracker.forms import attempt, unit_choices
+from tracker.forms import attempt
 from tracker.notifications.queries import nudge_options
 from tracker.permissions import (
     can_assign,
@@ -45,12 +46,6 @@ from tracker.tasks.queries import plan_options, plan_tasks, task_list, task_page
 from tracker.web import safe_next
 
 bp = Blueprint("tasks", __name__)
-
-# The old names of the argument readers, for one merge (other packages import them from tracker.args now).
-as_of_arg = args.as_of_arg
-task_filter_from_args = args.task_filter_from_args
-_int_arg = args.int_arg
-__all__ = ["as_of_arg", "bp", "plan_options", "task_filter_from_args", "unit_options"]
 
 
 def _horizon(as_of: date) -> date:
