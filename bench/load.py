@@ -201,20 +201,13 @@ def prepare(args) -> dict:
     """Load (or reuse) the workload; give the people a password; pick the ids the mix uses."""
     from sqlalchemy import select
 
-    from bench.workload import load, make_app
+    from bench.workload import load, make_app, reuse
     from tracker.accounts.models import Role, User
     from tracker.extensions import db
     from tracker.tasks.models import Task
 
     if args.keep:
-        from config import Config
-        from tracker import create_app
-
-        class KeepConfig(Config):
-            SQLALCHEMY_DATABASE_URI = args.database_url
-
-        app = create_app(KeepConfig)
-        loaded = {"tasks": args.n, "load_seconds": 0.0}
+        app, loaded = reuse(args.database_url)
     else:
         app = make_app(args.database_url)
         loaded = load(app, args.n)

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import event  # noqa: E402
 
-from bench.workload import load, make_app  # noqa: E402
+from bench.workload import load, make_app, reuse  # noqa: E402
 
 
 def one_tick(engine, now: datetime) -> dict:
@@ -69,6 +69,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, action="append", help="number of tasks (repeatable)")
     parser.add_argument("--database-url", default=None, help="PostgreSQL URL (wiped); default: a new SQLite file")
     parser.add_argument("--repeat", type=int, default=3, help="ticks timed (on fresh queues) for the median")
+    parser.add_argument("--keep", action="store_true", help="reuse the workload already in --database-url (one --n)")
     args = parser.parse_args()
     sizes = args.n or [100_000, 1_000_000]
 
@@ -84,8 +85,11 @@ def main() -> None:
     rows = []
     try:
         for n in sizes:
-            app = make_app(args.database_url)
-            info = load(app, n)
+            if args.keep:
+                app, info = reuse(args.database_url)
+            else:
+                app = make_app(args.database_url)
+                info = load(app, n)
             app.config["SMTP_HOST"], app.config["SMTP_PORT"] = "127.0.0.1", port
             now = datetime(2024, 10, 1, 7, 0, tzinfo=clock.timezone_info())
             clock.freeze(now)

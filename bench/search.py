@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import downgrade, upgrade  # noqa: E402
 
-from bench.workload import load, make_app  # noqa: E402
+from bench.workload import load, make_app, reuse  # noqa: E402
 
 QUERIES = [
     ("common word (1 task in 16)", "budget"),
@@ -67,12 +67,17 @@ def main() -> None:
     parser.add_argument("--n", type=int, action="append")
     parser.add_argument("--database-url")
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--keep", action="store_true", help="reuse the workload already in --database-url (one --n)")
     parser.add_argument("--index-while-loading", action="store_true", help="SQLite: keep the FTS triggers during the load")
     args = parser.parse_args()
     for n in args.n or [1_000_000]:
+        db_name = "PostgreSQL" if (args.database_url or "").startswith("postgresql") else "SQLite"
+        if args.keep:
+            app, info = reuse(args.database_url)
+            _report(app, db_name, n, info, "", args.repeat)
+            continue
         app = make_app(args.database_url)
         app.config["FROZEN_NOW"] = None
-        db_name = "PostgreSQL" if (args.database_url or "").startswith("postgresql") else "SQLite"
         after = db_name == "SQLite" and not args.index_while_loading
         if after:
             # A million single-row FTS5 inserts through the trigger crawl on a loaded machine (320,000 in
@@ -87,20 +92,22 @@ def main() -> None:
             with app.app_context():
                 upgrade()
             note = f", search index built after the load in {time.perf_counter() - started:.0f} s"
-        print(
-            f"{db_name}: {info['tasks']:,} tasks, {info['plans']} plans, {info['units']} units loaded in {info['load_seconds']:.0f} s{note}"
-        )
-        client = app.test_client()
-        token, _ = login(client)
-        print("| database | tasks | query | tasks found (shown) | API JSON median | HTML page median |")
-        for label, query in QUERIES:
-            api_ms, response = timed(
-                client, f"/api/v1/search?q={quote(query)}", {"Authorization": f"Bearer {token}"}, args.repeat
-            )
-            body = response.get_json()
-            found = f"{len(body['tasks'])}{'+' if body['more']['tasks'] else ''} tasks, {len(body['plans'])} plans"
-            html_ms, _ = timed(client, f"/search?q={quote(query)}", {}, args.repeat)
-            print(f"| {db_name} | {n:,} | {label}: `{query}` | {found} | {api_ms:.1f} ms | {html_ms:.1f} ms |", flush=True)
+        _report(app, db_name, n, info, note, args.repeat)
+
+
+def _report(app, db_name: str, n: int, info: dict, note: str, repeat: int) -> None:
+    print(
+        f"{db_name}: {info['tasks']:,} tasks, {info['plans']} plans, {info['units']} units loaded in {info['load_seconds']:.0f} s{note}"
+    )
+    client = app.test_client()
+    token, _ = login(client)
+    print("| database | tasks | query | tasks found (shown) | API JSON median | HTML page median |")
+    for label, query in QUERIES:
+        api_ms, response = timed(client, f"/api/v1/search?q={quote(query)}", {"Authorization": f"Bearer {token}"}, repeat)
+        body = response.get_json()
+        found = f"{len(body['tasks'])}{'+' if body['more']['tasks'] else ''} tasks, {len(body['plans'])} plans"
+        html_ms, _ = timed(client, f"/search?q={quote(query)}", {}, repeat)
+        print(f"| {db_name} | {n:,} | {label}: `{query}` | {found} | {api_ms:.1f} ms | {html_ms:.1f} ms |", flush=True)
 
 
 if __name__ == "__main__":

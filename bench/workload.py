@@ -50,6 +50,36 @@ def make_app(database_url: str | None):
     return app
 
 
+def reuse(database_url: str):
+    """An app on a database an earlier run loaded (``--keep``): (app, the same summary ``load`` returns)."""
+    sys.path.insert(0, str(ROOT))
+    from sqlalchemy import func, select
+
+    from config import Config
+    from tracker import create_app
+    from tracker.accounts.models import Unit
+    from tracker.extensions import db
+    from tracker.plans.models import Plan
+    from tracker.tasks.models import Task
+
+    instance = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
+
+    class KeepConfig(Config):
+        INSTANCE_DIR = instance
+        UPLOAD_DIR = instance / "uploads"
+        SQLALCHEMY_DATABASE_URI = database_url
+
+    app = create_app(KeepConfig)
+    with app.app_context():
+        counts = {
+            name: db.session.scalar(select(func.count()).select_from(model))
+            for name, model in (("tasks", Task), ("units", Unit), ("plans", Plan))
+        }
+    if not counts["tasks"]:
+        raise SystemExit(f"--keep: no workload in {database_url}")
+    return app, {**counts, "load_seconds": 0.0}
+
+
 def load(app, n: int) -> dict:
     """Units, plans, tasks, and the people reminders go to: one head per unit, two leaders, two office staff."""
     from tracker.accounts.models import Role, Unit, User

@@ -43,9 +43,9 @@ from tracker.plans.models import Plan
 from tracker.rules.board import due_soon_horizon
 from tracker.rules.calendar import WorkCalendar
 from tracker.rules.documents import DocumentType
-from tracker.rules.status import Box
+from tracker.rules.status import Box, Standing
 from tracker.settings.services import load_calendar
-from tracker.tasks.conditions import box_condition, leaf
+from tracker.tasks.conditions import box_condition, leaf, standing_is
 from tracker.tasks.models import Task
 
 log = logging.getLogger(__name__)
@@ -115,12 +115,19 @@ def digest_context(as_of: date, rule: str) -> dict:
     # The app's one "due soon" horizon (rules.board), as on the unit page and the dashboard.
     soon_days = current_app.config["DUE_SOON_WORKING_DAYS"]
     horizon = due_soon_horizon(as_of, load_calendar(), soon_days)
-    overdue = func.sum(case((box_condition(Box.OPEN_OVERDUE, as_of), 1), else_=0))
-    soon = func.sum(case((and_(box_condition(Box.OPEN_IN_TIME, as_of), Task.effective_due <= horizon), 1), else_=0))
+    is_overdue = box_condition(Box.OPEN_OVERDUE, as_of)
+    is_soon = and_(box_condition(Box.OPEN_IN_TIME, as_of), Task.effective_due <= horizon)
+    overdue = func.sum(case((is_overdue, 1), else_=0))
+    soon = func.sum(case((is_soon, 1), else_=0))
+    # Only tasks counted in one of the two sums are read: for today (the digests' date) that is a range
+    # of the open tasks' partial index, not every task of the department.
+    counted = and_(Task.effective_due <= horizon, or_(is_overdue, is_soon))
+    if as_of >= clock.today():
+        counted = and_(standing_is(Standing.OPEN), counted)
     stmt = (
         select(Unit.name, overdue, soon)
         .join(Unit, Unit.id == Task.lead_unit_id)
-        .where(leaf())
+        .where(leaf(), counted)
         .group_by(Unit.name)
         .order_by(overdue.desc(), Unit.name)
     )
