@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, current_app, request, session
+from flask import Flask, Response, current_app, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import login_user
 
 from tracker.accounts.models import User
@@ -63,3 +64,18 @@ def secure_cookies(response: Response) -> Response:
         secure = "; secure" in cookie.lower()
         response.headers.add("Set-Cookie", cookie if secure else f"{cookie}; Secure")
     return response
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, Secure also when this request came over https."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(super().get_cookie_secure(app) or request.is_secure)
+
+
+def install(app: Flask) -> None:
+    """The session cookie through ``SessionInterface``; the other cookies (Flask-Login's remember cookie)
+    through ``secure_cookies``, put first in the list so that it runs after every other hook (Flask runs
+    them last-registered first) and sees the remember cookie Flask-Login adds."""
+    app.session_interface = SessionInterface()
+    app.after_request_funcs.setdefault(None, []).insert(0, secure_cookies)

@@ -11,7 +11,7 @@ from tracker.accounts.forms import CodeForm, LoginForm, PasswordChangeForm, Unit
 from tracker.accounts.models import Role, Unit, UnitKind, User
 from tracker.accounts.operations import save_unit, save_user
 from tracker.accounts.queries import account_locks, all_units, all_users, unit_choices
-from tracker.accounts.sessions import secure_cookies, start_session
+from tracker.accounts.sessions import install, start_session
 from tracker.extensions import db
 from tracker.formatting import fmt_datetime
 from tracker.forms import BaseForm, attempt
@@ -20,7 +20,7 @@ from tracker.rules.throttle import retry_after_seconds
 from tracker.web import safe_next
 
 bp = Blueprint("accounts", __name__)
-bp.after_app_request(secure_cookies)
+bp.record_once(lambda state: install(state.app))
 
 PENDING = "pending_second_step"
 WRONG = "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khoá."
