@@ -237,7 +237,8 @@ def reset_second_factor(user: User, actor: User | None) -> None:
     user.totp_confirmed_at = None
     user.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    end_sessions(user)
+    if had:
+        end_sessions(user)  # a lost phone may be a stolen one: its remember cookie goes too
     record(
         actor,
         AuditAction.TOTP_RESET,
