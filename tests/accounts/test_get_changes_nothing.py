@@ -46,7 +46,11 @@ def test_every_get_route_changes_nothing(app, factory, client, role):
         db.session.commit()
         delivery_id = delivery.id
     values = {"task_id": task, "plan_id": plan, "unit_id": unit, "user_id": user_id, "delivery_id": delivery_id, "fmt": "pdf"}
-    rules = [r for r in app.url_map.iter_rules() if "GET" in r.methods and r.endpoint not in SKIP and not r.endpoint.startswith("bootstrap")]
+    rules = [
+        r
+        for r in app.url_map.iter_rules()
+        if "GET" in r.methods and r.endpoint not in SKIP and not r.endpoint.startswith("bootstrap")
+    ]
     before = database_digest(app)
     opened = 0
     for rule in rules:

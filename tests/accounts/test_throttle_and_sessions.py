@@ -175,7 +175,10 @@ def _signed_in_with_copies(app, factory):
     name = factory.user(Role.LEADER)
     owner = app.test_client()
     token = csrf_token(owner)
-    assert owner.post("/login", data={"csrf_token": token, "username": name, "password": PASSWORD, "remember": "y"}).status_code == 302
+    assert (
+        owner.post("/login", data={"csrf_token": token, "username": name, "password": PASSWORD, "remember": "y"}).status_code
+        == 302
+    )
     session_copy = _replay(app, session=_cookie(owner, "session"))
     remember_copy = _replay(app, remember_token=_cookie(owner, "remember_token"))
     # Before: both copies are as good as the original (so the test below can fail).
@@ -195,7 +198,12 @@ def test_copied_session_and_remember_cookies_stop_working_after_logout(app, fact
 def test_copied_cookies_stop_working_after_a_password_change(app, factory):
     _, owner, token = _signed_in_with_copies(app, factory)
     session_cookie, remember_cookie = _cookie(owner, "session"), _cookie(owner, "remember_token")
-    data = {"csrf_token": token, "current_password": PASSWORD, "new_password": "mat-khau-sau-khi-lo", "confirm": "mat-khau-sau-khi-lo"}
+    data = {
+        "csrf_token": token,
+        "current_password": PASSWORD,
+        "new_password": "mat-khau-sau-khi-lo",
+        "confirm": "mat-khau-sau-khi-lo",
+    }
     assert owner.post("/account/password", data=data).status_code == 302
     assert owner.get("/plans").status_code == 200
     assert _replay(app, session=session_cookie).get("/plans").status_code == 302
@@ -252,4 +260,3 @@ def test_the_demo_password_passes_the_policy():
 
     assert DEMO_PASSWORD == "demo-2026-tracker"
     assert all(password_problem(DEMO_PASSWORD, name) is None for name in ("vanphong", "giamdoc", "truongphong", "admin"))
-

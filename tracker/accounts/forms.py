@@ -39,7 +39,9 @@ class CodeForm(BaseForm):
 
 class PasswordChangeForm(BaseForm):
     current_password = PasswordField(
-        "Mật khẩu hiện tại", validators=[DataRequired("Vui lòng nhập mật khẩu hiện tại.")], render_kw={"autocomplete": "current-password"}
+        "Mật khẩu hiện tại",
+        validators=[DataRequired("Vui lòng nhập mật khẩu hiện tại.")],
+        render_kw={"autocomplete": "current-password"},
     )
     new_password = PasswordField(
         "Mật khẩu mới",
@@ -48,7 +50,9 @@ class PasswordChangeForm(BaseForm):
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
-        "Nhập lại mật khẩu mới", validators=[DataRequired("Vui lòng nhập lại mật khẩu mới.")], render_kw={"autocomplete": "new-password"}
+        "Nhập lại mật khẩu mới",
+        validators=[DataRequired("Vui lòng nhập lại mật khẩu mới.")],
+        render_kw={"autocomplete": "new-password"},
     )
 
     def __init__(self, *args, for_username: str = "", **kwargs):

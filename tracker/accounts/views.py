@@ -20,7 +20,7 @@ from tracker.rules.throttle import retry_after_seconds
 from tracker.web import safe_next
 
 bp = Blueprint("accounts", __name__)
-bp.record_once(lambda state: install(state.app))
+bp.record_once(lambda state: install(state.app))  # type: ignore[arg-type]  # Flask's own app, typed as its base
 
 PENDING = "pending_second_step"
 WRONG = "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khoá."
