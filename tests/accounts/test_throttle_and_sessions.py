@@ -11,6 +11,7 @@ from email.utils import parsedate_to_datetime
 
 from sqlalchemy import func, select
 
+from tests.conftest import CSRF_RE as CSRF
 from tests.conftest import PASSWORD, csrf_token, login
 from tracker import clock
 from tracker.accounts import signin
@@ -260,3 +261,29 @@ def test_the_demo_password_passes_the_policy():
 
     assert DEMO_PASSWORD == "demo-2026-tracker"
     assert all(password_problem(DEMO_PASSWORD, name) is None for name in ("vanphong", "giamdoc", "truongphong", "admin"))
+
+
+def test_behind_the_reverse_proxy_cookies_follow_the_forwarded_scheme_and_address(tmp_path):
+    """ProxyFix (TRACKER_PROXY_HOPS=1): https as nginx saw it makes cookies Secure; the throttle counts the
+    client's address from X-Forwarded-For, not the proxy's."""
+    from tests.conftest import build_app, rolled_back
+
+    proxied = build_app(tmp_path, "proxy", PROXY_FIX_HOPS=1)
+    with rolled_back(proxied):
+        from tests.conftest import Factory
+
+        name = Factory(proxied).user(Role.OFFICE)
+        client = proxied.test_client()
+        via_https = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9", "Referer": "https://localhost/login"}
+        token = CSRF.search(client.get("/login", headers=via_https).get_data(as_text=True)).group(1)
+        data = {"csrf_token": token, "username": name, "password": "sai-mat-khau"}
+        assert client.post("/login", data=data, headers=via_https).status_code == 200
+        with proxied.app_context():
+            assert db.session.scalars(select(LoginFailure.address)).all() == ["203.0.113.9"]
+        data["password"] = PASSWORD
+        response = client.post("/login", data={**data, "remember": "y"}, headers=via_https)
+        assert response.status_code == 302
+        cookies = _set_cookies(response)
+        assert "Secure" in cookies["session"] and "Secure" in cookies["remember_token"]
+    with proxied.app_context():
+        db.engine.dispose()
