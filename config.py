@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -76,6 +77,19 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Served over https (nginx in front, docs/deployment.md): cookies Secure and links https. Without it a
+    # request that came over https (ProxyFix trusting X-Forwarded-Proto) still gets Secure cookies
+    # (tracker/accounts/sessions.py).
+    HTTPS = _bool("TRACKER_HTTPS", False)
+    PREFERRED_URL_SCHEME = "https" if HTTPS else "http"
+    SESSION_COOKIE_SECURE = HTTPS
+    REMEMBER_COOKIE_SECURE = HTTPS
+    # "Ghi nhớ đăng nhập": this many days (Flask-Login's default is 365), HttpOnly, SameSite=Lax.
+    REMEMBER_COOKIE_DURATION = timedelta(days=int(os.environ.get("TRACKER_REMEMBER_DAYS", "14")))
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # The sign-in's second step (TOTP) must follow the password within this many seconds.
+    LOGIN_CODE_SECONDS = int(os.environ.get("TRACKER_LOGIN_CODE_SECONDS", "300"))
     PAGE_SIZE = 50
     # Dates and years outside this window are refused where they are parsed (issue 16).
     YEAR_MIN = int(os.environ.get("TRACKER_YEAR_MIN", "2000"))

@@ -110,9 +110,9 @@ def main() -> None:
             f"(loaded in {load_s:.1f} s); database {'PostgreSQL' if args.database_url else 'SQLite file'}"
         )
         client = app.test_client()
-        client.post("/login", data={"username": "giamdoc", "password": "demo12345"})
+        client.post("/login", data={"username": "giamdoc", "password": "demo-2026-tracker"})
         office_client = app.test_client()
-        office_client.post("/login", data={"username": "vanphong", "password": "demo12345"})
+        office_client.post("/login", data={"username": "vanphong", "password": "demo-2026-tracker"})
         rows = [
             ("plan page 25/KH-SNV (with indicators)", lambda: client.get(f"/plans/{demo_plan.id}")),
             ("indicator list of 25/KH-SNV", lambda: client.get(f"/plans/{demo_plan.id}/indicators")),

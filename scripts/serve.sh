@@ -23,7 +23,7 @@ trap 'exit 143' TERM
 cat <<MSG
 
   Theo dõi nhiệm vụ đang chạy tại http://127.0.0.1:${PORT}
-  Tài khoản minh hoạ (mật khẩu: demo12345):
+  Tài khoản minh hoạ (mật khẩu: demo-2026-tracker):
     vanphong     Văn phòng Sở
     giamdoc      Lãnh đạo Sở (Giám đốc)
     truongphong  Trưởng phòng Cải cách hành chính

@@ -59,7 +59,7 @@ def test_seed_004_plan_has_its_sections_and_reporting_duty(demo, app):
         plan = db.session.query(Plan).filter_by(number="25/KH-SNV").one()
         assert "199/KH-UBND" in plan.parent_reference
     client = app.test_client()
-    login(client, "vanphong", "demo12345")
+    login(client, "vanphong", "demo-2026-tracker")
     html = client.get(f"/plans/{plan.id}").get_data(as_text=True)
     for text in (
         "Công tác tuyên truyền",
@@ -78,7 +78,7 @@ def test_seed_004_plan_has_its_sections_and_reporting_duty(demo, app):
 @pytest.mark.parametrize("username", ["vanphong", "giamdoc", "truongphong", "chuyenvien", "admin", "tp.ccvc"])
 def test_every_demo_role_sees_its_pages(demo, app, username):
     client = app.test_client()
-    login(client, username, "demo12345")
+    login(client, username, "demo-2026-tracker")
     home = client.get("/", follow_redirects=True)
     assert home.status_code == 200
     with app.app_context():
@@ -90,7 +90,7 @@ def test_every_demo_role_sees_its_pages(demo, app, username):
 
 def test_plan_page_shows_the_headline_for_the_report_date(demo, app):
     client = app.test_client()
-    login(client, "giamdoc", "demo12345")
+    login(client, "giamdoc", "demo-2026-tracker")
     with app.app_context():
         plan_id = db.session.query(Plan.id).filter_by(number="01/KH.CCHC-STTTT").scalar()
     html = client.get(f"/plans/{plan_id}?as_of=15/12/2023").get_data(as_text=True)

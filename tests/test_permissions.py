@@ -114,6 +114,15 @@ ACCESS: dict[tuple[str, str], Row] = {
     # Everyone signed in
     ("GET", "/"): Row(SIGNED_IN, ok=REDIRECT),  # each role's home page
     ("POST", "/logout"): Row(EVERYONE, ok=frozenset({LOGIN})),  # back to the sign-in page
+    # The sign-in's second step: nobody has passed the password on these clients, so back to /login.
+    ("GET", "/login/code"): Row(EVERYONE, ok=frozenset({LOGIN}), denied=302),
+    ("POST", "/login/code"): Row(EVERYONE, ok=frozenset({LOGIN}), denied=302),
+    # One's own account (issue 16)
+    ("GET", "/account/password"): Row(SIGNED_IN),
+    ("POST", "/account/password"): Row(SIGNED_IN, ok=WRITE),
+    ("GET", "/account/2fa"): Row(SIGNED_IN),
+    ("POST", "/account/2fa/start"): Row(SIGNED_IN, ok=WRITE),
+    ("POST", "/account/2fa/confirm"): Row(SIGNED_IN, ok=WRITE),
     ("GET", "/plans"): Row(SIGNED_IN),
     ("GET", "/plans/<plan_id>"): Row(SIGNED_IN),
     ("GET", "/tasks"): Row(SIGNED_IN),
@@ -123,7 +132,7 @@ ACCESS: dict[tuple[str, str], Row] = {
     ("GET", "/dashboard"): Row(SIGNED_IN),
     ("GET", "/notifications"): Row(SIGNED_IN),
     ("POST", "/notifications/read"): Row(SIGNED_IN, ok=WRITE),
-    ("GET", "/notifications/<delivery_id>/open"): Row(RECIPIENT, ok=REDIRECT, denied=404, note="someone else's: not found"),
+    ("POST", "/notifications/<delivery_id>/open"): Row(RECIPIENT, ok=REDIRECT, denied=404, note="someone else's: not found"),
     ("GET", "/profile"): Row(SIGNED_IN),
     ("POST", "/profile"): Row(SIGNED_IN, ok=WRITE),
     ("GET", "/imports/plan/<plan_id>/source"): Row(SIGNED_IN, ok=REDIRECT, note="WORLD's plan was not imported"),
@@ -189,6 +198,8 @@ ACCESS: dict[tuple[str, str], Row] = {
     ("POST", "/admin/users/new"): Row(ADMIN, ok=WRITE),
     ("GET", "/admin/users/<user_id>"): Row(ADMIN),
     ("POST", "/admin/users/<user_id>"): Row(ADMIN, ok=WRITE),
+    ("POST", "/admin/users/<user_id>/unlock"): Row(ADMIN, ok=WRITE),
+    ("POST", "/admin/users/<user_id>/2fa/reset"): Row(ADMIN, ok=WRITE),
     ("GET", "/admin/issuers"): Row(ADMIN),
     ("POST", "/admin/issuers"): Row(ADMIN, ok=WRITE),
     ("GET", "/admin/issuers/<issuer_id>"): Row(ADMIN),

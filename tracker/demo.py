@@ -26,7 +26,7 @@ from tracker.settings.services import load_calendar
 from tracker.tasks import operations as ops
 from tracker.tasks.models import Task
 
-DEMO_PASSWORD = "demo12345"  # the demo's published password (README), never a real account  # nosec B105
+DEMO_PASSWORD = "demo-2026-tracker"  # the demo's published password (README), never a real account  # nosec B105
 
 UNITS = [
     # key, name, short, kind

@@ -18,8 +18,8 @@ from tracker.rules.rollup import format_percent
 from tracker.rules.status import Box
 from tracker.rules.window import OutOfWindow, YearWindow
 
-# GET routes that write (opening a notification marks it read).
-WRITES_ON_GET = {"notifications.open_one"}
+# GET routes that write: none (opening a notification is a POST since issue 16).
+WRITES_ON_GET: set[str] = set()
 
 ERROR_MESSAGES = {
     400: ("Yêu cầu không hợp lệ", "Dữ liệu gửi lên không hợp lệ. Vui lòng kiểm tra và thử lại."),
@@ -67,11 +67,9 @@ def _register_login() -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        try:
-            user = db.session.get(User, int(user_id))
-        except (TypeError, ValueError):
-            return None
-        return user if user is not None and user.active else None
+        from tracker.accounts.sessions import load_user as load  # "id:session_version" (issue 16)
+
+        return load(user_id)
 
     @login_manager.unauthorized_handler
     def unauthorized():

@@ -83,7 +83,7 @@ def test_admin_creates_a_user_and_errors_show_next_to_fields(client, factory, ap
             "full_name": "Nguyễn Thị Lan",
             "role": "staff",
             "unit_id": str(unit),
-            "password": "matkhau123",
+            "password": "lan-chuyen-vien-24",
             "active": "y",
         },
     )
@@ -96,7 +96,7 @@ def test_admin_creates_a_user_and_errors_show_next_to_fields(client, factory, ap
             "full_name": "A",
             "role": "staff",
             "unit_id": "",
-            "password": "matkhau123",
+            "password": "lan-chuyen-vien-24",
         },
     )
     assert "phải thuộc một đơn vị" in staff_without_unit.get_data(as_text=True)
@@ -132,19 +132,19 @@ def test_cli_users_create_set_password_and_token(runner, app, factory):
             "--unit",
             "Phòng Thử CLI",
             "--password",
-            "matkhau123",
+            "lan-chuyen-vien-24",
         ]
     )
     assert result.exit_code == 0, result.output
     assert "Đã tạo tài khoản cli.user" in result.output
-    result = runner.invoke(args=["users", "set-password", "cli.user", "--password", "matkhaumoi1"])
+    result = runner.invoke(args=["users", "set-password", "cli.user", "--password", "mat-khau-moi-cua-cli"])
     assert result.exit_code == 0
     result = runner.invoke(args=["users", "token", "cli.user"])
     assert result.exit_code == 0 and len(result.output.strip()) > 30
     with app.app_context():
         user = db.session.query(User).filter_by(username="cli.user").one()
-        assert user.check_password("matkhaumoi1") and user.unit_id == unit_id
+        assert user.check_password("mat-khau-moi-cua-cli") and user.unit_id == unit_id
     bad = runner.invoke(
-        args=["users", "create", "x2", "--name", "A", "--role", "staff", "--unit", "Không có", "--password", "matkhau123"]
+        args=["users", "create", "x2", "--name", "A", "--role", "staff", "--unit", "Không có", "--password", "lan-chuyen-vien-24"]
     )
     assert bad.exit_code != 0 and "Không có đơn vị" in bad.output

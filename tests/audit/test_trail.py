@@ -103,7 +103,7 @@ def test_the_form_and_the_operation_share_the_password_rule(client, factory, app
     unit = factory.unit()
     data = {"csrf_token": token, "username": "nvc", "full_name": "Nguyễn Văn C", "role": "staff", "unit_id": str(unit)}
     html = client.post("/admin/users/new", data={**data, "password": "ngan"}).get_data(as_text=True)
-    assert "Mật khẩu cần ít nhất 8 ký tự." in html
+    assert "Mật khẩu cần ít nhất 10 ký tự." in html
     assert "Mật khẩu dài tối đa 200 ký tự." in client.post("/admin/users/new", data={**data, "password": "x" * 201}).get_data(
         as_text=True
     )
@@ -173,19 +173,19 @@ def test_command_line_account_changes_are_audited_without_a_named_user(runner, f
             "--unit",
             unit_name,
             "--password",
-            "12345678",
+            "kiem-tra-dong-lenh",
         ]
     )
     assert created.exit_code == 0, created.output
-    short = runner.invoke(args=["users", "set-password", "nvd", "--password", "1234567"])
-    assert short.exit_code != 0 and "Mật khẩu cần ít nhất 8 ký tự." in short.output
-    assert runner.invoke(args=["users", "set-password", "nvd", "--password", "87654321"]).exit_code == 0
+    short = runner.invoke(args=["users", "set-password", "nvd", "--password", "123456789"])
+    assert short.exit_code != 0 and "Mật khẩu cần ít nhất 10 ký tự." in short.output
+    assert runner.invoke(args=["users", "set-password", "nvd", "--password", "dong-lenh-moi-2024"]).exit_code == 0
     token = runner.invoke(args=["users", "token", "nvd"]).output.strip()
     actions = [(a, who) for a, who, _, _ in _entries(app, "user")]
     assert actions == [("user.created", None), ("user.password_changed", None), ("user.token_issued", None)]
     assert token and token not in str(_entries(app, "user"))
     with app.app_context():
-        assert db.session.scalar(select(User).where(User.username == "nvd")).check_password("87654321")
+        assert db.session.scalar(select(User).where(User.username == "nvd")).check_password("dong-lenh-moi-2024")
     assert "Không có tài khoản" in runner.invoke(args=["users", "token", "khongco"]).output
 
 

@@ -14,7 +14,7 @@ from tracker.extensions import db
 
 
 def test_director_lands_on_the_dashboard_with_the_report_figures(client, demo):
-    login(client, "giamdoc", "demo12345")
+    login(client, "giamdoc", "demo-2026-tracker")
     assert client.get("/").headers["Location"].endswith("/dashboard")
     html = client.get(f"/dashboard?plan={demo}&as_of=15/12/2023").get_data(as_text=True)
     assert re.search(r"Đã hoàn thành <a[^>]*>41</a>/<a[^>]*>47</a> nhiệm vụ, đạt 87,23%", html)
@@ -26,7 +26,7 @@ def test_director_lands_on_the_dashboard_with_the_report_figures(client, demo):
 
 
 def test_every_figure_links_to_exactly_the_tasks_behind_it(client, demo):
-    login(client, "giamdoc", "demo12345")
+    login(client, "giamdoc", "demo-2026-tracker")
     html = client.get(f"/dashboard?plan={demo}&as_of=15/12/2023").get_data(as_text=True)
     link = re.search(r'<a class="text-danger" href="([^"]+)" data-testid="overdue-total">(\d+) quá hạn', html)
     href, shown = link.group(1).replace("&amp;", "&"), int(link.group(2))
@@ -47,7 +47,7 @@ def test_every_figure_links_to_exactly_the_tasks_behind_it(client, demo):
 
 
 def test_decree_09_period_counts_the_tasks_due_in_it(client, demo):
-    login(client, "giamdoc", "demo12345")
+    login(client, "giamdoc", "demo-2026-tracker")
     html = client.get(f"/dashboard?plan={demo}&period=year&year=2023&scheme=nd09&as_of=01/06/2025").get_data(as_text=True)
     assert "Năm 2023 (từ 15/12/2022 đến 14/12/2023)" in html
     assert "tính tại ngày 14/12/2023" in html
@@ -57,13 +57,13 @@ def test_decree_09_period_counts_the_tasks_due_in_it(client, demo):
 
 
 def test_bad_period_is_explained(client, demo):
-    login(client, "giamdoc", "demo12345")
+    login(client, "giamdoc", "demo-2026-tracker")
     html = client.get("/dashboard?period=quarter&index=7").get_data(as_text=True)
     assert "Kỳ báo cáo không hợp lệ" in html
 
 
 def test_office_board(client, demo, app):
-    login(client, "vanphong", "demo12345")
+    login(client, "vanphong", "demo-2026-tracker")
     assert client.get("/").headers["Location"].endswith("/board")
     html = client.get("/board").get_data(as_text=True)
     for marker in (
@@ -84,12 +84,12 @@ def test_office_board(client, demo, app):
     filtered = client.get(f"/board?unit={archive}").get_data(as_text=True)
     assert "Par Index" not in filtered.split('data-testid="extensions"')[1].split("</ul>")[0]
     head = app.test_client()
-    login(head, "truongphong", "demo12345")
+    login(head, "truongphong", "demo-2026-tracker")
     assert head.get("/board").status_code == 403
 
 
 def test_xlsx_export_matches_the_list(client, demo):
-    login(client, "vanphong", "demo12345")
+    login(client, "vanphong", "demo-2026-tracker")
     listing = client.get(f"/tasks?plan={demo}&leaves=1&as_of=15/12/2023").get_data(as_text=True)
     total = int(re.search(r'data-testid="total">(\d+) nhiệm vụ', listing).group(1))
     response = client.get(f"/tasks/export.xlsx?plan={demo}&leaves=1&as_of=15/12/2023")

@@ -163,7 +163,7 @@ def test_the_trend_buckets_deadlines_by_the_month_written(app, shifted):
     ],
 )
 def test_dashboard_period_figures_match_their_lists(client, demo, query, done, total):
-    login(client, "giamdoc", "demo12345")
+    login(client, "giamdoc", "demo-2026-tracker")
     html = client.get(f"/dashboard?plan={demo}&{query}").get_data(as_text=True)
     assert 'data-question="due_in_period"' in html
     headline = html[html.index('data-testid="headline"') :]
@@ -175,7 +175,7 @@ def test_dashboard_period_figures_match_their_lists(client, demo, query, done, t
 
 
 def test_the_page_shows_the_date_a_past_period_is_counted_at(client, demo):
-    login(client, "giamdoc", "demo12345")
+    login(client, "giamdoc", "demo-2026-tracker")
     html = client.get(f"/dashboard?plan={demo}&period=year&year=2023").get_data(as_text=True)
     assert "Nhiệm vụ đến hạn trong kỳ Năm 2023 (từ 01/01/2023 đến 31/12/2023), tính đến ngày 31/12/2023" in html
     assert 'name="as_of" value="31/12/2023"' in html and "02/06/2025" not in html.split('data-testid="headline"')[0]
@@ -205,7 +205,7 @@ def test_both_demo_plans_every_headline_figure_is_its_list(client, demo, app, nu
     holding exactly that many tasks."""
     with app.app_context():
         plan = db.session.query(Plan.id).filter_by(number=number).scalar()
-    login(client, "giamdoc", "demo12345")
+    login(client, "giamdoc", "demo-2026-tracker")
     html = client.get(f"/dashboard?plan={plan}&{query}").get_data(as_text=True)
     figures = html[html.index('data-testid="headline"') : html.index('data-testid="overdue-by-unit"')]
     links = re.findall(r'<a(?: class="[^"]*")? href="(/tasks\?[^"]+)"[^>]*>(\d+)', figures)

@@ -84,7 +84,7 @@ def page(browser, live_server):
     context.close()
 
 
-def sign_in(page, username: str, password: str = "demo12345") -> None:
+def sign_in(page, username: str, password: str = "demo-2026-tracker") -> None:
     page.goto("/login")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)

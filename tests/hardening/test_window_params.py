@@ -26,7 +26,7 @@ OUT = [
 
 def test_out_of_window_parameters_answer_400_in_vietnamese_fast(client, demo):  # noqa: F811
     """One demo load for every URL (loading it takes seconds)."""
-    login(client, "vanphong", "demo12345")
+    login(client, "vanphong", "demo-2026-tracker")
     for url in OUT:
         started = time.process_time()
         response = client.get(url)
@@ -49,7 +49,7 @@ def test_the_api_answers_400_in_json(client, demo, app):  # noqa: F811
 
 def test_window_edges_are_accepted_within_a_cpu_budget(client, demo):  # noqa: F811
     """The oldest and newest accepted as-of dates on the demo department: each page under a second of CPU."""
-    login(client, "vanphong", "demo12345")
+    login(client, "vanphong", "demo-2026-tracker")
     for url in ["/unit?as_of=2000-01-01", "/unit?as_of=2100-12-31", "/board?as_of=2000-01-01", "/dashboard?as_of=2100-12-31"]:
         started = time.process_time()
         response = client.get(url)
@@ -59,7 +59,7 @@ def test_window_edges_are_accepted_within_a_cpu_budget(client, demo):  # noqa: F
 
 
 def test_the_window_is_configurable(client, demo, app):  # noqa: F811
-    login(client, "vanphong", "demo12345")
+    login(client, "vanphong", "demo-2026-tracker")
     app.config["YEAR_MIN"] = 1990
     try:
         assert client.get("/unit?as_of=1995-01-01").status_code == 200

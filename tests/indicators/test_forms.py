@@ -118,7 +118,7 @@ def test_typing_a_value_and_copying_the_form_through_the_pages(app, demo, client
 def test_who_may_edit_forms(app, demo):
     form_id = _load_form(app)
     head = app.test_client()
-    token = login(head, "truongphong", "demo12345")
+    token = login(head, "truongphong", "demo-2026-tracker")
     with app.app_context():
         row_id = db.session.scalar(
             select(StatRow.id).where(StatRow.form_id == form_id, StatRow.label == "Số lượng phiếu khảo sát")

@@ -209,13 +209,15 @@ def test_notification_centre(app, factory, mailbox, client):
     assert "Còn 3 ngày làm việc đến hạn (06/05/2024): Kiểm tra công vụ" in page
     with app.app_context():
         note = db.session.scalar(select(Delivery.id).where(Delivery.channel == Channel.INAPP, Delivery.task_id == task))
-    response = client.get(f"/notifications/{note}/open")
+    assert client.get(f"/notifications/{note}/open").status_code == 405  # no state change on GET (issue 16)
+    assert 'data-testid="unread">1<' in client.get("/plans").get_data(as_text=True)
+    response = client.post(f"/notifications/{note}/open", data={"csrf_token": token})
     assert response.headers["Location"].endswith(f"/tasks/{task}")
     assert 'data-testid="unread"' not in client.get("/plans").get_data(as_text=True)
     assert client.post("/notifications/read", data={"csrf_token": token}).status_code == 302
     other = app.test_client()
-    login(other, factory.user(Role.STAFF, unit))
-    assert other.get(f"/notifications/{note}/open").status_code == 404
+    other_token = login(other, factory.user(Role.STAFF, unit))
+    assert other.post(f"/notifications/{note}/open", data={"csrf_token": other_token}).status_code == 404
 
 
 def test_manual_nudge_is_delivered_and_journaled(app, factory, mailbox, client):

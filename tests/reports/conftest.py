@@ -38,7 +38,7 @@ def plan_id(app, number: str = CCHC) -> int:
 def sign_in(client, username: str) -> str:
     html = client.get("/login").get_data(as_text=True)
     token = CSRF_RE.search(html).group(1)
-    response = client.post("/login", data={"csrf_token": token, "username": username, "password": "demo12345"})
+    response = client.post("/login", data={"csrf_token": token, "username": username, "password": "demo-2026-tracker"})
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     return CSRF_RE.search(client.get("/plans").get_data(as_text=True)).group(1)
 

@@ -199,7 +199,7 @@ TOTAL_RE = re.compile(r'data-testid="total">(\d+) nhiệm vụ<')
 )
 def test_every_figure_of_a_plan_equals_its_list_page(app, demo, number, dates):
     client = app.test_client()
-    login(client, "vanphong", "demo12345")
+    login(client, "vanphong", "demo-2026-tracker")
     with app.app_context():
         plan_id = db.session.scalar(select(Plan.id).where(Plan.number == number))
     for as_of in dates:

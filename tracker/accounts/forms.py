@@ -18,10 +18,46 @@ class LoginForm(BaseForm):
 
 
 def password_rule(form, field) -> None:
-    """The one password rule (tracker.rules.passwords), so the page says what the operation would."""
-    problem = password_problem(field.data or "")
+    """The one password rule (tracker.rules.passwords), so the page says what the operation would: with
+    the user name typed on the form, or the one the form was made for (``form.for_username``)."""
+    username = form.username.data if "username" in form else getattr(form, "for_username", "")
+    problem = password_problem(field.data or "", username or "")
     if problem:
         raise ValidationError(problem)
+
+
+class CodeForm(BaseForm):
+    """The second step of signing in, and the confirmation of a new second factor."""
+
+    code = StringField(
+        "Mã xác thực",
+        validators=[DataRequired("Vui lòng nhập mã xác thực."), Length(max=40, message="Tối đa 40 ký tự.")],
+        description="6 chữ số trong ứng dụng xác thực, hoặc một mã khôi phục.",
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True},
+    )
+
+
+class PasswordChangeForm(BaseForm):
+    current_password = PasswordField(
+        "Mật khẩu hiện tại",
+        validators=[DataRequired("Vui lòng nhập mật khẩu hiện tại.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        "Mật khẩu mới",
+        validators=[DataRequired("Vui lòng nhập mật khẩu mới."), password_rule],
+        description="Ít nhất 10 ký tự; không trùng tên đăng nhập; không dùng mật khẩu phổ biến.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Nhập lại mật khẩu mới",
+        validators=[DataRequired("Vui lòng nhập lại mật khẩu mới.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+    def __init__(self, *args, for_username: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.for_username = for_username
 
 
 def _optional_int(value):

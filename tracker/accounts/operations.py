@@ -4,11 +4,14 @@ made the change in the audit trail (in the caller's transaction; the caller comm
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
-from tracker.accounts.models import Role, Unit, UnitKind, User
+from tracker.accounts import totp
+from tracker.accounts.models import RecoveryCode, Role, Unit, UnitKind, User
+from tracker.accounts.signin import clear_failures
 from tracker.audit.models import AuditAction, AuditKind
 from tracker.audit.operations import record, record_changes
 from tracker.errors import ValidationFailed
@@ -109,7 +112,7 @@ def _user_errors(
         errors["unit_id"] = "Trưởng đơn vị và chuyên viên phải thuộc một đơn vị."
     if user is None and not password:
         errors["password"] = "Vui lòng đặt mật khẩu cho tài khoản mới."  # nosec B105 (a message, not a password)
-    problem = password_problem(password) if password else None
+    problem = password_problem(password, username) if password else None
     if problem:
         errors["password"] = problem
     return errors, unit
@@ -138,6 +141,8 @@ def save_user(
     user.unit, user.email, user.active = unit, (email or "").strip(), active
     if password:
         user.set_password(password)
+        if before is not None:
+            end_sessions(user)  # a new password set by the administrator signs the account out everywhere
     db.session.add(user)
     db.session.flush()
     action = AuditAction.USER_CREATED if before is None else AuditAction.USER_UPDATED
@@ -146,12 +151,14 @@ def save_user(
     return user
 
 
-def set_password(user: User, password: str, actor: User | None = None) -> None:
-    """Set a new password (the command line's ``users set-password``), by the one rule."""
-    problem = password_problem(password or "")
+def set_password(user: User, password: str, actor: User | None = None, field: str = "password") -> None:
+    """Set a new password (the command line's ``users set-password``, the user's own page), by the one
+    rule; every session and remember cookie of the account stops working."""
+    problem = password_problem(password or "", user.username)
     if problem:
-        raise ValidationFailed({"password": problem})
+        raise ValidationFailed({field: problem})
     user.set_password(password)
+    end_sessions(user)
     db.session.flush()
     record(
         actor,
@@ -169,3 +176,74 @@ def issue_api_token(user: User, actor: User | None = None) -> str:
     db.session.flush()
     record(actor, AuditAction.TOKEN_ISSUED, AuditKind.USER, user.id, f"{AuditAction.TOKEN_ISSUED.label}: {user.username}")
     return value
+
+
+def change_own_password(user: User, new_password: str, confirm: str) -> None:
+    """The user's own "Đổi mật khẩu" (the current password is checked before, by signin.current_password_ok)."""
+    if (new_password or "") != (confirm or ""):
+        raise ValidationFailed({"confirm": "Hai lần nhập mật khẩu mới không khớp."})
+    set_password(user, new_password, actor=user, field="new_password")
+
+
+def end_sessions(user: User) -> None:
+    """Every session and remember cookie of ``user`` stops working (signing out, a new password)."""
+    user.session_version = (user.session_version or 0) + 1
+    db.session.flush()
+    log.info("sessions ended for %s", user.username)
+
+
+def unlock_account(user: User, actor: User | None) -> int:
+    """The administrator lifts a sign-in lock: the account's failures are forgotten."""
+    cleared = clear_failures(user.username)
+    record(
+        actor,
+        AuditAction.LOGIN_UNLOCKED,
+        AuditKind.USER,
+        user.id,
+        f"{AuditAction.LOGIN_UNLOCKED.label}: {user.username}",
+        {"failures": [cleared, 0]},
+    )
+    return cleared
+
+
+def begin_second_factor(user: User) -> str:
+    """A new secret to enrol (shown on the page; in force only once confirmed with a code)."""
+    if user.has_second_factor:
+        raise ValidationFailed({"code": "Xác thực hai bước đã được bật cho tài khoản này."})
+    user.totp_secret = totp.new_secret()
+    user.totp_confirmed_at = None
+    user.totp_last_step = None
+    db.session.flush()
+    log.info("second factor enrolment started by %s", user.username)
+    return user.totp_secret
+
+
+def confirm_second_factor(user: User, code: str, now: datetime) -> list[str]:
+    """Turn the second factor on with a first good code; returns the ten recovery codes (shown once)."""
+    if not user.totp_secret or user.has_second_factor:
+        raise ValidationFailed({"code": "Chưa bắt đầu bật xác thực hai bước, hoặc đã bật rồi."})
+    if not totp.accept_totp(user, totp.clean(code), now):
+        raise ValidationFailed({"code": "Mã xác thực không đúng hoặc đã hết hạn. Vui lòng nhập mã đang hiện trong ứng dụng."})
+    user.totp_confirmed_at = now
+    codes = totp.issue_recovery_codes(user)
+    record(user, AuditAction.TOTP_ENABLED, AuditKind.USER, user.id, f"{AuditAction.TOTP_ENABLED.label}: {user.username}")
+    return codes
+
+
+def reset_second_factor(user: User, actor: User | None) -> None:
+    """The administrator turns a user's second factor off (a lost phone); the user may enrol again."""
+    had = user.has_second_factor
+    user.totp_secret = None
+    user.totp_confirmed_at = None
+    user.totp_last_step = None
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    if had:
+        end_sessions(user)  # a lost phone may be a stolen one: its remember cookie goes too
+    record(
+        actor,
+        AuditAction.TOTP_RESET,
+        AuditKind.USER,
+        user.id,
+        f"{AuditAction.TOTP_RESET.label}: {user.username}",
+        {"second_factor": ["bật" if had else "tắt", "tắt"]},
+    )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
-from tracker.accounts.models import Unit, User
+from tracker.accounts.models import LoginFailure, Unit, User
 from tracker.extensions import db
+from tracker.rules.throttle import ACCOUNT_POLICY, locked_until
 
 
 def unit_choices(blank: str | None = "— Không —") -> list[tuple]:
@@ -29,3 +32,18 @@ def user_by_username(username: str) -> User | None:
 
 def unit_by_name(name: str) -> Unit | None:
     return db.session.scalar(select(Unit).where(Unit.name == name))
+
+
+def account_locks(users: list[User], now: datetime) -> dict[int, datetime]:
+    """Each locked account's lock (by its name; addresses are not accounts), for the administrator's list."""
+    since = now - ACCOUNT_POLICY.window
+    rows = db.session.execute(select(LoginFailure.username, LoginFailure.at).where(LoginFailure.at > since)).all()
+    by_name: dict[str, list[datetime]] = {}
+    for name, at in rows:
+        by_name.setdefault(name, []).append(at)
+    locks = {}
+    for user in users:
+        until = locked_until(by_name.get(user.username, []), now, ACCOUNT_POLICY)
+        if until is not None:
+            locks[user.id] = until
+    return locks

@@ -1,17 +1,50 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from datetime import datetime
 
-from tracker.accounts.forms import LoginForm, UnitForm, UserForm
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, logout_user
+
+from tracker import clock
+from tracker.accounts import operations, signin, totp
+from tracker.accounts.forms import CodeForm, LoginForm, PasswordChangeForm, UnitForm, UserForm
 from tracker.accounts.models import Role, Unit, UnitKind, User
 from tracker.accounts.operations import save_unit, save_user
-from tracker.accounts.queries import all_units, all_users, unit_choices, user_by_username
-from tracker.forms import attempt
+from tracker.accounts.queries import account_locks, all_units, all_users, unit_choices
+from tracker.accounts.sessions import install, start_session
+from tracker.extensions import db
+from tracker.formatting import fmt_datetime
+from tracker.forms import BaseForm, attempt
 from tracker.permissions import can_manage_accounts, get_or_404, require
+from tracker.rules.throttle import retry_after_seconds
 from tracker.web import safe_next
 
 bp = Blueprint("accounts", __name__)
+bp.record_once(lambda state: install(state.app))  # type: ignore[arg-type]  # Flask's own app, typed as its base
+
+PENDING = "pending_second_step"
+WRONG = "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khoá."
+
+
+def client_address() -> str:
+    return request.remote_addr or ""
+
+
+def locked_page(template: str, until: datetime, **context):
+    """429 with Retry-After and a Vietnamese message saying until when."""
+    now = clock.now()
+    message = (
+        f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {fmt_datetime(until)} "
+        f"(khoảng {max(1, -(-retry_after_seconds(until, now) // 60))} phút), hoặc nhờ quản trị mở khoá."
+    )
+    response = current_app.make_response((render_template(template, locked=message, **context), 429))
+    response.headers["Retry-After"] = str(retry_after_seconds(until, now))
+    return response
+
+
+def _signed_in(user: User, remember: bool, next_url: str | None):
+    start_session(user, remember)
+    return redirect(safe_next(next_url) or url_for("home"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -19,22 +52,125 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("home"))
     form = LoginForm()
-    if form.validate_on_submit():
-        user = user_by_username(form.username.data)
-        if user is None or not user.check_password(form.password.data) or not user.active:
-            form.password.errors = ["Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khoá."]
-        else:
-            login_user(user, remember=form.remember.data)
-            return redirect(safe_next(request.args.get("next")) or url_for("home"))
-    return render_template("accounts/login.html", form=form)
+    if not form.validate_on_submit():
+        return render_template("accounts/login.html", form=form)
+    outcome = signin.sign_in(form.username.data, form.password.data, client_address(), clock.now())
+    db.session.commit()
+    if outcome.locked is not None and not outcome.failed:
+        return locked_page("accounts/login.html", outcome.locked, form=form)
+    if outcome.user is None:
+        form.password.errors = [WRONG]
+        return render_template("accounts/login.html", form=form)
+    if outcome.needs_code:
+        session[PENDING] = {
+            "uid": outcome.user.id,
+            "version": outcome.user.session_version or 0,
+            "remember": bool(form.remember.data),
+            "at": clock.now().timestamp(),
+            "next": safe_next(request.args.get("next")),
+        }
+        return redirect(url_for("accounts.login_code"))
+    return _signed_in(outcome.user, bool(form.remember.data), request.args.get("next"))
+
+
+def pending_user() -> tuple[User | None, dict]:
+    """The account that passed the password and waits for its code (None when none, or too late)."""
+    pending = session.get(PENDING) or {}
+    fresh = clock.now().timestamp() - float(pending.get("at", 0)) <= current_app.config.get("LOGIN_CODE_SECONDS", 300)
+    user = db.session.get(User, int(pending.get("uid", 0))) if fresh and pending.get("uid") else None
+    if user is None or not user.active or (user.session_version or 0) != pending.get("version"):
+        return None, {}
+    return user, pending
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def login_code():
+    user, pending = pending_user()
+    if user is None:
+        session.pop(PENDING, None)
+        flash("Vui lòng đăng nhập lại.", "warning")
+        return redirect(url_for("accounts.login"))
+    form = CodeForm()
+    if not form.validate_on_submit():
+        return render_template("accounts/login_code.html", form=form)
+    outcome = signin.second_step(user, form.code.data, client_address(), clock.now())
+    db.session.commit()
+    if outcome.locked is not None and not outcome.failed:
+        return locked_page("accounts/login_code.html", outcome.locked, form=form)
+    if outcome.user is None:
+        form.code.errors = ["Mã xác thực không đúng, đã dùng hoặc đã hết hạn."]
+        return render_template("accounts/login_code.html", form=form)
+    return _signed_in(user, bool(pending.get("remember")), pending.get("next"))
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    user = current_user._get_current_object()
+    operations.end_sessions(user)  # a copied session or remember cookie stops working too
+    db.session.commit()
     logout_user()
+    session.clear()
     flash("Bạn đã đăng xuất.", "info")
     return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    user = current_user._get_current_object()
+    form = PasswordChangeForm(for_username=user.username)
+    if not form.validate_on_submit():
+        return render_template("accounts/password.html", form=form)
+    check = signin.current_password_ok(user, form.current_password.data, client_address(), clock.now())
+    db.session.commit()
+    if check.locked is not None and not check.failed:
+        return locked_page("accounts/password.html", check.locked, form=form)
+    if check.user is None:
+        form.current_password.errors = ["Mật khẩu hiện tại không đúng."]
+        return render_template("accounts/password.html", form=form)
+    if attempt(form, lambda: operations.change_own_password(user, form.new_password.data, form.confirm.data))[0]:
+        start_session(user, remember=False)  # this browser stays signed in, with the new version
+        flash("Đã đổi mật khẩu. Các phiên đăng nhập khác đã bị đăng xuất.", "success")
+        return redirect(url_for("home"))
+    return render_template("accounts/password.html", form=form)
+
+
+@bp.get("/account/2fa")
+@login_required
+def second_factor():
+    user = current_user._get_current_object()
+    context: dict = {"user": user, "form": CodeForm(), "start": BaseForm()}
+    if user.has_second_factor:
+        context["unused_codes"] = totp.unused_recovery_codes(user)
+    elif user.totp_secret:
+        uri = totp.provisioning_uri(user, user.totp_secret)
+        context.update(secret=user.totp_secret, qr=totp.qr_data_uri(uri))
+    return render_template("accounts/second_factor.html", **context)
+
+
+@bp.post("/account/2fa/start")
+@login_required
+def second_factor_start():
+    form = BaseForm()
+    if not form.validate_on_submit():
+        abort(400)
+    attempt(form, lambda: operations.begin_second_factor(current_user._get_current_object()))
+    return redirect(url_for("accounts.second_factor"))
+
+
+@bp.post("/account/2fa/confirm")
+@login_required
+def second_factor_confirm():
+    user = current_user._get_current_object()
+    form = CodeForm()
+    if form.validate_on_submit():
+        done, codes = attempt(form, lambda: operations.confirm_second_factor(user, form.code.data, clock.now()))
+        if done:
+            return render_template("accounts/recovery_codes.html", codes=codes)
+    for message in form.code.errors:
+        flash(message, "danger")
+    return redirect(url_for("accounts.second_factor"))
 
 
 @bp.get("/admin/units")
@@ -78,7 +214,34 @@ def unit_form(unit_id):
 @login_required
 def users():
     require(can_manage_accounts(current_user))
-    return render_template("accounts/users.html", users=all_users())
+    users = all_users()
+    return render_template("accounts/users.html", users=users, locks=account_locks(users, clock.now()), action=BaseForm())
+
+
+@bp.post("/admin/users/<user_id>/unlock")
+@login_required
+def unlock(user_id):
+    user = get_or_404(User, user_id)
+    require(can_manage_accounts(current_user))
+    form = BaseForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if attempt(form, lambda: operations.unlock_account(user, current_user))[0]:
+        flash(f"Đã mở khoá đăng nhập cho {user.username}.", "success")
+    return redirect(url_for("accounts.users"))
+
+
+@bp.post("/admin/users/<user_id>/2fa/reset")
+@login_required
+def reset_second_factor(user_id):
+    user = get_or_404(User, user_id)
+    require(can_manage_accounts(current_user))
+    form = BaseForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if attempt(form, lambda: operations.reset_second_factor(user, current_user))[0]:
+        flash(f"Đã tắt xác thực hai bước của {user.username}; người dùng có thể bật lại.", "success")
+    return redirect(url_for("accounts.users"))
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"], defaults={"user_id": None})

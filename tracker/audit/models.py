@@ -42,6 +42,10 @@ class AuditAction(LabelledEnum):
     USER_UPDATED = "user.updated", "Sửa tài khoản"
     PASSWORD_CHANGED = "user.password_changed", "Đổi mật khẩu"
     TOKEN_ISSUED = "user.token_issued", "Cấp mã truy cập API"
+    # Issue 16 (tracker/accounts): sign-in locks, the second factor.
+    LOGIN_UNLOCKED = "user.login_unlocked", "Mở khoá đăng nhập"
+    TOTP_ENABLED = "user.totp_enabled", "Bật xác thực hai bước"
+    TOTP_RESET = "user.totp_reset", "Đặt lại xác thực hai bước"
     CALENDAR_DAY_SET = "calendar.day_set", "Đặt ngày nghỉ bổ sung / làm việc bù"
     CALENDAR_DAY_REMOVED = "calendar.day_removed", "Xoá ngày nghỉ bổ sung / làm việc bù"
     SHIFT_CHANGED = "calendar.shift_changed", "Đổi quy tắc dời hạn (Điều 148 BLDS)"

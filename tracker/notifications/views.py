@@ -39,13 +39,17 @@ def mark_read():
     return redirect(url_for("notifications.index"))
 
 
-@bp.get("/notifications/<delivery_id>/open")
+@bp.post("/notifications/<delivery_id>/open")
 @login_required
 def open_one(delivery_id):
+    """Open a notification: a POST (it marks it read; no state changes on GET). E-mails link to the task."""
     delivery = get_or_404(Delivery, delivery_id)
     if delivery.recipient_id != current_user.id or delivery.channel is not Channel.INAPP:
         abort(404)
-    attempt(BaseForm(), lambda: operations.mark_read(current_user, [delivery.id], clock.now()))
+    form = BaseForm()
+    if not form.validate_on_submit():
+        abort(400)
+    attempt(form, lambda: operations.mark_read(current_user, [delivery.id], clock.now()))
     if delivery.task_id:
         return redirect(url_for("tasks.detail", task_id=delivery.task_id))
     return redirect(url_for("tasks.index", box="open_overdue", leaves=1))
