@@ -32,7 +32,10 @@ def shot(page, name: str) -> Path:
 
 def new_page(browser, live_server, width: str):
     w, h = WIDTHS[width]
-    context = browser.new_context(base_url=live_server, locale="vi-VN", viewport={"width": w, "height": h})
+    # Reduced motion: Bootstrap then draws its focus rings at once (no transition), so a test reads them.
+    context = browser.new_context(
+        base_url=live_server, locale="vi-VN", viewport={"width": w, "height": h}, reduced_motion="reduce"
+    )
     return context.new_page()
 
 

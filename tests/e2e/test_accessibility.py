@@ -148,7 +148,7 @@ def test_keyboard_opens_the_phone_menu_and_follows_a_link(browser, live_server):
     page = new_page(browser, live_server, "phone")
     sign_in(page, "truongphong")
     page.goto("/unit")
-    tab_to(page, lambda f: f["text"] == "" and f["tag"] == "BUTTON")  # the toggler: an icon, named by aria-label
+    tab_to(page, lambda f: f["text"] == "Mở menu" and f["tag"] == "BUTTON")  # the toggler: an icon, named by aria-label
     page.keyboard.press("Enter")
     page.locator("#nav.show").wait_for()
     tab_to(page, lambda f: f["text"] == "Việc của tôi")
