@@ -15,7 +15,17 @@
     root.querySelectorAll('[data-select-on-focus]').forEach(function (el) {
       el.addEventListener('focus', function () { el.select(); });
     });
+    foldFilters(root);
   }
+  // A filter form inside <details class="filter-fold"> is folded on a phone and open from 768 px up
+  // (where app.css hides its summary). Without script the form simply stays open.
+  var wide = window.matchMedia('(min-width: 768px)');
+  function foldFilters(root) {
+    root.querySelectorAll('details.filter-fold').forEach(function (el) {
+      el.open = wide.matches;
+    });
+  }
+  wide.addEventListener('change', function () { foldFilters(document); });
   if (document.readyState === 'loading') {
     document.addEventListener('DOMContentLoaded', function () { apply(document); });
   } else {
