@@ -7,6 +7,7 @@ import logging
 from datetime import date
 from enum import Enum
 
+from tracker import clock
 from tracker.accounts.models import Unit, User
 from tracker.extensions import db
 from tracker.formatting import fmt_date
@@ -70,6 +71,7 @@ def journal(task: Task, actor: User | None, action: JournalAction | str, field: 
             old_value=_display(old),
             new_value=_display(new),
             note=note,
+            task_version=task.version,
         )
     )
     log.info("task %s: %s %s by user %s", task.id, action.value, field, actor.id if actor else None)
@@ -85,4 +87,8 @@ def apply_changes(task: Task, actor: User | None, action: JournalAction, changes
         journal(task, actor, action, field, old, new, note)
         setattr(task, field, new)
         changed = True
+    if changed:
+        # A change to a collection alone (cooperating units) writes no row of ``task``: this does, so
+        # the version moves with every journaled change (tasks.versions).
+        task.updated_at = clock.now()
     return changed

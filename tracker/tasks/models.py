@@ -117,6 +117,11 @@ class Task(db.Model):
     written_due: Mapped[date | None] = mapped_column(Date, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
+    # Bumped by every ORM update (``version_id_col``, migration 0018): a form or API write carries the
+    # version it was read at, and one based on an older version is refused (tasks.versions).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     plan: Mapped[Plan] = relationship()
     parent: Mapped[Task | None] = relationship(remote_side=[id], back_populates="children")
@@ -209,6 +214,8 @@ class TaskEvent(db.Model):
     old_value: Mapped[str] = mapped_column(Text, default="")
     new_value: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    # The task's version this line's change was made on (migration 0018); NULL on older lines.
+    task_version: Mapped[int | None] = mapped_column(Integer)
 
     user: Mapped[User | None] = relationship()
 

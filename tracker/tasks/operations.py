@@ -40,6 +40,7 @@ from tracker.tasks.journal import ACTION_LABELS, FIELD_LABELS, apply_changes, jo
 from tracker.tasks.models import ExtensionRequest, ExtensionState, Task
 from tracker.tasks.occurrences import sync_occurrences
 from tracker.tasks.structure import NEW_TASK_STATE, delete_task, has_history, move_task, next_position  # noqa: F401
+from tracker.tasks.versions import check_version, flush_versioned
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +144,10 @@ def create_task(plan: Plan, data: TaskInput, actor: User | None, parent: Task | 
     return task
 
 
-def edit_task(task: Task, data: TaskInput, actor: User) -> bool:
+def edit_task(task: Task, data: TaskInput, actor: User, based_on: int | None = None) -> bool:
+    """``based_on``: the version the form was read at; a write based on an older one is refused
+    (``StaleVersion``, nothing saved). ``None``: not checked (API clients without If-Match)."""
+    check_version(task, based_on)
     lead, coop, assignee, deadline = _validate_input(task.plan, data)
     old_frequency = task.frequency
     changed = apply_changes(
@@ -166,7 +170,7 @@ def edit_task(task: Task, data: TaskInput, actor: User) -> bool:
     task.frequency = deadline.frequency
     task.periodic_day = deadline.day
     refresh_effective_due(task)
-    db.session.flush()
+    flush_versioned(task, based_on)
     sync_occurrences(task, actor, periods_changed=old_frequency != task.frequency)
     events.task_event((EventKind.ASSIGNED, EventKind.DEADLINE_CHANGED), task, actor)
     return changed
@@ -273,9 +277,11 @@ def _progress_changes(task: Task, data: ProgressInput, actor: User, today: date)
     return changes
 
 
-def update_progress(task: Task, data: ProgressInput, actor: User, today: date) -> bool:
+def update_progress(task: Task, data: ProgressInput, actor: User, today: date, based_on: int | None = None) -> bool:
+    """``based_on`` as for ``edit_task``."""
+    check_version(task, based_on)
     changed = apply_changes(task, actor, JournalAction.UPDATED, _progress_changes(task, data, actor, today))
-    db.session.flush()
+    flush_versioned(task, based_on)
     events.task_event(EventKind.COMPLETION_PENDING, task, actor)
     return changed
 
