@@ -72,7 +72,7 @@ class Plan(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     # Bumped by every ORM update (``version_id_col``, migration 0018): an edit based on an older version
     # is refused (plans.operations.update_plan).
-    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
     __mapper_args__ = {"version_id_col": version}
 
     parent: Mapped[Plan | None] = relationship(remote_side=[id], back_populates="children")

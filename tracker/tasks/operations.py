@@ -21,9 +21,9 @@ from tracker.extensions import db
 from tracker.formatting import fmt_date
 from tracker.notifications import events
 from tracker.notifications.events import EventKind
-from tracker.permissions import can_backdate_completion, can_confirm
+from tracker.permissions import can_backdate_completion
 from tracker.plans.models import Plan
-from tracker.rules.completion import earliest_completion_date, within_backdating_limit
+from tracker.rules.completion import earliest_completion_date, self_confirmation_refusal, within_backdating_limit
 from tracker.rules.documents import auto_ordinal
 from tracker.rules.extensions import extension_refusal
 from tracker.rules.journal import JournalAction
@@ -247,7 +247,8 @@ def _confirmation_on_completion(task: Task, actor: User) -> Confirmation:
         return task.confirmation
     if not task.plan.requires_confirmation:
         return Confirmation.NONE
-    return Confirmation.CONFIRMED if can_confirm(actor, task) else Confirmation.PENDING
+    # Even văn phòng's own completion waits for a second person (issue 16.12).
+    return Confirmation.PENDING
 
 
 def _progress_changes(task: Task, data: ProgressInput, actor: User, today: date) -> dict:
@@ -277,10 +278,23 @@ def _progress_changes(task: Task, data: ProgressInput, actor: User, today: date)
     return changes
 
 
+def _reporter(task: Task, changes: dict, actor: User) -> int | None:
+    """Who recorded the completion waiting for confirmation: kept while the same completion is edited,
+    the actor for a new (or re-reported) one, nobody once the task is not done."""
+    if changes["confirmation"] is not Confirmation.PENDING:
+        return None
+    if task.confirmation is Confirmation.PENDING and task.reported_by_id is not None:
+        return task.reported_by_id
+    return actor.id
+
+
 def update_progress(task: Task, data: ProgressInput, actor: User, today: date, based_on: int | None = None) -> bool:
     """``based_on`` as for ``edit_task``."""
     check_version(task, based_on)
-    changed = apply_changes(task, actor, JournalAction.UPDATED, _progress_changes(task, data, actor, today))
+    changes = _progress_changes(task, data, actor, today)
+    reporter = _reporter(task, changes, actor)
+    changed = apply_changes(task, actor, JournalAction.UPDATED, changes)
+    task.reported_by_id = reporter
     flush_versioned(task, based_on)
     events.task_event(EventKind.COMPLETION_PENDING, task, actor)
     return changed
@@ -289,6 +303,9 @@ def update_progress(task: Task, data: ProgressInput, actor: User, today: date, b
 def confirm_completion(task: Task, actor: User) -> None:
     if task.confirmation is not Confirmation.PENDING:
         raise ValidationFailed("Nhiệm vụ này không chờ xác nhận hoàn thành.")
+    refusal = self_confirmation_refusal(task.reported_by_id, actor.id)
+    if refusal:
+        raise ValidationFailed(refusal)
     apply_changes(task, actor, JournalAction.CONFIRMED, {"confirmation": Confirmation.CONFIRMED})
     db.session.flush()
 
@@ -306,6 +323,7 @@ def return_completion(task: Task, actor: User, reason: str) -> None:
         JournalAction.RETURNED,
         {"status": TaskStatus.IN_PROGRESS, "completed_on": None, "confirmation": Confirmation.RETURNED},
     )
+    task.reported_by_id = None
     db.session.flush()
     events.task_event(EventKind.COMPLETION_RETURNED, task, actor)
 

@@ -25,6 +25,7 @@ from tracker.permissions import (
 )
 from tracker.plans.models import Plan
 from tracker.rules.board import QUICK_UPDATE_BOXES, due_soon_horizon
+from tracker.rules.completion import is_own_completion
 from tracker.rules.deadlines import DeadlineKind, undetermined_notice
 from tracker.rules.journal import JournalAction
 from tracker.rules.status import Box, TaskStatus
@@ -41,7 +42,7 @@ from tracker.tasks.forms import (
     ReturnForm,
     TaskForm,
 )
-from tracker.tasks.journal import ACTION_LABELS, FIELD_LABELS
+from tracker.tasks.journal import ACTION_LABELS, FIELD_LABELS, journal_lines
 from tracker.tasks.models import Attachment, ExtensionRequest, ExtensionState, Task
 from tracker.tasks.queries import plan_options, plan_tasks, task_list, task_page, tree, unit_board, unit_options
 from tracker.web import safe_next
@@ -247,7 +248,8 @@ def _render_detail(task: Task, forms: dict | None = None, status: int = 200):
         rollup=page.rollup,
         extension_pending=page.extension_pending,
         soon=page.soon,
-        events=page.events,
+        events=journal_lines(page.events, can_see_evidence(current_user, task)),
+        own_completion=is_own_completion(task.reported_by_id, current_user.id),
         files=page.files,
         extensions=page.extensions,
         children=page.children,
