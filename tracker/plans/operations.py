@@ -202,10 +202,12 @@ def _stale(plan_id: int, based_on: int, current: int) -> StaleVersion:
     return StaleVersion(stale_message("kế hoạch", _plan_changes_since(plan_id, based_on)), current)
 
 
-def _flush_versioned(plan: Plan, based_on: int | None) -> None:
-    """Flush; if another connection updated the plan since it was read, roll back and refuse."""
+def _set_versioned(plan: Plan, values: dict[str, Any], based_on: int | None) -> None:
+    """Set and flush; if another connection updated the plan since it was read, roll back and refuse."""
     plan_id, read_at = plan.id, plan.version
     try:
+        for key, value in values.items():
+            setattr(plan, key, value)
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
@@ -222,9 +224,7 @@ def update_plan(plan: Plan, data: PlanInput, actor: User | None, today: date | N
     values = _validate(data, plan, today or clock.today())
     before = _plan_facts(plan)
     version = plan.version
-    for key, value in values.items():
-        setattr(plan, key, value)
-    _flush_versioned(plan, based_on)
+    _set_versioned(plan, values, based_on)
     action = AuditAction.PLAN_UPDATED
     summary = f"{action.label}: {plan.display_name}"
     record_changes(actor, action, AuditKind.PLAN, plan.id, summary, before, _plan_facts(plan), {"plan_version": version})

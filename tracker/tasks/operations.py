@@ -40,7 +40,7 @@ from tracker.tasks.journal import ACTION_LABELS, FIELD_LABELS, apply_changes, jo
 from tracker.tasks.models import ExtensionRequest, ExtensionState, Task
 from tracker.tasks.occurrences import sync_occurrences
 from tracker.tasks.structure import NEW_TASK_STATE, delete_task, has_history, move_task, next_position  # noqa: F401
-from tracker.tasks.versions import check_version, flush_versioned
+from tracker.tasks.versions import versioned
 
 log = logging.getLogger(__name__)
 
@@ -147,30 +147,29 @@ def create_task(plan: Plan, data: TaskInput, actor: User | None, parent: Task | 
 def edit_task(task: Task, data: TaskInput, actor: User, based_on: int | None = None) -> bool:
     """``based_on``: the version the form was read at; a write based on an older one is refused
     (``StaleVersion``, nothing saved). ``None``: not checked (API clients without If-Match)."""
-    check_version(task, based_on)
-    lead, coop, assignee, deadline = _validate_input(task.plan, data)
-    old_frequency = task.frequency
-    changed = apply_changes(
-        task,
-        actor,
-        JournalAction.EDITED,
-        {
-            "title": data.title.strip(),
-            "description": (data.description or "").strip(),
-            "ordinal": (data.ordinal or "").strip() or task.ordinal,
-            "lead_unit": lead,
-            "cooperating_units": coop,
-            "assignee": assignee,
-            "start_date": data.start_date,
-            "deadline_text": deadline.text,
-            "due_date": deadline.due,
-        },
-    )
-    task.deadline_kind = deadline.kind
-    task.frequency = deadline.frequency
-    task.periodic_day = deadline.day
-    refresh_effective_due(task)
-    flush_versioned(task, based_on)
+    with versioned(task, based_on):
+        lead, coop, assignee, deadline = _validate_input(task.plan, data)
+        old_frequency = task.frequency
+        changed = apply_changes(
+            task,
+            actor,
+            JournalAction.EDITED,
+            {
+                "title": data.title.strip(),
+                "description": (data.description or "").strip(),
+                "ordinal": (data.ordinal or "").strip() or task.ordinal,
+                "lead_unit": lead,
+                "cooperating_units": coop,
+                "assignee": assignee,
+                "start_date": data.start_date,
+                "deadline_text": deadline.text,
+                "due_date": deadline.due,
+            },
+        )
+        task.deadline_kind = deadline.kind
+        task.frequency = deadline.frequency
+        task.periodic_day = deadline.day
+        refresh_effective_due(task)
     sync_occurrences(task, actor, periods_changed=old_frequency != task.frequency)
     events.task_event((EventKind.ASSIGNED, EventKind.DEADLINE_CHANGED), task, actor)
     return changed
@@ -290,12 +289,11 @@ def _reporter(task: Task, changes: dict, actor: User) -> int | None:
 
 def update_progress(task: Task, data: ProgressInput, actor: User, today: date, based_on: int | None = None) -> bool:
     """``based_on`` as for ``edit_task``."""
-    check_version(task, based_on)
-    changes = _progress_changes(task, data, actor, today)
-    reporter = _reporter(task, changes, actor)
-    changed = apply_changes(task, actor, JournalAction.UPDATED, changes)
-    task.reported_by_id = reporter
-    flush_versioned(task, based_on)
+    with versioned(task, based_on):
+        changes = _progress_changes(task, data, actor, today)
+        reporter = _reporter(task, changes, actor)
+        changed = apply_changes(task, actor, JournalAction.UPDATED, changes)
+        task.reported_by_id = reporter
     events.task_event(EventKind.COMPLETION_PENDING, task, actor)
     return changed
 

@@ -3,13 +3,15 @@ changed since, from the journal lines written on the versions in between (``task
 
 Two guards: the operation compares the version the form or API write was based on with the stored one
 (``check_version``); and the flush itself (``version_id_col``: ``UPDATE … WHERE version = <read>``)
-catches the write that raced past the check on another connection (``flush_versioned``). Both raise
+catches the write that raced past the check on another connection (``versioned``). Both raise
 ``StaleVersion``: the pages show the current values with the message, the API answers 412.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -52,11 +54,14 @@ def check_version(task: Task, based_on: int | None) -> None:
         raise stale_error(task.id, based_on, task.version)  # type: ignore[arg-type]
 
 
-def flush_versioned(task: Task, based_on: int | None) -> None:
-    """Flush; if another connection updated the row since it was read, roll back and refuse."""
-    read_at = task.version
-    task_id = task.id
+@contextmanager
+def versioned(task: Task, based_on: int | None) -> Iterator[None]:
+    """Check the version, then run the block; if another connection updated the row since it was read
+    (a flush inside the block, autoflush included, matched no row), roll back and refuse."""
+    check_version(task, based_on)
+    read_at, task_id = task.version, task.id
     try:
+        yield
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
