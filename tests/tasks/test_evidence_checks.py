@@ -92,11 +92,11 @@ def test_the_sqlite_database_file_is_created_owner_only(tmp_path):
     if os.environ.get("TEST_DATABASE_URL"):
         assert sqlite_path(os.environ["TEST_DATABASE_URL"]) is None
     app = build_app(tmp_path, name="private")
+    with app.app_context():
+        db.engine.dispose()
     path = sqlite_path(app.config["SQLALCHEMY_DATABASE_URI"])
     if path is not None:
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-        with app.app_context():
-            db.engine.dispose()
     # An existing file with wider rights is narrowed; other URIs are left alone.
     loose = tmp_path / "loose.db"
     loose.write_bytes(b"")
