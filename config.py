@@ -55,6 +55,8 @@ class Config:
     FROZEN_NOW = os.environ.get("TRACKER_NOW", "")
     UPLOAD_DIR = Path(os.environ.get("TRACKER_UPLOAD_DIR", INSTANCE_DIR / "uploads"))
     MAX_UPLOAD_BYTES = int(os.environ.get("TRACKER_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+    # The total size of one task's evidence files (0: no limit).
+    TASK_EVIDENCE_QUOTA_BYTES = int(os.environ.get("TRACKER_TASK_EVIDENCE_QUOTA_MB", "100")) * 1024 * 1024
     # Werkzeug rejects bodies above this before our code runs; keep it a little above the file limit
     # so our own, Vietnamese, message is the one users see for an oversize file.
     MAX_CONTENT_LENGTH = MAX_UPLOAD_BYTES + 1024 * 1024

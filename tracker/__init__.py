@@ -59,6 +59,9 @@ def create_app(config_class=None) -> Flask:
     )
     app.config.from_object(config_class)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from tracker.private_files import private_sqlite
+
+    private_sqlite(str(app.config["SQLALCHEMY_DATABASE_URI"]))  # owner-only (issue 16.10)
     if not app.config.get("SECRET_KEY"):
         from config import instance_secret_key
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from tracker import clock
 from tracker.accounts.models import Role, Unit, UnitKind, User
 from tracker.accounts.operations import save_unit, save_user
@@ -21,7 +23,7 @@ from tracker.plans.operations import PlanInput, create_plan, save_issuer
 from tracker.reports.operations import save_office_settings
 from tracker.rules.calendar import WorkCalendar
 from tracker.rules.documents import DocumentType
-from tracker.rules.status import TaskStatus
+from tracker.rules.status import Confirmation, TaskStatus
 from tracker.settings.services import load_calendar
 from tracker.tasks import operations as ops
 from tracker.tasks.models import Task
@@ -44,6 +46,8 @@ USERS = [
     # username, full name, role, unit key
     ("admin", "Quản trị hệ thống", Role.ADMIN, None),
     ("vanphong", "Nguyễn Thị Hoa", Role.OFFICE, "VP"),
+    # A second văn phòng account: a completion văn phòng records waits for another person (issue 16.12).
+    ("vanphong2", "Hoàng Thu Trang", Role.OFFICE, "VP"),
     ("giamdoc", "Vũ Mạnh Hùng", Role.LEADER, None),
     ("truongphong", "Trần Văn Nam", Role.UNIT_HEAD, "CCHC"),
     ("chuyenvien", "Lê Thị Mai", Role.STAFF, "CCHC"),
@@ -237,6 +241,15 @@ def load_demo() -> str:
 
 def _done(task, completed_on: date, actor: User, today: date, result: str = "Đã hoàn thành, có văn bản kèm theo.") -> None:
     ops.update_progress(task, ops.ProgressInput(TaskStatus.DONE, 100, result, completed_on), actor, today)
+    _confirmed_by_another(task, actor)
+
+
+def _confirmed_by_another(task, reporter: User) -> None:
+    """A completion văn phòng recorded is confirmed by its other account (nobody confirms their own)."""
+    if task.confirmation is Confirmation.PENDING:
+        other = db.session.scalars(select(User).where(User.role == Role.OFFICE, User.id != reporter.id).order_by(User.id)).first()
+        if other is not None:
+            ops.confirm_completion(task, other)
 
 
 def _load_cchc_2023(units: dict[str, Unit], office: User, today: date) -> None:
@@ -514,6 +527,8 @@ def _living_outcome(kind: str, task, due: date, today: date, people: dict[str, U
         done = min(due + timedelta(days=5 if kind == "late_last" else -3), today)
         _progress(task, head, done - timedelta(days=7), TaskStatus.IN_PROGRESS, 50, "Đang triển khai.")
         _progress(task, office, done, TaskStatus.DONE, 100, "Đã hoàn thành, có văn bản kèm theo.", done)
+        with clock.pinned(_morning(done, 16)):
+            _confirmed_by_another(task, office)
     elif kind == "confirm":
         # The unit head reports it done yesterday: it waits for văn phòng to confirm.
         _progress(

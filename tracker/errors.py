@@ -13,3 +13,14 @@ class ValidationFailed(Exception):
             errors = {"": errors}
         self.errors = errors
         super().__init__("; ".join(errors.values()))
+
+
+class StaleVersion(ValidationFailed):
+    """A write based on an older version of a task or plan than the one stored (issue 16.9): nothing
+    is saved. Pages show the current values with ``message`` (what changed since); the API answers 412.
+    A ``ValidationFailed``, so every caller that rolls back on bad input rolls back on this too."""
+
+    def __init__(self, message: str, current_version: int):
+        super().__init__({"": message})
+        self.message = message
+        self.current_version = current_version

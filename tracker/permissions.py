@@ -53,6 +53,13 @@ def can_confirm(user: User, task: Task) -> bool:
     return user.role is Role.OFFICE
 
 
+def awaits_other_confirmer(user: User, task) -> bool:
+    """The completion waiting for confirmation was recorded by ``user``: someone else confirms it."""
+    from tracker.rules.completion import is_own_completion
+
+    return is_own_completion(getattr(task, "reported_by_id", None), user.id)
+
+
 def can_request_extension(user: User, task: Task) -> bool:
     return user.role is Role.UNIT_HEAD and user.unit_id == task.lead_unit_id
 

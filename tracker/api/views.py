@@ -16,7 +16,7 @@ from tracker.api.auth import api_error, json_body, token_required
 from tracker.api.openapi import openapi_document
 from tracker.api.queries import extension_json, iso, one_task_json, plan_json, summary_json, task_json  # noqa: F401
 from tracker.args import strict_as_of, strict_box_filter, strict_flag, strict_positive
-from tracker.errors import ValidationFailed
+from tracker.errors import StaleVersion, ValidationFailed
 from tracker.extensions import db
 from tracker.formatting import DateInputError, parse_date
 from tracker.permissions import (
@@ -33,6 +33,7 @@ from tracker.plans.operations import PlanInput, create_plan
 from tracker.rules.deadlines import DeadlineKind, undetermined_notice
 from tracker.rules.documents import DocumentType
 from tracker.rules.status import Confirmation, TaskStatus
+from tracker.rules.versions import parse_version
 from tracker.tasks import operations as ops
 from tracker.tasks.filters import TaskFilter
 from tracker.tasks.models import ExtensionRequest, Task
@@ -101,6 +102,33 @@ def validation_failed(exc: ValidationFailed):
     return _invalid(exc)
 
 
+# Versions (issue 16.9): GET answers an ETag (the version); a write may send it back in If-Match and is
+# refused with 412 and the current representation when it is stale. If-Match is optional, as on GitHub
+# and Redmine: a write without it is not checked, so existing clients keep working.
+def _tagged(body: dict, version: int):
+    response = jsonify(body)
+    response.headers["ETag"] = f'"{version}"'
+    return response
+
+
+def _if_match() -> int | None:
+    raw = request.headers.get("If-Match")
+    if raw is None or raw.strip() == "*":
+        return None
+    version = parse_version(raw)
+    if version is None:
+        raise ValidationFailed({"If-Match": 'Tiêu đề If-Match không hợp lệ: gửi lại đúng ETag nhận được (ví dụ "3").'})
+    return version
+
+
+def _stale(exc: StaleVersion, current: dict):
+    db.session.rollback()
+    response, code = api_error(412, exc.message)
+    body = response.get_json()
+    body["current"] = current
+    return _tagged(body, exc.current_version), 412
+
+
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(openapi_document())
@@ -142,7 +170,8 @@ def create_plan_api():
 @bp.get("/plans/<plan_id>")
 @token_required
 def get_plan(plan_id):
-    return jsonify(plan_json(get_or_404(Plan, plan_id)))
+    plan = get_or_404(Plan, plan_id)
+    return _tagged(plan_json(plan), plan.version)
 
 
 @bp.get("/plans/<plan_id>/summary")
@@ -227,7 +256,8 @@ def list_tasks():
 @bp.get("/tasks/<task_id>")
 @token_required
 def get_task(task_id):
-    return jsonify(one_task_json(get_or_404(Task, task_id).id, strict_as_of()))
+    task = get_or_404(Task, task_id)
+    return _tagged(one_task_json(task.id, strict_as_of()), task.version)
 
 
 @bp.patch("/tasks/<task_id>")
@@ -240,14 +270,19 @@ def update_task(task_id):
     if result is not None and not isinstance(result, str):
         raise ValidationFailed({"result": "Phải là một chuỗi ký tự."})
     progress = _int(data, "progress")
-    ops.update_progress(
-        task,
-        ops.ProgressInput(_enum(TaskStatus, data, "status", task.status), progress, result, _date(data, "completed_on")),
-        g.api_user,
-        clock.today(),
-    )
+    based_on = _if_match()
+    try:
+        ops.update_progress(
+            task,
+            ops.ProgressInput(_enum(TaskStatus, data, "status", task.status), progress, result, _date(data, "completed_on")),
+            g.api_user,
+            clock.today(),
+            based_on=based_on,
+        )
+    except StaleVersion as exc:
+        return _stale(exc, one_task_json(task.id, clock.today()))
     db.session.commit()
-    return jsonify(one_task_json(task.id, clock.today()))
+    return _tagged(one_task_json(task.id, clock.today()), task.version)
 
 
 @bp.post("/tasks/<task_id>/confirm")

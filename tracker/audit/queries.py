@@ -46,6 +46,7 @@ FIELD_LABELS: dict[str, str] = {
     "shift": "Dời thời hạn rơi vào ngày nghỉ (Điều 148 BLDS)",
     "moved": "Số thời hạn được tính lại",
     "days": "Số ngày làm việc được ghi lùi",
+    "plan_version": "Phiên bản trước khi sửa",
 }
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tracker.accounts.forms import _optional_int
@@ -10,6 +10,8 @@ from tracker.rules.documents import DocumentType
 
 
 class PlanForm(BaseForm):
+    # The version the form was read at (issue 16.9): an edit based on an older one is refused.
+    version = HiddenField()
     doc_type = SelectField("Loại văn bản", choices=[(t.value, t.label) for t in DocumentType])
     number = StringField(
         "Số ký hiệu",

@@ -70,6 +70,10 @@ class Plan(db.Model):
     reminder_rules: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Bumped by every ORM update (``version_id_col``, migration 0018): an edit based on an older version
+    # is refused (plans.operations.update_plan).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     parent: Mapped[Plan | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Plan]] = relationship(back_populates="parent")

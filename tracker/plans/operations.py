@@ -10,16 +10,19 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import clock
 from tracker.accounts.models import Unit, User
 from tracker.audit.models import AuditAction, AuditKind
 from tracker.audit.operations import record, record_changes
-from tracker.errors import ValidationFailed
+from tracker.audit.queries import audit_line, recent
+from tracker.errors import StaleVersion, ValidationFailed
 from tracker.extensions import db
 from tracker.formatting import fmt_date
 from tracker.plans.models import Issuer, Plan, PlanStatus
 from tracker.rules.documents import DocumentNumberError, DocumentType, check_number
+from tracker.rules.versions import Change, is_stale, stale_message
 
 log = logging.getLogger(__name__)
 
@@ -184,15 +187,47 @@ def create_plan(data: PlanInput, actor: User | None, today: date | None = None) 
     return plan
 
 
-def update_plan(plan: Plan, data: PlanInput, actor: User | None, today: date | None = None) -> Plan:
-    """Edit a plan; the audit trail gets the fields that changed (nothing when none did)."""
+def _plan_changes_since(plan_id: int, based_on: int) -> list[Change]:
+    """The audit trail's changes to the plan made on version ``based_on`` or later, oldest first."""
+    entries = [
+        e
+        for e in reversed(recent(50, AuditKind.PLAN, plan_id))
+        if e.action == AuditAction.PLAN_UPDATED and int((e.details or {}).get("plan_version") or 0) >= based_on
+    ]
+    return [Change(line.at, line.actor, *change) for line in map(audit_line, entries) for change in line.changes]
+
+
+def _stale(plan_id: int, based_on: int, current: int) -> StaleVersion:
+    log.info("plan %s: edit based on version %s refused, version %s stored", plan_id, based_on, current)
+    return StaleVersion(stale_message("kế hoạch", _plan_changes_since(plan_id, based_on)), current)
+
+
+def _set_versioned(plan: Plan, values: dict[str, Any], based_on: int | None) -> None:
+    """Set and flush; if another connection updated the plan since it was read, roll back and refuse."""
+    plan_id, read_at = plan.id, plan.version
+    try:
+        for key, value in values.items():
+            setattr(plan, key, value)
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        current = db.session.scalar(select(Plan.version).where(Plan.id == plan_id)) or 0
+        raise _stale(plan_id, read_at if based_on is None else based_on, current) from None
+
+
+def update_plan(plan: Plan, data: PlanInput, actor: User | None, today: date | None = None, based_on: int | None = None) -> Plan:
+    """Edit a plan; the audit trail gets the fields that changed (nothing when none did). ``based_on``:
+    the version the form was read at; an edit based on an older one is refused (``StaleVersion``,
+    nothing saved); ``None``: not checked."""
+    if is_stale(based_on, plan.version):
+        raise _stale(plan.id, based_on, plan.version)  # type: ignore[arg-type]
     values = _validate(data, plan, today or clock.today())
     before = _plan_facts(plan)
-    for key, value in values.items():
-        setattr(plan, key, value)
-    db.session.flush()
+    version = plan.version
+    _set_versioned(plan, values, based_on)
     action = AuditAction.PLAN_UPDATED
-    record_changes(actor, action, AuditKind.PLAN, plan.id, f"{action.label}: {plan.display_name}", before, _plan_facts(plan))
+    summary = f"{action.label}: {plan.display_name}"
+    record_changes(actor, action, AuditKind.PLAN, plan.id, summary, before, _plan_facts(plan), {"plan_version": version})
     return plan
 
 

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from tracker import clock
 from tracker.accounts.queries import unit_choices
 from tracker.args import as_of_arg
+from tracker.extensions import db
 from tracker.forms import attempt
 from tracker.permissions import can_edit_plans, can_manage_accounts, get_or_404, require
 from tracker.plans.forms import IssuerDeleteForm, IssuerForm, PlanForm
@@ -15,6 +16,7 @@ from tracker.plans.queries import issuer_choices, issuers_with_use, parent_choic
 from tracker.rules.documents import DocumentType
 from tracker.rules.rollup import Counts, headline
 from tracker.rules.status import classify
+from tracker.rules.versions import is_stale, parse_version
 from tracker.tasks import parents
 from tracker.tasks.models import Task
 from tracker.tasks.queries import TaskFilter, plan_tasks, summarize, summarize_by, tree
@@ -35,8 +37,9 @@ def index():
     )
 
 
-def _plan_form(plan: Plan | None) -> PlanForm:
-    form = PlanForm(obj=plan)
+def _plan_form(plan: Plan | None, current: bool = False) -> PlanForm:
+    """``current``: the stored values, whatever was posted (after a refused stale edit)."""
+    form = PlanForm(obj=plan, formdata=None) if current else PlanForm(obj=plan)
     form.parent_id.choices = parent_choices(plan)
     form.issuer_id.choices = issuer_choices(plan)
     form.monitoring_unit_id.choices = unit_choices()
@@ -66,19 +69,24 @@ def edit(plan_id):
     plan = get_or_404(Plan, plan_id) if plan_id is not None else None
     require(can_edit_plans(current_user))
     form = _plan_form(plan)
+    status = 200
     if form.validate_on_submit():
+        based_on = parse_version(form.version.data)
 
         def save() -> Plan:
             if plan is None:
                 return create_plan(_input(form), current_user)
-            update_plan(plan, _input(form), current_user)
+            update_plan(plan, _input(form), current_user, based_on=based_on)
             return plan
 
         ok, saved = attempt(form, save)
         if ok:
             flash("Đã lưu văn bản.", "success")
             return redirect(url_for("plans.detail", plan_id=saved.id))
-    return render_template("plans/form.html", form=form, plan=plan)
+        plan = db.session.get(Plan, plan.id) if plan is not None else None
+        if plan is not None and is_stale(based_on, plan.version):  # saved meanwhile: show what is stored
+            form, status = _plan_form(plan, current=True), 409
+    return render_template("plans/form.html", form=form, plan=plan), status
 
 
 @bp.get("/plans/<plan_id>")

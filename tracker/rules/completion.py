@@ -29,3 +29,21 @@ def within_backdating_limit(completed_on: date, today: date, working_days: int, 
     if completed_on >= today:
         return True
     return calendar.working_days_between(completed_on, today) <= working_days
+
+
+# ---------------------------------------------------------------- who confirms (issue 16.12)
+
+SELF_CONFIRMATION = "Bạn đã ghi nhận hoàn thành này; cần một người khác của Văn phòng xác nhận."
+AWAITS_OTHER = "chờ người khác xác nhận"
+
+
+def is_own_completion(reported_by_id: int | None, actor_id: int) -> bool:
+    """Whether ``actor`` recorded the completion waiting for confirmation. A completion on a plan that
+    requires confirmation needs two people: the one who records it (even văn phòng) and one who
+    confirms; an older completion with no recorded reporter (``None``) is nobody's own."""
+    return reported_by_id is not None and reported_by_id == actor_id
+
+
+def self_confirmation_refusal(reported_by_id: int | None, actor_id: int) -> str | None:
+    """Why ``actor`` may not confirm this completion; ``None`` when they may (as far as who is concerned)."""
+    return SELF_CONFIRMATION if is_own_completion(reported_by_id, actor_id) else None

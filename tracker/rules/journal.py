@@ -35,3 +35,15 @@ REPORTING: frozenset[JournalAction] = frozenset(
 
 def counts_as_report(action: str) -> bool:
     return action in REPORTING
+
+
+# What the journal shows instead of a file's name to someone who may not download the file (issue
+# 16.12): the name itself can say what the document is ("Bien-ban-ky-luat-Nguyen-Van-A.pdf").
+HIDDEN_FILE = "đã đính kèm 1 tệp"
+
+
+def shown_values(action: str, field: str, old: str, new: str, may_download: bool) -> tuple[str, str]:
+    """The old and new values a journal line shows: a file's name only to those who may download it."""
+    if may_download or (action != JournalAction.ATTACHMENT_ADDED.value and field != "attachment"):
+        return old, new
+    return "", HIDDEN_FILE

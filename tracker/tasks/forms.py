@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField
-from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tracker.accounts.forms import _optional_int
@@ -10,6 +10,8 @@ from tracker.rules.status import TaskStatus
 
 
 class TaskForm(BaseForm):
+    # The version the form was read at (issue 16.9): an edit based on an older one is refused.
+    version = HiddenField()
     ordinal = StringField(
         "Số thứ tự",
         validators=[Optional(), Length(max=30, message="Tối đa 30 ký tự.")],
@@ -33,6 +35,8 @@ class TaskForm(BaseForm):
 
 
 class ProgressForm(BaseForm):
+    # The version the form was read at (issue 16.9): an edit based on an older one is refused.
+    version = HiddenField()
     status = SelectField("Trạng thái", choices=[(s.value, s.label) for s in TaskStatus])
     progress = IntegerField("Tiến độ (%)", validators=[Optional(), NumberRange(0, 100, "Tiến độ phải từ 0 đến 100%%.")])
     completed_on = VNDateField("Ngày hoàn thành", description="Để trống: hôm nay.")

@@ -4,13 +4,16 @@ with who made it, the field, the old and new values as the page shows them, and 
 from __future__ import annotations
 
 import logging
-from datetime import date
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
 from enum import Enum
 
+from tracker import clock
 from tracker.accounts.models import Unit, User
 from tracker.extensions import db
 from tracker.formatting import fmt_date
-from tracker.rules.journal import JournalAction
+from tracker.rules.journal import JournalAction, shown_values
 from tracker.tasks.models import Task, TaskEvent
 
 log = logging.getLogger(__name__)
@@ -70,6 +73,7 @@ def journal(task: Task, actor: User | None, action: JournalAction | str, field: 
             old_value=_display(old),
             new_value=_display(new),
             note=note,
+            task_version=task.version,
         )
     )
     log.info("task %s: %s %s by user %s", task.id, action.value, field, actor.id if actor else None)
@@ -85,4 +89,30 @@ def apply_changes(task: Task, actor: User | None, action: JournalAction, changes
         journal(task, actor, action, field, old, new, note)
         setattr(task, field, new)
         changed = True
+    if changed:
+        # A change to a collection alone (cooperating units) writes no row of ``task``: this does, so
+        # the version moves with every journaled change (tasks.versions).
+        task.updated_at = clock.now()
     return changed
+
+
+@dataclass(frozen=True)
+class JournalLine:
+    """A journal entry as the task page shows it to one reader (``journal_lines``)."""
+
+    at: datetime
+    user: User | None
+    action: str
+    field: str
+    old_value: str
+    new_value: str
+    note: str
+
+
+def journal_lines(events: Iterable[TaskEvent], may_download: bool) -> list[JournalLine]:
+    """The journal for a reader: file names only if they may download the files (issue 16.12)."""
+    lines = []
+    for e in events:
+        old, new = shown_values(e.action, e.field, e.old_value, e.new_value, may_download)
+        lines.append(JournalLine(e.at, e.user, e.action, e.field, old, new, e.note))
+    return lines

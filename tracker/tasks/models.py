@@ -107,6 +107,9 @@ class Task(db.Model):
     completed_on: Mapped[date | None] = mapped_column(Date)
     confirmation: Mapped[Confirmation] = mapped_column(enum_column(Confirmation), default=Confirmation.NONE)
     result: Mapped[str] = mapped_column(Text, default="")
+    # Who recorded the completion now waiting for confirmation (migration 0018; no foreign key, so the
+    # column was added without rebuilding ``task``): they may not confirm it themselves.
+    reported_by_id: Mapped[int | None] = mapped_column(Integer)
     # Kept by the database's triggers (migration 0005), never written from Python, possibly stale on a
     # loaded object: false while the task has sub-tasks; the task's standing (rules.status.standing).
     is_leaf: Mapped[bool] = mapped_column(Boolean, server_default=true(), deferred=True)
@@ -117,6 +120,11 @@ class Task(db.Model):
     written_due: Mapped[date | None] = mapped_column(Date, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
+    # Bumped by every ORM update (``version_id_col``, migration 0018): a form or API write carries the
+    # version it was read at, and one based on an older version is refused (tasks.versions).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     plan: Mapped[Plan] = relationship()
     parent: Mapped[Task | None] = relationship(remote_side=[id], back_populates="children")
@@ -209,6 +217,8 @@ class TaskEvent(db.Model):
     old_value: Mapped[str] = mapped_column(Text, default="")
     new_value: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    # The task's version this line's change was made on (migration 0018); NULL on older lines.
+    task_version: Mapped[int | None] = mapped_column(Integer)
 
     user: Mapped[User | None] = relationship()
 

@@ -21,9 +21,9 @@ from tracker.extensions import db
 from tracker.formatting import fmt_date
 from tracker.notifications import events
 from tracker.notifications.events import EventKind
-from tracker.permissions import can_backdate_completion, can_confirm
+from tracker.permissions import can_backdate_completion
 from tracker.plans.models import Plan
-from tracker.rules.completion import earliest_completion_date, within_backdating_limit
+from tracker.rules.completion import earliest_completion_date, self_confirmation_refusal, within_backdating_limit
 from tracker.rules.documents import auto_ordinal
 from tracker.rules.extensions import extension_refusal
 from tracker.rules.journal import JournalAction
@@ -40,6 +40,7 @@ from tracker.tasks.journal import ACTION_LABELS, FIELD_LABELS, apply_changes, jo
 from tracker.tasks.models import ExtensionRequest, ExtensionState, Task
 from tracker.tasks.occurrences import sync_occurrences
 from tracker.tasks.structure import NEW_TASK_STATE, delete_task, has_history, move_task, next_position  # noqa: F401
+from tracker.tasks.versions import versioned
 
 log = logging.getLogger(__name__)
 
@@ -143,30 +144,32 @@ def create_task(plan: Plan, data: TaskInput, actor: User | None, parent: Task | 
     return task
 
 
-def edit_task(task: Task, data: TaskInput, actor: User) -> bool:
-    lead, coop, assignee, deadline = _validate_input(task.plan, data)
-    old_frequency = task.frequency
-    changed = apply_changes(
-        task,
-        actor,
-        JournalAction.EDITED,
-        {
-            "title": data.title.strip(),
-            "description": (data.description or "").strip(),
-            "ordinal": (data.ordinal or "").strip() or task.ordinal,
-            "lead_unit": lead,
-            "cooperating_units": coop,
-            "assignee": assignee,
-            "start_date": data.start_date,
-            "deadline_text": deadline.text,
-            "due_date": deadline.due,
-        },
-    )
-    task.deadline_kind = deadline.kind
-    task.frequency = deadline.frequency
-    task.periodic_day = deadline.day
-    refresh_effective_due(task)
-    db.session.flush()
+def edit_task(task: Task, data: TaskInput, actor: User, based_on: int | None = None) -> bool:
+    """``based_on``: the version the form was read at; a write based on an older one is refused
+    (``StaleVersion``, nothing saved). ``None``: not checked (API clients without If-Match)."""
+    with versioned(task, based_on):
+        lead, coop, assignee, deadline = _validate_input(task.plan, data)
+        old_frequency = task.frequency
+        changed = apply_changes(
+            task,
+            actor,
+            JournalAction.EDITED,
+            {
+                "title": data.title.strip(),
+                "description": (data.description or "").strip(),
+                "ordinal": (data.ordinal or "").strip() or task.ordinal,
+                "lead_unit": lead,
+                "cooperating_units": coop,
+                "assignee": assignee,
+                "start_date": data.start_date,
+                "deadline_text": deadline.text,
+                "due_date": deadline.due,
+            },
+        )
+        task.deadline_kind = deadline.kind
+        task.frequency = deadline.frequency
+        task.periodic_day = deadline.day
+        refresh_effective_due(task)
     sync_occurrences(task, actor, periods_changed=old_frequency != task.frequency)
     events.task_event((EventKind.ASSIGNED, EventKind.DEADLINE_CHANGED), task, actor)
     return changed
@@ -243,7 +246,8 @@ def _confirmation_on_completion(task: Task, actor: User) -> Confirmation:
         return task.confirmation
     if not task.plan.requires_confirmation:
         return Confirmation.NONE
-    return Confirmation.CONFIRMED if can_confirm(actor, task) else Confirmation.PENDING
+    # Even văn phòng's own completion waits for a second person (issue 16.12).
+    return Confirmation.PENDING
 
 
 def _progress_changes(task: Task, data: ProgressInput, actor: User, today: date) -> dict:
@@ -273,9 +277,23 @@ def _progress_changes(task: Task, data: ProgressInput, actor: User, today: date)
     return changes
 
 
-def update_progress(task: Task, data: ProgressInput, actor: User, today: date) -> bool:
-    changed = apply_changes(task, actor, JournalAction.UPDATED, _progress_changes(task, data, actor, today))
-    db.session.flush()
+def _reporter(task: Task, changes: dict, actor: User) -> int | None:
+    """Who recorded the completion waiting for confirmation: kept while the same completion is edited,
+    the actor for a new (or re-reported) one, nobody once the task is not done."""
+    if changes["confirmation"] is not Confirmation.PENDING:
+        return None
+    if task.confirmation is Confirmation.PENDING and task.reported_by_id is not None:
+        return task.reported_by_id
+    return actor.id
+
+
+def update_progress(task: Task, data: ProgressInput, actor: User, today: date, based_on: int | None = None) -> bool:
+    """``based_on`` as for ``edit_task``."""
+    with versioned(task, based_on):
+        changes = _progress_changes(task, data, actor, today)
+        reporter = _reporter(task, changes, actor)
+        changed = apply_changes(task, actor, JournalAction.UPDATED, changes)
+        task.reported_by_id = reporter
     events.task_event(EventKind.COMPLETION_PENDING, task, actor)
     return changed
 
@@ -283,6 +301,9 @@ def update_progress(task: Task, data: ProgressInput, actor: User, today: date) -
 def confirm_completion(task: Task, actor: User) -> None:
     if task.confirmation is not Confirmation.PENDING:
         raise ValidationFailed("Nhiệm vụ này không chờ xác nhận hoàn thành.")
+    refusal = self_confirmation_refusal(task.reported_by_id, actor.id)
+    if refusal:
+        raise ValidationFailed(refusal)
     apply_changes(task, actor, JournalAction.CONFIRMED, {"confirmation": Confirmation.CONFIRMED})
     db.session.flush()
 
@@ -300,6 +321,7 @@ def return_completion(task: Task, actor: User, reason: str) -> None:
         JournalAction.RETURNED,
         {"status": TaskStatus.IN_PROGRESS, "completed_on": None, "confirmation": Confirmation.RETURNED},
     )
+    task.reported_by_id = None
     db.session.flush()
     events.task_event(EventKind.COMPLETION_RETURNED, task, actor)
 

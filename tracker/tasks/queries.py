@@ -62,7 +62,7 @@ class UnitRef(NamedTuple):
 ROW_FIELDS = (
     "id", "plan_id", "parent_id", "ordinal", "title", "lead_unit_id", "assignee_id", "start_date", "deadline_text",
     "deadline_kind", "due_date", "extended_due", "effective_due", "status", "progress", "completed_on", "confirmation",
-    "result", "is_leaf",
+    "result", "is_leaf", "version", "reported_by_id",
 )  # fmt: skip
 
 
@@ -90,6 +90,8 @@ class TaskRow:
     confirmation: Confirmation
     result: str
     is_leaf: bool
+    version: int
+    reported_by_id: int | None
     plan_number: str
     lead_unit_name: str
     cooperating_unit_ids: list[int] = field(default_factory=list)

@@ -25,9 +25,11 @@ from tracker.permissions import (
 )
 from tracker.plans.models import Plan
 from tracker.rules.board import QUICK_UPDATE_BOXES, due_soon_horizon
+from tracker.rules.completion import is_own_completion
 from tracker.rules.deadlines import DeadlineKind, undetermined_notice
 from tracker.rules.journal import JournalAction
 from tracker.rules.status import Box, TaskStatus
+from tracker.rules.versions import is_stale, parse_version
 from tracker.settings.services import load_calendar
 from tracker.tasks import operations as ops
 from tracker.tasks.forms import (
@@ -40,7 +42,7 @@ from tracker.tasks.forms import (
     ReturnForm,
     TaskForm,
 )
-from tracker.tasks.journal import ACTION_LABELS, FIELD_LABELS
+from tracker.tasks.journal import ACTION_LABELS, FIELD_LABELS, journal_lines
 from tracker.tasks.models import Attachment, ExtensionRequest, ExtensionState, Task
 from tracker.tasks.queries import plan_options, plan_tasks, task_list, task_page, tree, unit_board, unit_options
 from tracker.web import safe_next
@@ -124,9 +126,10 @@ def unit_tasks():
     )
 
 
-def _task_form(plan: Plan, task: Task | None) -> TaskForm:
-    form = TaskForm(obj=task)
-    if task is not None and request.method == "GET":
+def _task_form(plan: Plan, task: Task | None, current: bool = False) -> TaskForm:
+    """``current``: the stored values, whatever was posted (after a refused stale edit)."""
+    form = TaskForm(obj=task, formdata=None) if current else TaskForm(obj=task)
+    if task is not None and (request.method == "GET" or current):
         form.cooperating_unit_ids.data = [u.id for u in task.cooperating_units]
     form.lead_unit_id.choices = unit_choices("— Chọn đơn vị —")
     form.cooperating_unit_ids.choices = [c for c in unit_choices(None)]
@@ -187,22 +190,29 @@ def edit(task_id):
     task = get_or_404(Task, task_id)
     require(can_edit_plans(current_user))
     form = _task_form(task.plan, task)
+    status = 200
     if form.validate_on_submit():
-        if attempt(form, lambda: ops.edit_task(task, _task_input(form), current_user))[0]:
+        based_on = parse_version(form.version.data)
+        if attempt(form, lambda: ops.edit_task(task, _task_input(form), current_user, based_on=based_on))[0]:
             flash("Đã lưu nhiệm vụ.", "success")
             _flash_unread_deadline(task)
             return redirect(url_for("tasks.detail", task_id=task.id))
         task = db.session.get(Task, task.id)
-    return render_template("tasks/form.html", form=form, plan=task.plan, parent=task.parent, task=task)
+        if is_stale(based_on, task.version):  # someone else saved meanwhile: show what is stored now
+            form, status = _task_form(task.plan, task, current=True), 409
+    return render_template("tasks/form.html", form=form, plan=task.plan, parent=task.parent, task=task), status
 
 
-def _detail_forms(task: Task) -> dict:
-    progress = ProgressForm(prefix="p")
-    if request.method == "GET" or "p-status" not in request.form:
+def _detail_forms(task: Task, current: bool = False) -> dict:
+    """``current``: the progress form shows the stored values, whatever was posted (after a refused
+    stale update)."""
+    progress = ProgressForm(prefix="p", formdata=None) if current else ProgressForm(prefix="p")
+    if current or request.method == "GET" or "p-status" not in request.form:
         progress.status.data = task.status.value
         progress.progress.data = task.progress
         progress.result.data = task.result
         progress.completed_on.data = task.completed_on
+        progress.version.data = task.version
     assign = AssignForm(prefix="a")
     assign.assignee_id.choices = [(None, "— Chưa giao —")] + [(u.id, u.full_name) for u in users_of_unit(task.lead_unit_id)]
     if "a-assignee_id" not in request.form:
@@ -238,7 +248,8 @@ def _render_detail(task: Task, forms: dict | None = None, status: int = 200):
         rollup=page.rollup,
         extension_pending=page.extension_pending,
         soon=page.soon,
-        events=page.events,
+        events=journal_lines(page.events, can_see_evidence(current_user, task)),
+        own_completion=is_own_completion(task.reported_by_id, current_user.id),
         files=page.files,
         extensions=page.extensions,
         children=page.children,
@@ -259,9 +270,12 @@ def detail(task_id):
     return _render_detail(get_or_404(Task, task_id))
 
 
-def _act(task: Task, form_key: str, action, success: str, validate: bool = True, after: str | None = None):
+def _act(
+    task: Task, form_key: str, action, success: str, validate: bool = True, after: str | None = None, based_on: int | None = None
+):
     """Run one action of the task page: validate its form, call the service, commit once; on bad input
-    re-render the page with the messages next to the fields (422) and nothing saved."""
+    re-render the page with the messages next to the fields (422) and nothing saved; when the write was
+    based on an older version (``based_on``), with the stored values (409)."""
     forms = _detail_forms(task)
     form = forms[form_key]
     if validate and not form.validate():
@@ -271,6 +285,8 @@ def _act(task: Task, form_key: str, action, success: str, validate: bool = True,
         fresh = db.session.get(Task, task.id)
         if fresh is None:  # deleted meanwhile
             abort(404)
+        if is_stale(based_on, fresh.version):
+            return _render_detail(fresh, _detail_forms(fresh, current=True), 409)
         return _render_detail(fresh, forms, 422)
     flash(success, "success")
     return redirect(after or url_for("tasks.detail", task_id=task.id))
@@ -283,6 +299,7 @@ def update_progress(task_id):
     require(can_update_task(current_user, task))
     # The quick form on "Việc của đơn vị" sends no result text: leave the recorded one as it is.
     result_sent = "p-result" in request.form
+    based_on = parse_version(request.form.get("p-version"))
     return _act(
         task,
         "progress_form",
@@ -293,9 +310,11 @@ def update_progress(task_id):
             ),
             current_user,
             clock.today(),
+            based_on=based_on,
         ),
         "Đã cập nhật tình hình thực hiện.",
         after=safe_next(request.form.get("next")),
+        based_on=based_on,
     )
 
 
