@@ -11,7 +11,7 @@ it never rebuilds ``task``.
 Added with ``op.add_column`` (no batch rebuild): ``task`` keeps its triggers (0005–0007, 0014, 0016).
 
 Revision ID: 0018_versions
-Revises: 0016_search
+Revises: 0017_accounts
 Create Date: 2026-12-01 15:20:00
 
 """
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018_versions"
-down_revision = "0016_search"
+down_revision = "0017_accounts"
 branch_labels = None
 depends_on = None
 
