@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tracker.accounts.models import Unit, User
+from tracker.accounts.models import Unit, UnitKind, User
 from tracker.extensions import db
 
 
@@ -29,3 +29,9 @@ def user_by_username(username: str) -> User | None:
 
 def unit_by_name(name: str) -> Unit | None:
     return db.session.scalar(select(Unit).where(Unit.name == name))
+
+
+def office_unit_id() -> int | None:
+    """The active unit of kind Văn phòng, when there is exactly one (a new plan is followed by it)."""
+    ids = list(db.session.scalars(select(Unit.id).where(Unit.kind == UnitKind.OFFICE, Unit.active).limit(2)))
+    return ids[0] if len(ids) == 1 else None

@@ -4,12 +4,12 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tracker.accounts.forms import _optional_int
-from tracker.forms import BaseForm, VNDateField
+from tracker.forms import BaseForm, OneTimeTokenMixin, VNDateField
 from tracker.plans.models import PlanStatus
 from tracker.rules.documents import DocumentType
 
 
-class PlanForm(BaseForm):
+class PlanForm(OneTimeTokenMixin, BaseForm):
     doc_type = SelectField("Loại văn bản", choices=[(t.value, t.label) for t in DocumentType])
     number = StringField(
         "Số ký hiệu",
