@@ -159,11 +159,14 @@ def test_a_new_plan_is_followed_by_the_office_by_default(client, factory):
     factory.unit("Phòng Tổ chức")
     office = factory.unit("Văn phòng Sở", kind=UnitKind.OFFICE)
     token = login(client, factory.user(Role.OFFICE))
-    html = client.get("/plans/new").get_data(as_text=True)
-    assert f'<option selected value="{office}">Văn phòng Sở</option>' in html
+    def monitoring(url: str) -> str:
+        html = client.get(url).get_data(as_text=True)
+        return re.search(r'<select [^>]*name="monitoring_unit_id".*?</select>', html, re.S).group()
+
+    assert f'<option selected value="{office}">Văn phòng Sở</option>' in monitoring("/plans/new")
     plan = factory.plan("5/KH-SNV")
-    edit = client.get(f"/plans/{plan}/edit").get_data(as_text=True)  # an existing plan keeps its own (none)
-    assert f'<option selected value="{office}">' not in edit
+    edit = monitoring(f"/plans/{plan}/edit")  # an existing plan keeps its own (none)
+    assert '<option selected value="None">— Không —</option>' in edit and edit.count("selected") == 1
     assert token
 
 
