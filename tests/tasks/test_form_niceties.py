@@ -159,6 +159,7 @@ def test_a_new_plan_is_followed_by_the_office_by_default(client, factory):
     factory.unit("Phòng Tổ chức")
     office = factory.unit("Văn phòng Sở", kind=UnitKind.OFFICE)
     token = login(client, factory.user(Role.OFFICE))
+
     def monitoring(url: str) -> str:
         html = client.get(url).get_data(as_text=True)
         return re.search(r'<select [^>]*name="monitoring_unit_id".*?</select>', html, re.S).group()
