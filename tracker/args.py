@@ -83,6 +83,7 @@ def task_filter_from_args() -> TaskFilter:
     return TaskFilter(
         plan_id=int_arg("plan"),
         unit_id=int_arg("unit"),
+        assignee_id=int_arg("assignee"),
         box=None if group else enum_arg(Box, "box"),
         boxes=group or (),
         status=enum_arg(TaskStatus, "status"),

@@ -47,3 +47,28 @@ def parse_date(raw: str) -> date:
         return date(year, month, day)
     except ValueError:
         raise DateInputError(f"Ngày {text} không tồn tại.") from None
+
+
+_KB = 1024
+_UNITS = ("KB", "MB", "GB")
+
+
+def _one_decimal(value: float) -> str:
+    """One decimal after a comma, thousands with a dot: 1536.25 -> "1.536,3"."""
+    return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def fmt_size(size: int | None) -> str:
+    """A file's size as the offices read it: bytes under 1 KB ("512 byte"), then KB, MB (and GB) with
+    one decimal after a comma ("1,5 KB", "20,0 MB"). Binary units (1 KB = 1.024 byte), as the upload
+    limit is counted; a value that would round up to 1.024 of a unit is shown in the next one."""
+    if size is None:
+        return ""
+    if size < _KB:
+        return f"{max(size, 0)} byte"
+    value = size / _KB
+    for unit in _UNITS[:-1]:
+        if round(value, 1) < _KB:
+            return f"{_one_decimal(value)} {unit}"
+        value /= _KB
+    return f"{_one_decimal(value)} {_UNITS[-1]}"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from typing import Any
 
-from flask import flash
+from flask import flash, redirect, request, session
 from flask_wtf import FlaskForm
-from wtforms import Field
+from markupsafe import Markup
+from werkzeug.wrappers import Response
+from wtforms import Field, HiddenField
 from wtforms.validators import StopValidation
 from wtforms.widgets import TextInput
 
@@ -104,3 +107,54 @@ def attempt(form: BaseForm, action: Callable[[], Any]) -> tuple[bool, Any]:
             flash(msg, "danger")
         return False, None
     return True, result
+
+
+# --- One-time form tokens (issue 15.12): a form sent again (the browser's Back, then Lưu) creates nothing ---
+
+SENT_FORMS = "sent_forms"  # session key: [token, url, label] of the last forms that created something
+SENT_KEEP = 12
+RESUBMITTED = "Biểu mẫu này đã được gửi"
+
+
+def new_form_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class OneTimeTokenMixin:
+    """A hidden ``form_token``, fresh each time the form is shown (a GET), sent back with the form. The
+    view asks ``sent_before`` first, and after the create succeeded records it with ``mark_sent``. The
+    tokens live in the signed session, so a second tab's copy of the form has its own; a form without a
+    token (the API, a script) is not guarded."""
+
+    form_token = HiddenField(default=new_form_token)
+
+
+def _token(form: FlaskForm) -> str:
+    field = form._fields.get("form_token")
+    return str(field.data or "") if field is not None else ""
+
+
+def sent_before(form: FlaskForm) -> tuple[str, str] | None:
+    """(url, label) of what this very form created when it was sent the first time, or None."""
+    token = _token(form)
+    if not token or request.method != "POST":
+        return None
+    for sent, url, label in session.get(SENT_FORMS, []):
+        if sent == token:
+            return url, label
+    return None
+
+
+def mark_sent(form: FlaskForm, url: str, label: str) -> None:
+    """Remember that this form's token created ``label`` at ``url`` (the newest few are kept)."""
+    token = _token(form)
+    if token:
+        kept = [entry for entry in session.get(SENT_FORMS, []) if entry[0] != token]
+        session[SENT_FORMS] = [*kept, [token, url, label[:80]]][-SENT_KEEP:]
+
+
+def refuse_resubmit(sent: tuple[str, str]) -> Response:
+    """The answer to a form sent twice: nothing created, a message linking what the first send created."""
+    url, label = sent
+    flash(Markup('{}: <a href="{}">{}</a> đã được tạo lần trước, không tạo thêm.').format(RESUBMITTED, url, label), "warning")
+    return redirect(url)

@@ -7,13 +7,15 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, current_app, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from tracker import clock, permissions
 from tracker.accounts.models import Role, User
 from tracker.database import sqlite_read_only
 from tracker.extensions import db, login_manager
-from tracker.formatting import fmt_date, fmt_datetime, fmt_number
+from tracker.formatting import fmt_date, fmt_datetime, fmt_number, fmt_size
+from tracker.rules.abbreviations import abbr_pieces
 from tracker.rules.rollup import format_percent
 from tracker.rules.status import Box
 from tracker.rules.window import OutOfWindow, YearWindow
@@ -96,12 +98,23 @@ def _register_errors(app: Flask) -> None:
         return error_response(500)
 
 
+def abbr_markup(text: str | None, meaning: str | None = None) -> Markup:
+    """``{{ plan.number|abbr }}``, ``{{ unit.short_name|abbr(unit.name) }}``: each abbreviation of
+    rules.abbreviations (or the whole text, meaning given) in an ``<abbr title>``, the rest escaped."""
+    return Markup("").join(
+        Markup('<abbr title="{}">{}</abbr>').format(title, piece) if title else piece
+        for piece, title in abbr_pieces(text or "", meaning)
+    )
+
+
 def _register_templates(app: Flask) -> None:
     """Filters for display, and the few globals every page needs. No rule is a global: a page gets its
     boxes, due-soon flags and offers computed by its view (``classify`` is not offered to templates)."""
     app.jinja_env.filters["vndate"] = fmt_date
     app.jinja_env.filters["vndatetime"] = fmt_datetime
     app.jinja_env.filters["vnnumber"] = fmt_number
+    app.jinja_env.filters["vnsize"] = fmt_size
+    app.jinja_env.filters["abbr"] = abbr_markup
     app.jinja_env.filters["percent"] = format_percent
 
     @app.context_processor

@@ -337,13 +337,15 @@ def test_evidence_upload_rules_and_download_permission(client, factory, app):
     assert ("attachment_added", "attachment", "", "Công văn số 12.pdf") in _events(app, task)
 
 
-def test_oversize_request_gets_a_vietnamese_page(client, factory):
+def test_oversize_request_returns_to_the_task_page_with_the_message(client, factory):
+    """A body over MAX_CONTENT_LENGTH (2 MB in the tests) goes back to the task page, flashed (issue 15.12)."""
     unit = factory.unit()
     task = factory.task(factory.plan(), unit)
     token = login(client, factory.user(Role.UNIT_HEAD, unit))
     response = post_file(client, f"/tasks/{task}/attachments", token, "big.pdf", b"0" * (3 * 1024 * 1024))
-    assert response.status_code == 413
-    assert "Tệp quá lớn" in response.get_data(as_text=True)
+    assert response.status_code == 302 and response.headers["Location"] == f"/tasks/{task}"
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Tệp gửi lên quá lớn (tối đa 1,0 MB); chưa có gì được lưu." in html
 
 
 def test_delete_without_history_and_cancel_with_history(client, factory, app):

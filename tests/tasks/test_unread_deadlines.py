@@ -49,7 +49,7 @@ def test_saving_an_unreadable_deadline_says_so_keeps_the_task_and_lists_it_on_th
     form = {"csrf_token": token, "title": "Rà soát thủ tục", "lead_unit_id": str(unit), "deadline_text": "Quý V/2025"}
     response = client.post(f"/plans/{plan}/tasks/new", data=form, follow_redirects=True)
     html = response.get_data(as_text=True)
-    assert "Đã thêm nhiệm vụ." in html
+    assert "Đã thêm <a href=" in html and "“Rà soát thủ tục”</a>." in html  # the flash names the task (issue 15.5)
     assert "Thời hạn “Quý V/2025” chưa xác định: Không có quý “V”" in html
     task = _task(app, "Rà soát thủ tục")
     assert task.deadline_kind is DeadlineKind.UNDETERMINED and task.deadline_text == "Quý V/2025"
@@ -79,7 +79,7 @@ def test_a_readable_deadline_saves_without_a_warning(client, factory, app):
     token = login(client, factory.user(Role.OFFICE, unit))
     form = {"csrf_token": token, "title": "Báo cáo quý", "lead_unit_id": str(unit), "deadline_text": "Quý III/2025"}
     html = client.post(f"/plans/{plan}/tasks/new", data=form, follow_redirects=True).get_data(as_text=True)
-    assert "Đã thêm nhiệm vụ." in html and "chưa xác định" not in html
+    assert "Đã thêm <a href=" in html and "chưa xác định" not in html
 
 
 def test_the_board_leaves_out_cancelled_tasks_and_follows_its_unit_filter(client, factory, app):

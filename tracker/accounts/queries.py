@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from tracker.accounts.models import LoginFailure, Unit, User
+from tracker.accounts.models import LoginFailure, Unit, UnitKind, User
 from tracker.extensions import db
 from tracker.rules.throttle import ACCOUNT_POLICY, locked_until
 
@@ -47,3 +47,9 @@ def account_locks(users: list[User], now: datetime) -> dict[int, datetime]:
         if until is not None:
             locks[user.id] = until
     return locks
+
+
+def office_unit_id() -> int | None:
+    """The active unit of kind Văn phòng, when there is exactly one (a new plan is followed by it)."""
+    ids = list(db.session.scalars(select(Unit.id).where(Unit.kind == UnitKind.OFFICE, Unit.active).limit(2)))
+    return ids[0] if len(ids) == 1 else None

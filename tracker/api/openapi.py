@@ -171,6 +171,7 @@ def openapi_document() -> dict:
                     "parameters": [
                         {"name": "plan_id", "in": "query", "schema": {"type": "integer"}},
                         {"name": "unit_id", "in": "query", "schema": {"type": "integer"}, "description": "Đơn vị chủ trì"},
+                        {"name": "assignee_id", "in": "query", "schema": {"type": "integer"}, "description": "Người thực hiện"},
                         {
                             "name": "box",
                             "in": "query",

@@ -233,6 +233,7 @@ def list_tasks():
     flt = TaskFilter(
         plan_id=strict_positive("plan_id"),
         unit_id=strict_positive("unit_id"),
+        assignee_id=strict_positive("assignee_id"),
         box=box,
         boxes=boxes,
         status=_enum(TaskStatus, dict(args), "status", default=None),

@@ -13,7 +13,7 @@ from tracker.accounts.models import UnitKind
 from tracker.api.auth import api_error, token_required
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
-from tracker.forms import attempt, show_errors
+from tracker.forms import attempt, refuse_resubmit, show_errors
 from tracker.imports import operations as ops
 from tracker.imports import queries
 from tracker.imports.forms import AliasForm, DraftActionForm, PasteForm, UploadForm, draft_edit
@@ -131,6 +131,8 @@ def preview(draft_id):
 @login_required
 def update(draft_id):
     draft = _draft(draft_id)
+    if draft.status is DraftStatus.CONFIRMED and draft.plan_id:  # sent again after Back (issue 15.12)
+        return refuse_resubmit((url_for("plans.detail", plan_id=draft.plan_id), f"kế hoạch từ tệp “{draft.filename}”"))
     form = DraftActionForm()
     if not form.validate_on_submit():
         flash("Phiên làm việc đã hết hạn, vui lòng thử lại.", "danger")

@@ -4,12 +4,12 @@ from wtforms import BooleanField, HiddenField, IntegerField, SelectField, String
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tracker.accounts.forms import _optional_int
-from tracker.forms import BaseForm, VNDateField
+from tracker.forms import BaseForm, OneTimeTokenMixin, VNDateField
 from tracker.plans.models import PlanStatus
 from tracker.rules.documents import DocumentType
 
 
-class PlanForm(BaseForm):
+class PlanForm(OneTimeTokenMixin, BaseForm):
     # The version the form was read at (issue 16.9): an edit based on an older one is refused.
     version = HiddenField()
     doc_type = SelectField("Loại văn bản", choices=[(t.value, t.label) for t in DocumentType])

@@ -4,10 +4,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from tracker import clock
-from tracker.accounts.queries import unit_choices
-from tracker.args import as_of_arg
+from tracker.accounts.queries import office_unit_id, unit_choices
+from tracker.args import as_of_arg, int_arg
 from tracker.extensions import db
-from tracker.forms import attempt
+from tracker.forms import attempt, mark_sent, refuse_resubmit, sent_before
 from tracker.permissions import can_edit_plans, can_manage_accounts, get_or_404, require
 from tracker.plans.forms import IssuerDeleteForm, IssuerForm, PlanForm
 from tracker.plans.models import Issuer, Plan, PlanStatus
@@ -18,6 +18,7 @@ from tracker.rules.rollup import Counts, headline
 from tracker.rules.status import classify
 from tracker.rules.versions import is_stale, parse_version
 from tracker.tasks import parents
+from tracker.tasks.filters import assignee_options, with_ancestors
 from tracker.tasks.models import Task
 from tracker.tasks.queries import TaskFilter, plan_tasks, summarize, summarize_by, tree
 from tracker.web import bounded
@@ -43,6 +44,8 @@ def _plan_form(plan: Plan | None, current: bool = False) -> PlanForm:
     form.parent_id.choices = parent_choices(plan)
     form.issuer_id.choices = issuer_choices(plan)
     form.monitoring_unit_id.choices = unit_choices()
+    if plan is None and request.method == "GET":
+        form.monitoring_unit_id.data = office_unit_id()  # a new plan is followed by Văn phòng
     return form
 
 
@@ -70,6 +73,8 @@ def edit(plan_id):
     require(can_edit_plans(current_user))
     form = _plan_form(plan)
     status = 200
+    if plan is None and (sent := sent_before(form)):
+        return refuse_resubmit(sent)
     if form.validate_on_submit():
         based_on = parse_version(form.version.data)
 
@@ -81,6 +86,8 @@ def edit(plan_id):
 
         ok, saved = attempt(form, save)
         if ok:
+            if plan is None:
+                mark_sent(form, url_for("plans.detail", plan_id=saved.id), saved.display_name)
             flash("Đã lưu văn bản.", "success")
             return redirect(url_for("plans.detail", plan_id=saved.id))
         plan = db.session.get(Plan, plan.id) if plan is not None else None
@@ -94,8 +101,11 @@ def edit(plan_id):
 def detail(plan_id):
     plan = get_or_404(Plan, plan_id)
     as_of = as_of_arg()
+    assignee = int_arg("assignee")
     tasks = plan_tasks(plan.id)
-    counts = summarize(TaskFilter(plan_id=plan.id), as_of)
+    if assignee:  # "Người thực hiện": that person's tasks, under their parents
+        tasks = with_ancestors(tasks, {t.id for t in tasks if t.assignee_id == assignee})
+    counts = summarize(TaskFilter(plan_id=plan.id, assignee_id=assignee), as_of)
     nested = tree(tasks)
     # A parent shows its leaves' roll-up, a leaf its box (the same reads as every task list).
     rollups = parents.rollups([t.id for t, _, has_children in nested if has_children], as_of)
@@ -109,6 +119,8 @@ def detail(plan_id):
         headline=headline(counts),
         as_of=as_of,
         is_today=as_of == clock.today(),
+        assignee=assignee,
+        assignees=assignee_options(),
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select, text
+from sqlalchemy import Integer, Select, String, column, select, table, text
 from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import Unit
@@ -90,6 +90,18 @@ def task_ids(terms: list[str], limit: int) -> list[int]:
     where = " AND ".join(f"body LIKE :t{i} ESCAPE '\\'" for i in range(len(terms)))
     sql = f"SELECT id FROM task_search WHERE {where} ORDER BY id DESC LIMIT :n"  # nosec B608 (only :tN placeholders are joined in; the terms are bound)
     return list(db.session.scalars(text(sql), {**params, "n": limit}))
+
+
+def task_id_query(terms: list[str]) -> Select:
+    """The ids of the tasks ``task_ids`` finds, unordered and unlimited, as a sub-query for a list's
+    condition (``Task.id.in_(...)``: the task list's "Tìm" filter, tracker.tasks.filters)."""
+    if _sqlite():
+        fts = table("task_search", column("rowid", Integer))
+        return select(fts.c.rowid).where(
+            text("task_search MATCH :task_search_match").bindparams(task_search_match=fts_match(terms))
+        )
+    folded = table("task_search", column("id", Integer), column("body", String))
+    return select(folded.c.id).where(*(folded.c.body.like(like_pattern(term), escape="\\") for term in terms))
 
 
 def plan_ids(terms: list[str], limit: int) -> list[int]:

@@ -7,7 +7,10 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, or_, select
 
+from tracker.accounts.models import User
+from tracker.extensions import db
 from tracker.plans.models import Plan
+from tracker.rules.search import query_terms
 from tracker.rules.status import Box, TaskStatus
 from tracker.tasks.conditions import box_condition, leaf
 from tracker.tasks.models import Task, TaskTally, task_cooperating_unit
@@ -72,9 +75,8 @@ class TaskFilter:
             conds.append(Task.status == self.status)
         if self.year:
             conds.append(Task.plan_id.in_(select(Plan.id).where(Plan.year == self.year)))
-        if self.search:
-            like = f"%{self.search.strip()}%"
-            conds.append(or_(Task.title.ilike(like), Task.ordinal.ilike(like)))
+        if self.search.strip():
+            conds.append(search_condition(self.search))
         return conds
 
     def _dates(self) -> list:
@@ -104,3 +106,39 @@ class TaskFilter:
         if self.due_to:
             conds.append(TaskTally.day <= self.due_to)
         return conds
+
+
+def search_condition(typed: str) -> ColumnElement:
+    """The list's "Tìm": the search feature's own index (tracker.search), so case, diacritics and tone
+    placement do not matter ("so hoa", "THỦ TỤC" find "số hóa", "thủ tục") over the title, description and
+    result; the ordinal ("1.2", "II") is also matched as typed. Fewer than three letters (nothing a trigram
+    index can look up): the title or the ordinal holding the text, as before."""
+    from tracker.search.queries import task_id_query  # search's queries read the task lists' rows
+
+    text = typed.strip()
+    like = f"%{text}%"
+    terms = query_terms(text)
+    if not terms:
+        return or_(Task.title.ilike(like), Task.ordinal.ilike(like))
+    return or_(Task.id.in_(task_id_query(terms)), Task.ordinal.ilike(like))
+
+
+def assignee_options(unit_id: int | None = None) -> list:
+    """(id, full name) of the people the "Người thực hiện" filter offers: the unit's, or everyone's."""
+    stmt = select(User.id, User.full_name).where(User.active).order_by(User.full_name, User.id)
+    if unit_id:
+        stmt = stmt.where(User.unit_id == unit_id)
+    return list(db.session.execute(stmt).all())
+
+
+def with_ancestors(tasks: list[Task], keep: set[int]) -> list[Task]:
+    """The tasks in ``keep`` and the parents above them (so a filtered plan tree still nests), in the
+    given order."""
+    by_id = {t.id: t for t in tasks}
+    shown: set[int] = set()
+    for ident in keep:
+        current = by_id.get(ident)
+        while current is not None and current.id not in shown:
+            shown.add(current.id)
+            current = by_id.get(current.parent_id) if current.parent_id else None
+    return [t for t in tasks if t.id in shown]

@@ -5,11 +5,11 @@ from wtforms import HiddenField, IntegerField, RadioField, SelectField, SelectMu
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tracker.accounts.forms import _optional_int
-from tracker.forms import BaseForm, VNDateField
+from tracker.forms import BaseForm, OneTimeTokenMixin, VNDateField
 from tracker.rules.status import TaskStatus
 
 
-class TaskForm(BaseForm):
+class TaskForm(OneTimeTokenMixin, BaseForm):
     # The version the form was read at (issue 16.9): an edit based on an older one is refused.
     version = HiddenField()
     ordinal = StringField(
@@ -23,7 +23,10 @@ class TaskForm(BaseForm):
     )
     description = TextAreaField("Nội dung chi tiết", validators=[Optional()])
     lead_unit_id = SelectField("Đơn vị chủ trì", coerce=_optional_int, validators=[DataRequired("Vui lòng chọn đơn vị chủ trì.")])
-    cooperating_unit_ids = SelectMultipleField("Đơn vị phối hợp", coerce=int)
+    # Searchable with JavaScript (static/js/multiselect.js, Tom Select); a plain list without.
+    cooperating_unit_ids = SelectMultipleField(
+        "Đơn vị phối hợp", coerce=int, render_kw={"data-multiselect": True, "data-placeholder": "Gõ để tìm đơn vị…"}
+    )
     assignee_id = SelectField("Người thực hiện", coerce=_optional_int, validate_choice=False)
     start_date = VNDateField("Ngày bắt đầu")
     deadline_text = StringField(
@@ -51,7 +54,7 @@ class ReturnForm(BaseForm):
     reason = TextAreaField("Lý do trả lại", validators=[DataRequired("Vui lòng nêu lý do trả lại.")])
 
 
-class ExtensionForm(BaseForm):
+class ExtensionForm(OneTimeTokenMixin, BaseForm):
     proposed_due = VNDateField("Thời hạn đề nghị", validators=[DataRequired("Vui lòng nhập thời hạn đề nghị (dd/mm/yyyy).")])
     reason = TextAreaField("Lý do", validators=[DataRequired("Vui lòng nêu lý do xin gia hạn.")])
 
@@ -65,7 +68,7 @@ class DecisionForm(BaseForm):
     decision_note = TextAreaField("Ý kiến", validators=[Optional()])
 
 
-class AttachmentForm(BaseForm):
+class AttachmentForm(OneTimeTokenMixin, BaseForm):
     file = FileField("Tài liệu kiểm chứng")
 
 

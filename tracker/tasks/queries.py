@@ -199,10 +199,13 @@ def unit_options() -> list:
 UNIT_BOARD_LIMIT = 2000
 
 
-def unit_board(unit_id: int, as_of: date, horizon: date) -> tuple[list[tuple[Box, list[BoardItem[TaskRow]]]], Counts]:
-    """ "Việc của đơn vị": the leaves the unit leads or cooperates on, in the groups and order of
-    ``rules.board.unit_board_groups`` (due soon first), and their roll-up."""
-    flt = TaskFilter(unit_id=unit_id, unit_role="any", leaves_only=True)
+def unit_board(
+    unit_id: int, as_of: date, horizon: date, assignee_id: int | None = None
+) -> tuple[list[tuple[Box, list[BoardItem[TaskRow]]]], Counts]:
+    """ "Việc của đơn vị": the leaves the unit leads or cooperates on (those of one person when
+    ``assignee_id`` is given), in the groups and order of ``rules.board.unit_board_groups`` (due soon
+    first), and their roll-up."""
+    flt = TaskFilter(unit_id=unit_id, unit_role="any", leaves_only=True, assignee_id=assignee_id)
     rows, _ = task_list(flt, as_of, sort="due", per_page=UNIT_BOARD_LIMIT)
     groups = unit_board_groups(((t, Box(b) if b else None, t.effective_due) for t, b in rows), horizon)
     return groups, summarize(flt, as_of)

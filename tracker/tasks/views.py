@@ -1,15 +1,19 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from tracker import args, clock
 from tracker.accounts.models import Unit
 from tracker.accounts.queries import unit_choices
 from tracker.extensions import db
-from tracker.forms import attempt
+from tracker.formatting import fmt_size
+from tracker.forms import attempt, mark_sent, refuse_resubmit, sent_before
 from tracker.notifications.queries import nudge_options
 from tracker.permissions import (
     can_assign,
@@ -32,6 +36,7 @@ from tracker.rules.status import Box, TaskStatus
 from tracker.rules.versions import is_stale, parse_version
 from tracker.settings.services import load_calendar
 from tracker.tasks import operations as ops
+from tracker.tasks.filters import assignee_options
 from tracker.tasks.forms import (
     AssignForm,
     AttachmentForm,
@@ -45,7 +50,7 @@ from tracker.tasks.forms import (
 from tracker.tasks.journal import ACTION_LABELS, FIELD_LABELS, journal_lines
 from tracker.tasks.models import Attachment, ExtensionRequest, ExtensionState, Task
 from tracker.tasks.queries import plan_options, plan_tasks, task_list, task_page, tree, unit_board, unit_options
-from tracker.web import safe_next
+from tracker.web import error_response, safe_next, wants_json
 
 bp = Blueprint("tasks", __name__)
 
@@ -73,6 +78,7 @@ def index():
         as_of=as_of,
         plans=plan_options(),
         units=unit_options(),
+        assignees=assignee_options(),
         Box=Box,
         TaskStatus=TaskStatus,
     )
@@ -113,11 +119,14 @@ def unit_tasks():
     units = unit_options()
     if unit is None:
         return render_template("tasks/unit.html", unit=None, units=units, groups=[], counts=None, as_of=as_of)
-    groups, counts = unit_board(unit.id, as_of, _horizon(as_of))
+    assignee = args.int_arg("assignee")
+    groups, counts = unit_board(unit.id, as_of, _horizon(as_of), assignee)
     return render_template(
         "tasks/unit.html",
         unit=unit,
         units=units,
+        assignee=assignee,
+        assignees=assignee_options(unit.id),
         groups=groups,
         counts=counts,
         as_of=as_of,
@@ -162,6 +171,23 @@ def _task_input(form: TaskForm) -> ops.TaskInput:
     )
 
 
+def _task_label(task: Task) -> str:
+    return f"nhiệm vụ {task.ordinal} “{task.title[:60]}”".replace("  ", " ")
+
+
+def _flash_added(task: Task) -> None:
+    """ "Đã thêm nhiệm vụ …" naming the task just added, with a link to it."""
+    link = url_for("tasks.detail", task_id=task.id)
+    flash(Markup('Đã thêm <a href="{}">{}</a>.').format(link, _task_label(task)), "success")
+
+
+def _keep_for_next(form: TaskForm) -> None:
+    """ "Lưu và thêm tiếp": the fresh form keeps the lead unit and the deadline typed (``lead``, ``deadline``)."""
+    if request.method == "GET":
+        form.lead_unit_id.data = args.int_arg("lead")
+        form.deadline_text.data = request.args.get("deadline", "")[:300]
+
+
 @bp.route("/plans/<plan_id>/tasks/new", methods=["GET", "POST"])
 @login_required
 def create(plan_id):
@@ -173,13 +199,25 @@ def create(plan_id):
         if parent.plan_id != plan.id:
             abort(404)
     form = _task_form(plan, None)
+    _keep_for_next(form)
+    if sent := sent_before(form):
+        return refuse_resubmit(sent)
     if form.validate_on_submit():
         ok, task = attempt(form, lambda: ops.create_task(plan, _task_input(form), current_user, parent=parent))
         if ok:
-            flash("Đã thêm nhiệm vụ.", "success")
+            mark_sent(form, url_for("tasks.detail", task_id=task.id), _task_label(task))
+            _flash_added(task)
             _flash_unread_deadline(task)
             if request.form.get("again"):
-                return redirect(url_for("tasks.create", plan_id=plan.id, parent=parent.id if parent else None))
+                return redirect(
+                    url_for(
+                        "tasks.create",
+                        plan_id=plan.id,
+                        parent=parent.id if parent else None,
+                        lead=task.lead_unit_id,
+                        deadline=form.deadline_text.data or None,
+                    )
+                )
             return redirect(url_for("plans.detail", plan_id=plan.id, _anchor=f"task-{task.id}"))
     return render_template("tasks/form.html", form=form, plan=plan, parent=parent, task=None)
 
@@ -225,13 +263,15 @@ def _detail_forms(task: Task, current: bool = False) -> dict:
     if "m-parent_id" not in request.form:
         move.parent_id.data = task.parent_id
         move.position.data = task.position
+    attachment = AttachmentForm(prefix="f")
+    attachment.file.render_kw = upload_limit_attributes()
     return {
         "progress_form": progress,
         "assign_form": assign,
         "return_form": ReturnForm(prefix="r"),
         "extension_form": ExtensionForm(prefix="e"),
         "decision_form": DecisionForm(prefix="d"),
-        "attachment_form": AttachmentForm(prefix="f"),
+        "attachment_form": attachment,
         "move_form": move,
     }
 
@@ -271,13 +311,23 @@ def detail(task_id):
 
 
 def _act(
-    task: Task, form_key: str, action, success: str, validate: bool = True, after: str | None = None, based_on: int | None = None
+    task: Task,
+    form_key: str,
+    action,
+    success: str,
+    validate: bool = True,
+    after: str | None = None,
+    based_on: int | None = None,
+    once: str = "",
 ):
     """Run one action of the task page: validate its form, call the service, commit once; on bad input
     re-render the page with the messages next to the fields (422) and nothing saved; when the write was
-    based on an older version (``based_on``), with the stored values (409)."""
+    based on an older version (``based_on``), with the stored values (409). ``once``: the form creates
+    something (what, for the message) and carries a one-time token: sent again, it creates nothing."""
     forms = _detail_forms(task)
     form = forms[form_key]
+    if once and (sent := sent_before(form)):
+        return refuse_resubmit(sent)
     if validate and not form.validate():
         flash("Thông tin chưa hợp lệ, vui lòng xem các trường được đánh dấu.", "danger")
         return _render_detail(task, forms, 422)
@@ -288,6 +338,8 @@ def _act(
         if is_stale(based_on, fresh.version):
             return _render_detail(fresh, _detail_forms(fresh, current=True), 409)
         return _render_detail(fresh, forms, 422)
+    if once:
+        mark_sent(form, url_for("tasks.detail", task_id=task.id), f"{once} của nhiệm vụ {task.ordinal}")
     flash(success, "success")
     return redirect(after or url_for("tasks.detail", task_id=task.id))
 
@@ -359,6 +411,7 @@ def request_extension(task_id):
         "extension_form",
         lambda f: ops.request_extension(task, current_user, f.reason.data, f.proposed_due.data, clock.today()),
         "Đã gửi đề nghị gia hạn.",
+        once="Đề nghị gia hạn",
     )
 
 
@@ -387,6 +440,7 @@ def upload(task_id):
         lambda f: ops.add_attachment(task, request.files.get("f-file"), current_user),
         "Đã tải lên tài liệu kiểm chứng.",
         validate=False,
+        once="Tài liệu kiểm chứng",
     )
 
 
@@ -437,3 +491,34 @@ def delete(task_id):
         )
         return redirect(url_for("plans.detail", plan_id=plan_id))
     return render_template("tasks/delete.html", task=task, history=history)
+
+
+def upload_limit_attributes() -> dict[str, str]:
+    """What static/js/upload-limit.js reads on a file field: the limit, and the message beside the field."""
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    return {"data-max-bytes": str(limit), "data-too-large": f"tệp quá lớn, tối đa {fmt_size(limit)}. Vui lòng chọn tệp nhỏ hơn."}
+
+
+def _page_sent_from() -> str | None:
+    """Where a refused upload goes back to: the task page it was sent from, else the referring page of
+    this site."""
+    task_id = (request.view_args or {}).get("task_id")
+    if task_id is not None and request.endpoint and request.endpoint.startswith("tasks."):
+        return url_for("tasks.detail", task_id=task_id)
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host:
+        return safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
+    return None
+
+
+@bp.app_errorhandler(RequestEntityTooLarge)
+def too_large(exc):
+    """A body over MAX_CONTENT_LENGTH (a file too large): back to the page with the message, not a bare
+    error page. Nothing was read, nothing saved."""
+    db.session.rollback()
+    back = None if wants_json() else _page_sent_from()
+    if back is None:
+        return error_response(413)
+    limit = fmt_size(current_app.config["MAX_UPLOAD_BYTES"])
+    flash(f"Tệp gửi lên quá lớn (tối đa {limit}); chưa có gì được lưu. Vui lòng chọn tệp nhỏ hơn.", "danger")
+    return redirect(back)
