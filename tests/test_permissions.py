@@ -116,6 +116,7 @@ ACCESS: dict[tuple[str, str], Row] = {
     ("POST", "/logout"): Row(EVERYONE, ok=frozenset({LOGIN})),  # back to the sign-in page
     ("GET", "/plans"): Row(SIGNED_IN),
     ("GET", "/plans/<plan_id>"): Row(SIGNED_IN),
+    ("GET", "/plans/export.xlsx"): Row(SIGNED_IN),
     ("GET", "/tasks"): Row(SIGNED_IN),
     ("GET", "/tasks/export.xlsx"): Row(SIGNED_IN),
     ("GET", "/tasks/<task_id>"): Row(SIGNED_IN),

