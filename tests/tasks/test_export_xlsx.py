@@ -33,7 +33,7 @@ def _plan_with_bad_texts(app, factory) -> tuple[int, int, dict[str, int]]:
         db.session.get(Task, ids["leak"]).title = LEAK
         task = db.session.get(Task, ids["sum"])
         task.title, task.result = "Báo cáo số liệu", "=2+2"
-        db.session.get(Task, ids["vt"]).title = "Dòng một\x0bdòng hai\x00 @cuối"
+        db.session.get(Task, ids["vt"]).title = "Dòng một\x0bdòng hai\x01 @cuối"  # PostgreSQL stores no NUL
         db.session.commit()
     return plan, unit, ids
 

@@ -13,7 +13,7 @@ from tracker.formatting import fmt_date
 from tracker.plans.models import Plan
 from tracker.rules.rollup import Counts
 from tracker.rules.status import Box
-from tracker.tasks.export import date_cell, header_row, text_cell, write_heading
+from tracker.tasks.export import date_cell, header_row, text, text_cell, write_heading
 
 HEADERS = [
     "Loại văn bản",
@@ -44,13 +44,13 @@ def _rate_cell(ws, counts: Counts) -> WriteOnlyCell:
 
 def _plan_row(ws, plan: Plan, c: Counts) -> list:
     return [
-        text_cell(ws, plan.doc_type.label, multiline=False),
-        text_cell(ws, plan.number, multiline=False),
+        plan.doc_type.label,
+        text(plan.number, multiline=False),
         date_cell(ws, plan.issued_on),
         plan.year,
-        text_cell(ws, plan.title),
-        text_cell(ws, plan.issuer.name, multiline=False),
-        text_cell(ws, plan.status.label, multiline=False),
+        text(plan.title),
+        text(plan.issuer.name, multiline=False),
+        plan.status.label,
         c.total,
         c.completed,
         _rate_cell(ws, c),

@@ -59,18 +59,26 @@ _BADGE_FONT = Font(color=argb(BADGE_TEXT))
 _FILLS: dict[str, PatternFill] = {}
 
 
+def text(value: str | None, *, multiline: bool = True) -> str | None:
+    """Text and only text for a plain cell (rules.cells): openpyxl writes a string that does not start
+    with "=" as a string cell, and ``cell_text`` never lets one start so. A plain value, not a cell
+    object: most of an export's cells, and the cheapest to write."""
+    return cell_text(value or "", multiline=multiline) or None
+
+
 def text_cell(ws, value: str | None, *, multiline: bool = True) -> WriteOnlyCell:
-    """A cell that holds text and only text (rules.cells), whatever the user typed."""
-    cell = WriteOnlyCell(ws, cell_text(value or "", multiline=multiline) or None)
+    """A text cell that carries a style (a heading, a coloured state), its type said explicitly."""
+    cell = WriteOnlyCell(ws, text(value, multiline=multiline))
     if cell.value is not None:
         cell.data_type = "s"
     return cell
 
 
-def date_cell(ws, value: date | None) -> WriteOnlyCell:
+def date_cell(ws, value: date | None) -> WriteOnlyCell | None:
+    if value is None:
+        return None
     cell = WriteOnlyCell(ws, value)
-    if value is not None:
-        cell.number_format = DATE_FORMAT
+    cell.number_format = DATE_FORMAT
     return cell
 
 
@@ -143,19 +151,19 @@ def header_row(ws, headers: list[str]) -> list[WriteOnlyCell]:
 
 def _task_row(ws, task: TaskRow, box: str | None) -> list:
     return [
-        text_cell(ws, task.plan.number, multiline=False),
-        text_cell(ws, task.ordinal, multiline=False),
-        text_cell(ws, task.title),
-        text_cell(ws, task.lead_unit.name, multiline=False),
-        text_cell(ws, task.deadline_text),
+        text(task.plan.number, multiline=False),
+        text(task.ordinal, multiline=False),
+        text(task.title),
+        text(task.lead_unit.name, multiline=False),
+        text(task.deadline_text),
         date_cell(ws, task.effective_due),
         date_cell(ws, task.due_date if task.extended_due else None),
-        text_cell(ws, task.status.label, multiline=False),
+        task.status.label,
         task.progress,
         date_cell(ws, task.completed_on),
         _state_cell(ws, task, box),
-        text_cell(ws, task.result),
-        text_cell(ws, "Chờ duyệt gia hạn" if task.extension_pending else ""),
+        text(task.result),
+        "Chờ duyệt gia hạn" if task.extension_pending else None,
     ]
 
 
