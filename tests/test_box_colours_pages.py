@@ -66,11 +66,11 @@ def test_the_xlsx_export_fills_each_state_with_its_badge_colour(client, app, fac
     office = factory.user(Role.OFFICE)
     login(client, office)
     ws = load_workbook(io.BytesIO(client.get(f"/tasks/export.xlsx?plan={plan}&sort=plan").data)).active
-    header = [c.value for c in ws[2]]
+    header = [c.value for c in ws[4]]  # below the title, the as-of date and the filters
     column = header.index("Tình trạng")
-    fills = {row[2].value: row[column].fill.fgColor.rgb for row in ws.iter_rows(min_row=3)}
+    fills = {row[2].value: row[column].fill.fgColor.rgb for row in ws.iter_rows(min_row=5)}
     assert fills == {"Chưa bắt đầu, trong hạn": argb(NOT_STARTED_COLOUR), "Chưa bắt đầu, quá hạn": argb(Box.OPEN_OVERDUE.hex)}
     _start(app, waiting, office)
     ws = load_workbook(io.BytesIO(client.get(f"/tasks/export.xlsx?plan={plan}&sort=plan").data)).active
-    fills = {row[2].value: row[column].fill.fgColor.rgb for row in ws.iter_rows(min_row=3)}
+    fills = {row[2].value: row[column].fill.fgColor.rgb for row in ws.iter_rows(min_row=5)}
     assert fills["Chưa bắt đầu, trong hạn"] == argb(Box.OPEN_IN_TIME.hex)

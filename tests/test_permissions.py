@@ -55,6 +55,7 @@ SIGNED_IN = EVERYONE - {A.ANONYMOUS}
 ADMIN = frozenset({A.ADMIN})
 EDITORS = frozenset({A.ADMIN, A.OFFICE})  # permissions.can_edit_plans
 SEES_ALL = frozenset({A.ADMIN, A.OFFICE, A.LEADER})
+PLAN_DOCUMENT_UPLOADERS = EDITORS | {A.LEADER}  # permissions.can_upload_plan_document
 # permissions.can_see_evidence: those who see everything, the assignee, the lead and cooperating units.
 EVIDENCE = SEES_ALL | {A.HEAD, A.HEAD_COOP, A.ASSIGNEE, A.STAFF_LEAD, A.STAFF_COOP}
 UPDATERS = frozenset({A.OFFICE, A.LEADER, A.HEAD, A.ASSIGNEE})  # can_update_task
@@ -125,6 +126,10 @@ ACCESS: dict[tuple[str, str], Row] = {
     ("POST", "/account/2fa/confirm"): Row(SIGNED_IN, ok=WRITE),
     ("GET", "/plans"): Row(SIGNED_IN),
     ("GET", "/plans/<plan_id>"): Row(SIGNED_IN),
+    ("GET", "/plans/export.xlsx"): Row(SIGNED_IN),
+    ("GET", "/plan-documents/<doc_id>"): Row(SIGNED_IN),  # whoever sees the plan reads its signed document
+    ("POST", "/plans/<plan_id>/documents"): Row(PLAN_DOCUMENT_UPLOADERS, ok=WRITE),
+    ("POST", "/plan-documents/<doc_id>/delete"): Row(PLAN_DOCUMENT_UPLOADERS, ok=WRITE),
     ("GET", "/tasks"): Row(SIGNED_IN),
     ("GET", "/tasks/export.xlsx"): Row(SIGNED_IN),
     ("GET", "/tasks/<task_id>"): Row(SIGNED_IN),
@@ -376,6 +381,10 @@ def _objects(app: Flask, task: Task, users: dict[Actor, User], lead_unit: int) -
 
     office, head = users[A.OFFICE], users[A.HEAD]
     att = ops.add_attachment(task, FileStorage(io.BytesIO(b"%PDF-1.4 kiem chung"), filename="kiem-chung.pdf"), head)
+    from tracker.plans.operations import add_plan_document
+
+    signed = FileStorage(io.BytesIO(b"%PDF-1.4 ke hoach ban ky"), filename="ke-hoach.pdf")
+    plan_doc = add_plan_document(task.plan, signed, "Bản ký", office)
     ext = ops.request_extension(task, head, "Chờ số liệu của Sở Tài chính", date(2025, 1, 31), date(2024, 10, 1))
     delivery = Delivery(key="perm:1", rule="ev_assigned", task_id=task.id, recipient_id=head.id, channel=Channel.INAPP)
     db.session.add(delivery)
@@ -390,6 +399,7 @@ def _objects(app: Flask, task: Task, users: dict[Actor, User], lead_unit: int) -
     db.session.flush()
     return {
         "att_id": str(att.id),
+        "doc_id": str(plan_doc.id),
         "ext_id": str(ext.id),
         "delivery_id": str(delivery.id),
         "report_id": str(report.id),

@@ -27,6 +27,11 @@ def can_edit_plans(user: User) -> bool:
     return user.role in (Role.ADMIN, Role.OFFICE)
 
 
+def can_upload_plan_document(user: User) -> bool:
+    """The plan's signed document: those who edit plans, and lãnh đạo, who sign them."""
+    return can_edit_plans(user) or user.role is Role.LEADER
+
+
 def can_update_task(user: User, task: Task) -> bool:
     """Status, progress, result, evidence. Văn phòng and lãnh đạo may update any task (and back-date)."""
     if user.role in (Role.OFFICE, Role.LEADER):

@@ -97,8 +97,8 @@ def test_xlsx_export_matches_the_list(client, demo):
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Danh sách nhiệm vụ, tình trạng tính đến ngày 15/12/2023"
-    assert rows[1][:4] == ("Kế hoạch", "STT", "Nhiệm vụ", "Đơn vị chủ trì")
-    body = rows[2:]
+    assert rows[3][:4] == ("Kế hoạch", "STT", "Nhiệm vụ", "Đơn vị chủ trì")
+    body = rows[4:]
     assert len(body) == total == 47
     assert sum(1 for r in body if r[10] == "Hoàn thành đúng hạn") == 36
     assert isinstance(body[0][5], datetime | date)

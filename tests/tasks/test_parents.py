@@ -281,7 +281,7 @@ def test_the_xlsx_export_spells_out_a_parents_rollup(client, app, factory, tree)
     login(client, factory.user(Role.OFFICE))
     response = client.get(f"/tasks/export.xlsx?plan={tree['plan']}&sort=plan")
     rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
-    header, body = rows[1], rows[2:]
+    header, body = rows[3], rows[4:]  # below the title, the as-of date and the filters
     state = {row[2]: row[header.index("Tình trạng")] for row in body}
     assert state["Nhiệm vụ P"] == "3/5 phần việc hoàn thành, 1 quá hạn"
     assert state["Nhiệm vụ C"] == "1/2 phần việc hoàn thành"

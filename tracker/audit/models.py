@@ -33,6 +33,8 @@ class AuditAction(LabelledEnum):
 
     PLAN_CREATED = "plan.created", "Tạo văn bản"
     PLAN_UPDATED = "plan.updated", "Sửa văn bản"
+    PLAN_DOCUMENT_ADDED = "plan.document_added", "Tải lên văn bản kế hoạch (bản ký)"
+    PLAN_DOCUMENT_REMOVED = "plan.document_removed", "Gỡ văn bản kế hoạch (bản ký)"
     ISSUER_CREATED = "issuer.created", "Thêm cơ quan ban hành"
     ISSUER_UPDATED = "issuer.updated", "Sửa cơ quan ban hành"
     ISSUER_DELETED = "issuer.deleted", "Xoá cơ quan ban hành"

@@ -17,9 +17,10 @@ from tracker.extensions import db
 from tracker.plans.models import Plan, PlanStatus
 from tracker.rules.board import due_soon_horizon, rank_units_by_overdue, rank_units_by_rate
 from tracker.rules.calendar import WorkCalendar
+from tracker.rules.comparison import Change, changes
 from tracker.rules.deadlines import DeadlineKind
 from tracker.rules.journal import REPORTING
-from tracker.rules.periods import Period, Question, Scheme, counted_at, months_of, question_label, question_of
+from tracker.rules.periods import Period, Question, Scheme, counted_at, months_of, previous_period, question_label, question_of
 from tracker.rules.periods import PeriodKind as Kind
 from tracker.rules.periods import period as make_period
 from tracker.rules.rollup import Counts
@@ -79,6 +80,28 @@ class UnitRow:
     counts: Counts
     # Days since the oldest open overdue deadline, at the date counted (the director's table shows it).
     oldest_overdue_days: int | None = None
+
+
+def headline_counts(scope: Scope) -> Counts:
+    """The headline of a scope: the sum of the grouped roll-up, as ``unit_rows`` adds it up."""
+    return sum(summarize_by(Task.lead_unit_id, scope.task_filter(), scope.counted_at).values(), Counts())
+
+
+def previous_scope(scope: Scope) -> Scope | None:
+    """The same plan and unit over the previous period of the same kind (rules.periods.previous_period),
+    counted at its end, or today while it still runs. None without a period: nothing to compare with."""
+    if scope.period is None:
+        return None
+    before = previous_period(scope.period)
+    return Scope(as_of=min(before.end, clock.today()), plan_id=scope.plan_id, unit_id=scope.unit_id, period=before)
+
+
+def period_changes(scope: Scope, counts: Counts) -> list[Change] | None:
+    """Each headline figure against the previous period's, from the same roll-up (one more grouped query)."""
+    before = previous_scope(scope)
+    if before is None or before.period is None:
+        return None
+    return changes(counts, headline_counts(before), before.period.name)
 
 
 def unit_rows(scope: Scope) -> tuple[Counts, list[UnitRow]]:

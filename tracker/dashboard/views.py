@@ -69,6 +69,7 @@ def director():
         indicators=indicator_figures(scope.counted_at),
         scope=scope,
         counts=counts,
+        changes=q.period_changes(scope, counts),
         overdue_rows=ranks.overdue,
         ranked=ranks.by_rate,
         chart=q.chart_geometry(points),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -64,3 +65,14 @@ class IssuerForm(BaseForm):
 
 class IssuerDeleteForm(BaseForm):
     """Only the CSRF token."""
+
+
+class PlanDocumentForm(BaseForm):
+    """The plan's own signed document (plans.operations.add_plan_document checks the file)."""
+
+    file = FileField("Tệp văn bản (PDF, Word)")
+    note = StringField("Ghi chú phiên bản", validators=[Optional(), Length(max=200, message="Tối đa 200 ký tự.")])
+
+
+class PlanDocumentDeleteForm(BaseForm):
+    pass

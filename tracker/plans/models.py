@@ -93,3 +93,28 @@ class Plan(db.Model):
 
     def __repr__(self) -> str:
         return f"<Plan {self.number}>"
+
+
+class PlanDocument(db.Model):
+    """The plan's own document: the signed Kế hoạch (PDF, Word), stored like task evidence (outside the
+    web root, under a random name) and served to whoever may see the plan.
+
+    Several versions may be kept, newest first: a plan is re-signed when it is amended (Kế hoạch sửa đổi,
+    bổ sung), and the earlier text stays what the tasks were set against until then. The newest is the
+    current one; each can be removed (a wrong upload) by those who may upload.
+    """
+
+    __tablename__ = "plan_document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(100), unique=True)
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    # What this version is, in the uploader's words ("Bản ký ngày 15/01/2024", "Sửa đổi lần 1").
+    note: Mapped[str] = mapped_column(String(200), default="")
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    uploaded_by: Mapped[User | None] = relationship()

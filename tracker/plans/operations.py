@@ -7,10 +7,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import FileStorage
 
 from tracker import clock
 from tracker.accounts.models import Unit, User
@@ -20,9 +23,10 @@ from tracker.audit.queries import audit_line, recent
 from tracker.errors import StaleVersion, ValidationFailed
 from tracker.extensions import db
 from tracker.formatting import fmt_date
-from tracker.plans.models import Issuer, Plan, PlanStatus
+from tracker.plans.models import Issuer, Plan, PlanDocument, PlanStatus
 from tracker.rules.documents import DocumentNumberError, DocumentType, check_number
 from tracker.rules.versions import Change, is_stale, stale_message
+from tracker.tasks.evidence import store_upload
 
 log = logging.getLogger(__name__)
 
@@ -282,3 +286,64 @@ def delete_issuer(issuer: Issuer, actor: User) -> None:
     record(actor, action, AuditKind.ISSUER, issuer.id, f"{action.label}: {issuer.name}", _issuer_facts(issuer))
     db.session.delete(issuer)
     db.session.flush()
+
+
+# ---------------------------------------------------------------- the plan's own document
+
+
+# The signed plan is a text: PDF (the scan or the signed file) or Word. A subset of what evidence takes.
+PLAN_DOCUMENT_TYPES = (".pdf", ".doc", ".docx", ".odt")
+_CONTROL = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+
+
+def _document_note(note: str) -> str:
+    text = unicodedata.normalize("NFC", note or "").strip()
+    if _CONTROL.search(text):
+        raise ValidationFailed({"note": "Ghi chú có ký tự điều khiển (xuống dòng, tab…); hãy nhập trên một dòng."})
+    if len(text) > 200:
+        raise ValidationFailed({"note": "Ghi chú quá dài (tối đa 200 ký tự)."})
+    return text
+
+
+def add_plan_document(plan: Plan, upload: FileStorage | None, note: str, actor: User) -> PlanDocument:
+    """Attach a version of the signed plan. The file is checked and stored by the evidence upload's own
+    function (``tasks.evidence.store_upload``: kind, size, content), so the checks are the same."""
+    if upload is None or not upload.filename:
+        raise ValidationFailed({"file": "Vui lòng chọn tệp văn bản kế hoạch (PDF hoặc Word)."})
+    if Path(upload.filename).suffix.lower() not in PLAN_DOCUMENT_TYPES:
+        raise ValidationFailed({"file": "Văn bản kế hoạch phải là tệp PDF hoặc Word (.pdf, .doc, .docx, .odt)."})
+    note = _document_note(note)
+    kept = store_upload(upload, "file")
+    doc = PlanDocument(
+        plan_id=plan.id,
+        filename=kept.name,
+        stored_name=kept.stored,
+        content_type=kept.content_type,
+        size=kept.size,
+        note=note,
+        uploaded_by_id=actor.id,
+    )
+    db.session.add(doc)
+    db.session.flush()
+    action = AuditAction.PLAN_DOCUMENT_ADDED
+    facts = {"document_id": doc.id, "filename": doc.filename, "size": doc.size, "note": note}
+    record(actor, action, AuditKind.PLAN, plan.id, f"{action.label}: {plan.display_name} — {doc.filename}", facts)
+    return doc
+
+
+def plan_document_path(doc: PlanDocument) -> Path:
+    return Path(current_app.config["UPLOAD_DIR"]) / doc.stored_name
+
+
+def remove_plan_document(doc: PlanDocument, actor: User) -> None:
+    """Remove one version (a wrong upload): the row, then its file once the row is gone from the session.
+    The audit line keeps its name and size."""
+    plan = db.session.get(Plan, doc.plan_id)
+    assert plan is not None  # the foreign key
+    action = AuditAction.PLAN_DOCUMENT_REMOVED
+    facts = {"document_id": doc.id, "filename": doc.filename, "size": doc.size, "note": doc.note}
+    record(actor, action, AuditKind.PLAN, plan.id, f"{action.label}: {plan.display_name} — {doc.filename}", facts)
+    path = plan_document_path(doc)
+    db.session.delete(doc)
+    db.session.flush()
+    path.unlink(missing_ok=True)

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
-from tracker.plans.models import Issuer, Plan
+from tracker.plans.models import Issuer, Plan, PlanDocument
 
 
 def plans_numbered(number: str) -> list[Plan]:
@@ -47,3 +47,14 @@ def issuers_with_use() -> list[tuple[Issuer, int]]:
         select(Issuer, func.count(Plan.id)).outerjoin(Plan, Plan.issuer_id == Issuer.id).group_by(Issuer.id).order_by(Issuer.name)
     )
     return [(issuer, count) for issuer, count in rows]
+
+
+def plan_documents(plan_id: int) -> list[PlanDocument]:
+    """The versions of a plan's signed document, newest (the current one) first."""
+    stmt = (
+        select(PlanDocument)
+        .options(selectinload(PlanDocument.uploaded_by))
+        .where(PlanDocument.plan_id == plan_id)
+        .order_by(PlanDocument.uploaded_at.desc(), PlanDocument.id.desc())
+    )
+    return list(db.session.scalars(stmt))

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from tracker import clock
@@ -8,11 +8,20 @@ from tracker.accounts.queries import office_unit_id, unit_choices
 from tracker.args import as_of_arg, int_arg
 from tracker.extensions import db
 from tracker.forms import attempt, mark_sent, refuse_resubmit, sent_before
-from tracker.permissions import can_edit_plans, can_manage_accounts, get_or_404, require
-from tracker.plans.forms import IssuerDeleteForm, IssuerForm, PlanForm
-from tracker.plans.models import Issuer, Plan, PlanStatus
-from tracker.plans.operations import PlanInput, create_plan, delete_issuer, save_issuer, update_plan
-from tracker.plans.queries import issuer_choices, issuers_with_use, parent_choices, plan_list, plan_years
+from tracker.permissions import can_edit_plans, can_manage_accounts, can_upload_plan_document, get_or_404, require
+from tracker.plans.forms import IssuerDeleteForm, IssuerForm, PlanDocumentDeleteForm, PlanDocumentForm, PlanForm
+from tracker.plans.models import Issuer, Plan, PlanDocument, PlanStatus
+from tracker.plans.operations import (
+    PlanInput,
+    add_plan_document,
+    create_plan,
+    delete_issuer,
+    plan_document_path,
+    remove_plan_document,
+    save_issuer,
+    update_plan,
+)
+from tracker.plans.queries import issuer_choices, issuers_with_use, parent_choices, plan_documents, plan_list, plan_years
 from tracker.rules.documents import DocumentType
 from tracker.rules.rollup import Counts, headline
 from tracker.rules.status import classify
@@ -36,6 +45,22 @@ def index():
     return render_template(
         "plans/index.html", plans=plans, counts=counts, empty=Counts(), as_of=as_of, years=plan_years(), year=year
     )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/plans/export.xlsx")
+@login_required
+def export():
+    """The list of /plans as a workbook, with the same filters (year, as-of)."""
+    from tracker.plans.export import plan_workbook
+
+    as_of = as_of_arg()
+    year = bounded(request.args.get("year", type=int), "Năm")
+    counts = summarize_by(Task.plan_id, TaskFilter(year=year), as_of)
+    data = plan_workbook(plan_list(year), counts, year, as_of)
+    return send_file(data, mimetype=XLSX, as_attachment=True, download_name=f"ke-hoach-{as_of:%Y%m%d}.xlsx")
 
 
 def _plan_form(plan: Plan | None, current: bool = False) -> PlanForm:
@@ -121,7 +146,58 @@ def detail(plan_id):
         is_today=as_of == clock.today(),
         assignee=assignee,
         assignees=assignee_options(),
+        documents=plan_documents(plan.id),
+        may_upload_document=can_upload_plan_document(current_user),
+        document_form=PlanDocumentForm(),
+        document_delete_form=PlanDocumentDeleteForm(),
     )
+
+
+def _flash_refusal(form) -> None:
+    """A refused upload: its messages as flashes, since the page is shown again after a redirect."""
+    for field in form:
+        for message in field.errors:
+            flash(message, "danger")
+
+
+@bp.post("/plans/<plan_id>/documents")
+@login_required
+def document_upload(plan_id):
+    plan = get_or_404(Plan, plan_id)
+    require(can_upload_plan_document(current_user))
+    form = PlanDocumentForm()
+    if not form.validate_on_submit():
+        _flash_refusal(form)
+    else:
+        ok, _ = attempt(form, lambda: add_plan_document(plan, request.files.get("file"), form.note.data or "", current_user))
+        if ok:
+            flash("Đã tải lên văn bản kế hoạch.", "success")
+        else:
+            _flash_refusal(form)
+    return redirect(url_for("plans.detail", plan_id=plan.id, _anchor="plan-documents"))
+
+
+@bp.get("/plan-documents/<doc_id>")
+@login_required
+def document_download(doc_id):
+    """Whoever may see the plan (every signed-in account) may read its document."""
+    doc = get_or_404(PlanDocument, doc_id)
+    path = plan_document_path(doc)
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype=doc.content_type, as_attachment=True, download_name=doc.filename)
+
+
+@bp.post("/plan-documents/<doc_id>/delete")
+@login_required
+def document_delete(doc_id):
+    doc = get_or_404(PlanDocument, doc_id)
+    require(can_upload_plan_document(current_user))
+    plan_id = doc.plan_id
+    form = PlanDocumentDeleteForm()
+    if form.validate_on_submit() and attempt(form, lambda: remove_plan_document(doc, current_user))[0]:
+        flash("Đã gỡ văn bản kế hoạch.", "success")
+    return redirect(url_for("plans.detail", plan_id=plan_id, _anchor="plan-documents"))
 
 
 @bp.route("/admin/issuers", methods=["GET", "POST"], defaults={"issuer_id": None})

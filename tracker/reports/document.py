@@ -99,6 +99,8 @@ class Document:
     signer_name: str
     appendices: list[Appendix]
     draft: bool = False
+    # What the figures are counted at and over, for the spreadsheet's rows above each table.
+    scope_lines: list[str] = field(default_factory=list)
 
     @property
     def tables(self) -> list[Table]:
@@ -352,7 +354,15 @@ def report_document(
         signer_name=office.get("signer_name", ""),
         appendices=appendices,
         draft=issued_on is None,
+        scope_lines=_scope_lines(snapshot),
     )
+
+
+def _scope_lines(snapshot: dict) -> list[str]:
+    lines = [f"Số liệu tính đến ngày: {dmy(snapshot['as_of'])}", f"Phạm vi: {snapshot['scope_label']}"]
+    if snapshot.get("period"):
+        lines.append(f"Kỳ báo cáo: {snapshot['period']['label']}")
+    return lines
 
 
 def _appendix_table(snapshot: dict) -> Table:
@@ -539,4 +549,5 @@ def late_list_document(snapshot: dict, office: dict, today: date) -> Document:
         signer_name=office.get("signer_name", ""),
         appendices=[],
         draft=True,
+        scope_lines=[f"Số liệu tính đến ngày: {as_of:%d/%m/%Y}"],
     )

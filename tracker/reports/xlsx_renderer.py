@@ -1,5 +1,7 @@
 """The XLSX (openpyxl): the document's tables as sheets, with real numbers and dates.
 
+Every text goes through ``rules.cells.cell_text``: never a formula (a title "=2+2" stays that text,
+quoted as OWASP recommends), never a character the file cannot hold (issue 16, item 5).
 Dates are date cells shown dd/mm/yyyy; counts are numbers shown with a thousands separator (#,##0:
 Excel prints it with the reader's separators, "16.051" on a Vietnamese system); rates are the cut
 value (87,23% is stored 0.8723, never rounded) shown 0.00%.
@@ -18,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tracker.reports.document import Document, Rate, Table
+from tracker.rules.cells import cell_text, clean_text
 from tracker.rules.colours import BADGE_TEXT, argb
 
 DATE_FORMAT = "dd/mm/yyyy"
@@ -42,8 +45,15 @@ def rate_value(rate: Rate) -> Decimal | None:
     return (Decimal(rate.completed) / Decimal(rate.total)).quantize(Decimal("0.0001"), rounding=ROUND_DOWN)
 
 
+def _text(c: Cell, value: str, multiline: bool = True) -> None:
+    """Text, and only text, in the cell (rules.cells)."""
+    c.value = cell_text(value, multiline=multiline) or None
+    if c.value is not None:
+        c.data_type = "s"
+
+
 def _sheet_name(name: str, used: set[str]) -> str:
-    base = "".join(ch for ch in name if ch not in "[]:*?/\\")[:28] or "Bảng"
+    base = "".join(ch for ch in clean_text(name, multiline=False) if ch not in "[]:*?/\\")[:28].strip(" '") or "Bảng"
     candidate, n = base, 2
     while candidate in used:
         candidate, n = f"{base[:25]} {n}", n + 1
@@ -71,7 +81,7 @@ def _put(c: Cell, value: object) -> None:
         c.value = value
         c.number_format = DATE_FORMAT
     else:
-        c.value = value if value not in (None, "") else None
+        _text(c, "" if value is None else str(value))
         c.alignment = WRAP
 
 
@@ -90,17 +100,22 @@ def _write(ws: Worksheet, t: Table, heading: list[str]) -> None:
     n = 0
     for line in [*heading, t.title]:
         n += 1
-        ws.cell(n, 1, line).font = TITLE
+        c = ws.cell(n, 1)
+        _text(c, line, multiline=False)
+        c.font = TITLE
     n += 1
     head_row = n
     for i, name in enumerate(t.columns, start=1):
-        c = ws.cell(n, i, name)
+        c = ws.cell(n, i)
+        _text(c, name, multiline=False)
         c.font, c.alignment, c.border = BOLD, CENTER, BOX
     for r, row in enumerate(t.rows):
         n += 1
         _write_row(ws, n, list(row), BOLD if r in t.bold_rows else PLAIN, t.colours.get(r))
     if t.note:
-        ws.cell(n + 1, 1, t.note).font = ITALIC
+        c = ws.cell(n + 1, 1)
+        _text(c, t.note)
+        c.font = ITALIC
     scale = 100 / sum(t.widths)
     for i, w in enumerate(t.widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(6, round(w * scale * 1.1))
@@ -111,14 +126,15 @@ def render_xlsx(doc: Document) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
-    heading = [f"{doc.kind_title} {doc.number} - {doc.office_name}", doc.subject, doc.place_date]
+    heading = [f"{doc.kind_title} {doc.number} - {doc.office_name}", doc.subject, doc.place_date, *doc.scope_lines]
     for t in doc.tables:
         _write(wb.create_sheet(_sheet_name(t.sheet, used)), t, heading)
     if not wb.sheetnames:
-        wb.create_sheet("Báo cáo").append([doc.subject])
-    wb.properties.title = f"{doc.kind_title} {doc.number}"
-    wb.properties.subject = doc.subject
-    wb.properties.creator = doc.office_name
+        _text(wb.create_sheet("Báo cáo").cell(1, 1), doc.subject, multiline=False)
+    # The file's properties are XML too: cleaned like the cells (no quote: they are never evaluated).
+    wb.properties.title = clean_text(f"{doc.kind_title} {doc.number}", multiline=False)
+    wb.properties.subject = clean_text(doc.subject, multiline=False)
+    wb.properties.creator = clean_text(doc.office_name, multiline=False)
     out = BytesIO()
     wb.save(out)
     return out.getvalue()

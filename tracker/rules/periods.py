@@ -43,7 +43,8 @@ class Period:
     end: date
 
     @property
-    def label(self) -> str:
+    def name(self) -> str:
+        """The period without its dates ("Quý II/2024"), as a comparison names it."""
         match self.kind:
             case PeriodKind.MONTH:
                 name = f"Tháng {self.index}/{self.year}"
@@ -55,7 +56,11 @@ class Period:
                 name = f"9 tháng năm {self.year}"
             case _:
                 name = f"Năm {self.year}"
-        return f"{name} (từ {self.start:%d/%m/%Y} đến {self.end:%d/%m/%Y})"
+        return name
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} (từ {self.start:%d/%m/%Y} đến {self.end:%d/%m/%Y})"
 
 
 class Question(StrEnum):
@@ -141,3 +146,19 @@ def months_of(p: Period) -> list[tuple[date, date]]:
         out.append((start, min(end, p.end)))
         start = end + timedelta(days=1)
     return out
+
+
+def previous_period(p: Period) -> Period:
+    """The period of the same kind and scheme just before ``p``: the month or quarter before (Tháng 1 ->
+    Tháng 12 of the year before, Quý I -> Quý IV), and for the kinds a year has once (6 tháng, 9 tháng,
+    năm) the same one of the year before — what the dashboard compares "this period" with."""
+    if p.index > 1:
+        return period(p.kind, p.year, p.index - 1, p.scheme)
+    return period(p.kind, p.year - 1, p.kind.per_year, p.scheme)
+
+
+def next_period(p: Period) -> Period:
+    """The period of the same kind and scheme just after ``p`` (the inverse of ``previous_period``)."""
+    if p.index < p.kind.per_year:
+        return period(p.kind, p.year, p.index + 1, p.scheme)
+    return period(p.kind, p.year + 1, 1, p.scheme)
