@@ -1,19 +1,24 @@
-"""The base form: WTForms' own messages in Vietnamese, and a date field that reads dd/mm/yyyy."""
+"""The base form: WTForms' own messages in Vietnamese, every text field checked by one rule
+(``tracker.rules.text``: no line break in a single-line field, no control character anywhere, a length
+limit), and a date field that reads dd/mm/yyyy inside the year window."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
-from flask import flash
+from flask import current_app, flash, has_app_context
 from flask_wtf import FlaskForm
-from wtforms import Field
-from wtforms.validators import StopValidation
+from wtforms import Field, StringField, TextAreaField
+from wtforms.csrf.core import CSRFTokenField
+from wtforms.validators import Length, StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.formatting import DateInputError, fmt_date, parse_date
+from tracker.rules.text import TextRule, text_problem
+from tracker.rules.window import OutOfWindow, YearWindow
 
 _MESSAGES = {
     "This field is required.": "Trường này là bắt buộc.",
@@ -39,10 +44,55 @@ class _Translations:
         return _MESSAGES.get(singular if n == 1 else plural, singular if n == 1 else plural)
 
 
+# Text areas that hold one line all the same (a title wraps on screen but goes into a mail subject).
+SINGLE_LINE_AREAS = frozenset({"title", "subject"})
+
+
+def _is_multiline(field_class: type, name: str) -> bool:
+    return issubclass(field_class, TextAreaField) and name not in SINGLE_LINE_AREAS
+
+
+def _own_max(validators) -> int | None:
+    return min((v.max for v in validators or () if isinstance(v, Length) and v.max and v.max > 0), default=None)
+
+
+def text_rule_of(form_class: type[BaseForm], name: str) -> TextRule:
+    """The rule a form applies to its text field ``name`` (label, one line or many, limit), for the API
+    to apply the same one to the same value: the form stays the one place a limit is written."""
+    unbound = getattr(form_class, name)
+    label = unbound.kwargs.get("label") or (unbound.args[0] if unbound.args else name)
+    validators = unbound.kwargs.get("validators") or (unbound.args[1] if len(unbound.args) > 1 else ())
+    return TextRule(str(label), _is_multiline(unbound.field_class, name), _own_max(validators))
+
+
+def _check_text(rule: TextRule) -> Callable[[Any, Field], None]:
+    def check(form, field: Field) -> None:
+        if isinstance(field.data, str) and field.data and (problem := text_problem(field.data, rule)):
+            raise ValidationError(problem)
+
+    return check
+
+
 class BaseForm(FlaskForm):
+    """Every text field (``StringField`` and its kinds, ``TextAreaField``) is checked by
+    ``tracker.rules.text`` on ``validate()``: no form can forget it."""
+
+    # Fields whose text is not refused but cleaned by the service they feed (a pasted plan: the import).
+    cleaned_not_refused: ClassVar[frozenset[str]] = frozenset()
+
     class Meta:
         def get_translations(self, form):
             return _Translations()
+
+    def validate(self, extra_validators=None) -> bool:
+        extra = {name: list(checks) for name, checks in (extra_validators or {}).items()}
+        for name, field in self._fields.items():
+            if name in self.cleaned_not_refused:
+                continue
+            if isinstance(field, StringField) and not isinstance(field, CSRFTokenField):
+                rule = TextRule(str(field.label.text), _is_multiline(type(field), name), _own_max(field.validators))
+                extra.setdefault(name, []).append(_check_text(rule))
+        return super().validate(extra)
 
 
 class VNDateField(Field):
@@ -69,14 +119,22 @@ class VNDateField(Field):
         if not valuelist or not valuelist[0].strip():
             return
         try:
-            self.data = parse_date(valuelist[0])
-        except DateInputError as exc:
+            day = parse_date(valuelist[0])
+            self.data = year_window().check(day, str(self.label.text))
+        except (DateInputError, OutOfWindow) as exc:
             self.parse_error = str(exc)
 
     def pre_validate(self, form):
         # Before the validators, so "required" does not hide why a typed date was refused.
         if self.parse_error:
             raise StopValidation(self.parse_error)
+
+
+def year_window() -> YearWindow:
+    """The configured window (``YEAR_MIN``..``YEAR_MAX``), the default one outside an app."""
+    if not has_app_context():
+        return YearWindow()
+    return YearWindow(current_app.config.get("YEAR_MIN", 2000), current_app.config.get("YEAR_MAX", 2100))
 
 
 def show_errors(form: BaseForm, errors: dict[str, str]) -> list[str]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, jsonify, make_response, redirect, render_template, request, url_for
+from flask import Flask, abort, jsonify, make_response, redirect, render_template, request, url_for
+from flask.json.provider import DefaultJSONProvider
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -195,7 +198,9 @@ def add_security_headers(response):
 
 
 def year_window() -> YearWindow:
-    return YearWindow(current_app.config.get("YEAR_MIN", 2000), current_app.config.get("YEAR_MAX", 2100))
+    from tracker.forms import year_window as configured
+
+    return configured()
 
 
 def bounded(value, what: str = ""):
@@ -214,7 +219,41 @@ def check_webhook_url(url: str) -> None:
         raise RuntimeError(f"TRACKER_WEBHOOK_URL phải bắt đầu bằng http:// hoặc https:// (đang là {url!r}).")
 
 
+def _lone_surrogate(value) -> bool:
+    """Whether a decoded JSON value holds a string with half of a UTF-16 pair (JSON's ``"\\ud800"``)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if any("\ud800" <= c <= "\udfff" for c in item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+class SafeJSONProvider(DefaultJSONProvider):
+    """Request bodies that cannot be JSON for this app raise ``ValueError``, which Flask answers with 400
+    (``get_json``) or ``None`` (``get_json(silent=True)``, which the API turns into its 422): nesting deeper
+    than the decoder's recursion limit (a RecursionError, a 500, before) and lone surrogates (which no
+    database can store). Every reader of JSON (``request.get_json``) goes through here."""
+
+    def loads(self, s, **kwargs):
+        try:
+            value = super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON lồng nhau quá sâu.") from None
+        raw = s if isinstance(s, str) else bytes(s).decode(json.detect_encoding(s), "replace")
+        if re.search(r"\\u[dD]", raw) and _lone_surrogate(value):
+            raise ValueError("JSON có ký tự mã hoá lỗi (nửa cặp UTF-16).")
+        return value
+
+
 def register_hardening(app: Flask) -> None:
+    app.json = SafeJSONProvider(app)
     app.after_request(add_security_headers)
     app.register_error_handler(OutOfWindow, lambda exc: error_response(400, str(exc)))
     check_webhook_url(app.config.get("WEBHOOK_URL", ""))
