@@ -16,7 +16,7 @@ from flask import flash, request
 from tracker import clock
 from tracker.errors import ValidationFailed
 from tracker.formatting import DateInputError, parse_date
-from tracker.rules.numbers import ID_MAX, ascii_int
+from tracker.rules.numbers import INT_MAX, ascii_int
 from tracker.rules.periods import Period, PeriodKind, Scheme, period
 from tracker.rules.status import Box, TaskStatus
 from tracker.tasks.filters import BOX_GROUPS, TaskFilter
@@ -46,7 +46,7 @@ def as_of_arg() -> date:
 def int_arg(name: str) -> int | None:
     """A positive id (``plan``, ``unit``) in ASCII digits below 2⁶³, or None (flashed when typed wrong)."""
     raw = request.args.get(name, "").strip()
-    value = ascii_int(raw)
+    value = ascii_int(raw, 1, INT_MAX)
     if raw and value is None:
         flash("Bộ lọc không hợp lệ đã được bỏ qua.", "warning")
     return value
@@ -143,7 +143,7 @@ def strict_as_of() -> date:
     return bounded(day, "Ngày tính số liệu")
 
 
-def strict_positive(name: str, high: int = ID_MAX) -> int | None:
+def strict_positive(name: str, high: int = INT_MAX) -> int | None:
     raw = request.args.get(name)
     if raw in (None, ""):
         return None

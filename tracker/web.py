@@ -6,19 +6,23 @@ import json
 import re
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, jsonify, make_response, redirect, render_template, request, url_for
+from flask import Flask, Request, abort, jsonify, make_response, redirect, render_template, request, url_for
 from flask.json.provider import DefaultJSONProvider
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
+from werkzeug.utils import cached_property
 
 from tracker import clock, permissions
 from tracker.accounts.models import Role, User
 from tracker.database import sqlite_read_only
 from tracker.extensions import db, login_manager
 from tracker.formatting import fmt_date, fmt_datetime, fmt_number
+from tracker.rules.numbers import INT_MAX, ascii_int
 from tracker.rules.rollup import format_percent
 from tracker.rules.status import Box
+from tracker.rules.text import clean_text
 from tracker.rules.window import OutOfWindow, YearWindow
 
 # GET routes that write (opening a notification marks it read).
@@ -252,8 +256,44 @@ class SafeJSONProvider(DefaultJSONProvider):
         return value
 
 
+def bounded_int(raw: str) -> int:
+    """What ``type=int`` means for every query string and form of the app: ASCII digits (an optional
+    minus), within a PostgreSQL INTEGER (±2³¹−1, what the app's ids and pages fit in, and an OFFSET of
+    a page times its size never overflows). ``int()`` alone takes "١٢", "１２", "1_2" and 10³⁰, which
+    then overflow a query (500); a ``ValueError`` here makes ``args.get(..., type=int)`` its default."""
+    value = ascii_int(raw[1:] if raw.startswith("-") else raw, 0, INT_MAX)
+    if value is None:
+        raise ValueError(raw)
+    return -value if raw.startswith("-") else value
+
+
+class BoundedArgs(ImmutableMultiDict):
+    """``request.args`` and ``request.form``, whose ``type=int`` is :func:`bounded_int`."""
+
+    def get(self, key, default=None, type=None):  # noqa: A002 - werkzeug's signature
+        return super().get(key, default, bounded_int if type is int else type)
+
+    def getlist(self, key, type=None):  # noqa: A002
+        return super().getlist(key, bounded_int if type is int else type)
+
+
+class SafeRequest(Request):
+    """The app's request: ``type=int`` bounded (:class:`BoundedArgs`), and query-string values without
+    control characters or lone surrogates (``tracker.rules.text.clean_text``: a NUL in ``q`` broke the
+    SQLite full-text query and is refused by PostgreSQL). A query string is a line: what cannot be in one
+    is dropped rather than refused, as the pages are forgiving with what they read from the address."""
+
+    parameter_storage_class = BoundedArgs
+
+    @cached_property
+    def args(self) -> BoundedArgs:  # type: ignore[override]
+        raw = Request.args.__get__(self, type(self))
+        return BoundedArgs([(key, clean_text(value, multiline=False)) for key, value in raw.items(multi=True)])
+
+
 def register_hardening(app: Flask) -> None:
     app.json = SafeJSONProvider(app)
+    app.request_class = SafeRequest
     app.after_request(add_security_headers)
     app.register_error_handler(OutOfWindow, lambda exc: error_response(400, str(exc)))
     check_webhook_url(app.config.get("WEBHOOK_URL", ""))

@@ -34,7 +34,7 @@ from tracker.plans.models import Plan, PlanStatus
 from tracker.plans.operations import PlanInput, create_plan
 from tracker.rules.deadlines import DeadlineKind, undetermined_notice
 from tracker.rules.documents import DocumentType
-from tracker.rules.numbers import ID_MAX, ascii_int
+from tracker.rules.numbers import INT_MAX, ascii_int
 from tracker.rules.status import Confirmation, TaskStatus
 from tracker.rules.text import TextRule
 from tracker.rules.window import OutOfWindow
@@ -68,8 +68,9 @@ def _date(data: dict, key: str, required: bool = False) -> date | None:
         raise ValidationFailed({key: str(exc)}) from None
 
 
-def _int(data: dict, key: str, low: int = 1, high: int = ID_MAX) -> int | None:
-    """An integer (JSON number, not a boolean, not 1.5) within ``low``..``high`` (ids: 1..2⁶³−1)."""
+def _int(data: dict, key: str, low: int = 1, high: int = INT_MAX) -> int | None:
+    """An integer (JSON number, not a boolean, not 1.5) within ``low``..``high`` (ids: 1..2³¹−1, what
+    their INTEGER columns hold)."""
     raw = data.get(key)
     if raw is None or raw == "":
         return None
@@ -193,7 +194,7 @@ def create_task(plan_id):
         if parent is None:
             raise ValidationFailed({"parent_id": "Nhiệm vụ cha không tồn tại."})
     coop = data.get("cooperating_unit_ids") or []
-    if not isinstance(coop, list) or len(coop) > MAX_LIST or not all(ascii_int(x) is not None for x in coop):
+    if not isinstance(coop, list) or len(coop) > MAX_LIST or not all(ascii_int(x, 1, INT_MAX) is not None for x in coop):
         raise ValidationFailed({"cooperating_unit_ids": "Phải là danh sách mã đơn vị (số nguyên dương)."})
     task = ops.create_task(
         plan,

@@ -12,7 +12,7 @@ from pathlib import PurePath
 
 from tracker.imports.parse_model import ParsedDocument, ReadError
 from tracker.imports.parse_structure import parse_blocks, table_document
-from tracker.rules.text import clean_imported
+from tracker.rules.text import clean_text
 
 KINDS = {"docx": "Word (.docx)", "xlsx": "Excel (.xlsx)", "pdf": "PDF", "text": "văn bản dán vào"}
 # Generous for a plan, small against a bomb: what the archive may unpack to, in total and per byte.
@@ -108,19 +108,19 @@ _HEADER_FIELDS = ("number", "title", "issuer_text", "issued_text", "parent_text"
 
 
 def clean_document(doc: ParsedDocument) -> ParsedDocument:
-    """Make every text the import will save storable (``tracker.rules.text.clean_imported``: Word's
+    """Make every text the import will save storable (``tracker.rules.text.clean_text``: Word's
     Shift+Enter U+000B becomes a newline or a space, other control characters go) and say where, in the
     preview's warnings: a row is cleaned and kept, never dropped."""
     cleaned_in: list[str] = []
     for name in _HEADER_FIELDS:
         value = getattr(doc, name)
-        if isinstance(value, str) and (new := clean_imported(value, multiline=False)) is not value:
+        if isinstance(value, str) and (new := clean_text(value, multiline=False)) is not value:
             setattr(doc, name, new)
             cleaned_in.append("phần đầu văn bản")
     for row in [*doc.tasks, *doc.indicators]:
         changed = False
         for name, value in vars(row).items():
-            if isinstance(value, str) and (new := clean_imported(value, name in MULTILINE_FIELDS)) is not value:
+            if isinstance(value, str) and (new := clean_text(value, name in MULTILINE_FIELDS)) is not value:
                 setattr(row, name, new)
                 changed = True
         if changed:

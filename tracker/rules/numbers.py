@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 
 ID_MAX = 2**63 - 1
+# What a PostgreSQL INTEGER column (every id of the app) holds: numbers written into a row stay below it.
+INT_MAX = 2**31 - 1
 _DIGITS = re.compile(r"[0-9]{1,19}")
 
 

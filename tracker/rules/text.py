@@ -11,7 +11,7 @@ possible through JSON's ``\\ud800``) cannot be stored at all. So, at input, for 
 * both refuse U+0000–U+001F (except tab, and the line breaks of multi-line fields), U+007F and lone
   surrogates (U+D800–U+DFFF), and text longer than the field's limit.
 
-Imported text is not refused but cleaned (:func:`clean_imported`): the importer reports what it changed.
+Imported text is not refused but cleaned (:func:`clean_text`): the importer reports what it changed.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ _IMPORT_DROPPED = re.compile(
 )
 
 
-def clean_imported(value: str, multiline: bool) -> str:
+def clean_text(value: str, multiline: bool) -> str:
     """Imported text made storable: Word's line breaks (U+000B, U+000C, CR, U+2028…) become a newline
     (multi-line) or a space (single-line), the other control characters and lone surrogates are dropped.
     Text that needs no cleaning is returned unchanged (the same object)."""
