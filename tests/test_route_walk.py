@@ -176,12 +176,22 @@ def _path_sets(rule, real):
     return [*(dict.fromkeys(names, v) for v in EDGE_NUMBERS), {n: real(n) for n in names}]
 
 
-def _edge_requests(rule, url, real_ids):
+# The administrator sees every page: every query above. The other roles (whose pages are the same views,
+# or a 403) get the two worst numbers and the two window edges, to keep the walk within a few minutes.
+SHORT_QUERIES = [
+    EDGE_QUERIES[0],
+    EDGE_QUERIES[3],
+    EDGE_QUERIES[len(EDGE_QUERY_NUMBERS)],
+    EDGE_QUERIES[len(EDGE_QUERY_NUMBERS) + 3],
+]
+
+
+def _edge_requests(rule, url, real_ids, queries):
     """(method, kwargs) pairs to send to ``url``: edge query strings on GET with the real ids, edge forms
     or JSON otherwise."""
     for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
         if method == "GET":
-            for query in EDGE_QUERIES if real_ids else [EDGE_QUERIES[1]]:
+            for query in queries if real_ids else [EDGE_QUERIES[1]]:
                 yield method, {"query_string": query}
         elif url.startswith("/api/"):
             for body in EDGE_JSON:
@@ -219,6 +229,7 @@ def test_every_route_with_edge_values(client, factory, app, role):
             headers = {"Authorization": f"Bearer {user.new_api_token()}"}
             db.session.commit()
     EDGE_FORM["csrf_token"] = token or ""
+    queries = EDGE_QUERIES if role is Role.ADMIN else SHORT_QUERIES
 
     def real(name):
         return str(task if "task" in name else plan if "plan" in name else unit)
@@ -235,7 +246,7 @@ def test_every_route_with_edge_values(client, factory, app, role):
         for ids in _path_sets(rule, real):
             url = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m, ids=ids: ids[m.group(1)], rule.rule)
             real_ids = not ids or ids == {n: real(n) for n in ids}
-            for method, kwargs in _edge_requests(rule, url, real_ids):
+            for method, kwargs in _edge_requests(rule, url, real_ids, queries):
                 if method == "POST" and rule.endpoint == "tasks.delete" and real_ids:
                     continue
                 response = client.open(url, method=method, headers=headers, **kwargs)

@@ -11,7 +11,7 @@ from flask.json.provider import DefaultJSONProvider
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import ImmutableMultiDict
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.utils import cached_property
 
 from tracker import clock, permissions
@@ -239,6 +239,10 @@ def _lone_surrogate(value) -> bool:
     return False
 
 
+class JSONRefused(ValueError):
+    """JSON that decodes but cannot be taken; ``str(exc)`` is the Vietnamese reason."""
+
+
 class SafeJSONProvider(DefaultJSONProvider):
     """Request bodies that cannot be JSON for this app raise ``ValueError``, which Flask answers with 400
     (``get_json``) or ``None`` (``get_json(silent=True)``, which the API turns into its 422): nesting deeper
@@ -249,10 +253,10 @@ class SafeJSONProvider(DefaultJSONProvider):
         try:
             value = super().loads(s, **kwargs)
         except RecursionError:
-            raise ValueError("JSON lồng nhau quá sâu.") from None
+            raise JSONRefused("lồng nhau quá sâu") from None
         raw = s if isinstance(s, str) else bytes(s).decode(json.detect_encoding(s), "replace")
         if re.search(r"\\u[dD]", raw) and _lone_surrogate(value):
-            raise ValueError("JSON có ký tự mã hoá lỗi (nửa cặp UTF-16).")
+            raise JSONRefused("có ký tự mã hoá lỗi (nửa cặp UTF-16, như \\ud800)")
         return value
 
 
@@ -284,6 +288,14 @@ class SafeRequest(Request):
     is dropped rather than refused, as the pages are forgiving with what they read from the address."""
 
     parameter_storage_class = BoundedArgs
+
+    def on_json_loading_failed(self, e: ValueError | None):
+        """``get_json()`` on a body that is not JSON: a 400 whose description says why, in Vietnamese
+        (the API's ``json_body`` answers it as its 422)."""
+        if e is None:
+            raise BadRequest("Nội dung yêu cầu phải là JSON (Content-Type: application/json).")
+        reason = str(e) if isinstance(e, JSONRefused) else "sai cú pháp JSON"
+        raise BadRequest(f"Nội dung yêu cầu không đọc được ({reason}); cần một đối tượng JSON.")
 
     @cached_property
     def args(self) -> BoundedArgs:  # type: ignore[override]

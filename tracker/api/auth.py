@@ -8,6 +8,7 @@ from functools import wraps
 
 from flask import g, jsonify, request
 from sqlalchemy import select
+from werkzeug.exceptions import BadRequest
 
 from tracker.accounts.models import User, hash_token
 from tracker.errors import ValidationFailed
@@ -23,7 +24,10 @@ def json_body() -> dict:
     nested too deep, a lone surrogate: ``tracker.web.SafeJSONProvider``), a list longer than ``MAX_LIST``,
     a string with a control character (every string, whichever endpoint reads it; the endpoints add each
     field's own rule: one line or many, its limit)."""
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json()
+    except BadRequest as exc:  # not JSON, nested too deep, a lone surrogate (tracker.web.SafeRequest)
+        raise ValidationFailed(str(exc.description)) from None
     if not isinstance(data, dict):
         raise ValidationFailed("Nội dung yêu cầu phải là một đối tượng JSON.")
     errors = {key: problem for key, value in data.items() if (problem := _value_problem(str(key), value))}
