@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from flask import current_app, flash, has_app_context
 from flask_wtf import FlaskForm
-from wtforms import Field, StringField, TextAreaField
+from wtforms import Field, IntegerField, StringField, TextAreaField
 from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import Length, StopValidation, ValidationError
 from wtforms.widgets import TextInput
@@ -17,6 +17,7 @@ from wtforms.widgets import TextInput
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.formatting import DateInputError, fmt_date, parse_date
+from tracker.rules.numbers import INT_MAX, ascii_int
 from tracker.rules.text import TextRule, text_problem
 from tracker.rules.window import OutOfWindow, YearWindow
 
@@ -92,7 +93,16 @@ class BaseForm(FlaskForm):
             if isinstance(field, StringField) and not isinstance(field, CSRFTokenField):
                 rule = TextRule(str(field.label.text), _is_multiline(type(field), name), _own_max(field.validators))
                 extra.setdefault(name, []).append(_check_text(rule))
+            elif isinstance(field, IntegerField):
+                extra.setdefault(name, []).insert(0, _check_integer)
         return super().validate(extra)
+
+
+def _check_integer(form, field: Field) -> None:
+    """An integer typed in ASCII digits within a database INTEGER: ``int()`` would take "١٢" and 10³⁰."""
+    raw = (field.raw_data or [""])[0].strip() if field.raw_data else ""
+    if raw and (ascii_int(raw.removeprefix("-"), 0, INT_MAX) is None):
+        raise StopValidation("Vui lòng nhập một số nguyên bằng chữ số 0–9 (không quá 2.147.483.647).")
 
 
 class VNDateField(Field):
