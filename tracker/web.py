@@ -19,7 +19,7 @@ from tracker.accounts.models import Role, User
 from tracker.database import sqlite_read_only
 from tracker.extensions import db, login_manager
 from tracker.formatting import fmt_date, fmt_datetime, fmt_number
-from tracker.rules.numbers import INT_MAX, ascii_int
+from tracker.rules.numbers import ID_MAX, INT_MAX, ascii_int
 from tracker.rules.rollup import format_percent
 from tracker.rules.status import Box
 from tracker.rules.text import clean_text
@@ -243,13 +243,27 @@ class JSONRefused(ValueError):
     """JSON that decodes but cannot be taken; ``str(exc)`` is the Vietnamese reason."""
 
 
+def _json_int(text: str) -> int:
+    """A JSON integer a database column can hold (±2⁶³−1): a larger one overflowed SQLite's binding (500)."""
+    value = int(text)
+    if abs(value) > ID_MAX:
+        raise JSONRefused(f"có số nguyên quá lớn ({text[:30]}…)" if len(text) > 30 else f"có số nguyên quá lớn ({text})")
+    return value
+
+
+def _json_constant(text: str):
+    raise JSONRefused(f"có giá trị {text}, không phải JSON chuẩn")
+
+
 class SafeJSONProvider(DefaultJSONProvider):
     """Request bodies that cannot be JSON for this app raise ``ValueError``, which Flask answers with 400
     (``get_json``) or ``None`` (``get_json(silent=True)``, which the API turns into its 422): nesting deeper
-    than the decoder's recursion limit (a RecursionError, a 500, before) and lone surrogates (which no
-    database can store). Every reader of JSON (``request.get_json``) goes through here."""
+    than the decoder's recursion limit (a RecursionError, a 500, before), lone surrogates (which no
+    database can store), integers beyond ±2⁶³−1 and NaN / Infinity. Every reader of JSON (``request.get_json``) goes through here."""
 
     def loads(self, s, **kwargs):
+        kwargs.setdefault("parse_int", _json_int)
+        kwargs.setdefault("parse_constant", _json_constant)
         try:
             value = super().loads(s, **kwargs)
         except RecursionError:
