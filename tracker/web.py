@@ -312,8 +312,8 @@ class SafeRequest(Request):
         raise BadRequest(f"Nội dung yêu cầu không đọc được ({reason}); cần một đối tượng JSON.")
 
     @cached_property
-    def args(self) -> BoundedArgs:  # type: ignore[override]
-        raw = Request.args.__get__(self, type(self))
+    def args(self) -> BoundedArgs:
+        raw = Request.args.__get__(self, type(self))  # type: ignore[attr-defined]
         return BoundedArgs([(key, clean_text(value, multiline=False)) for key, value in raw.items(multi=True)])
 
 

@@ -10,7 +10,7 @@ import io
 import zipfile
 from pathlib import PurePath
 
-from tracker.imports.parse_model import ParsedDocument, ReadError
+from tracker.imports.parse_model import Indicator, ParsedDocument, ParsedTask, ReadError
 from tracker.imports.parse_structure import parse_blocks, table_document
 from tracker.rules.text import clean_text
 
@@ -117,7 +117,8 @@ def clean_document(doc: ParsedDocument) -> ParsedDocument:
         if isinstance(value, str) and (new := clean_text(value, multiline=False)) is not value:
             setattr(doc, name, new)
             cleaned_in.append("phần đầu văn bản")
-    for row in [*doc.tasks, *doc.indicators]:
+    rows: list[ParsedTask | Indicator] = [*doc.tasks, *doc.indicators]
+    for row in rows:
         changed = False
         for name, value in vars(row).items():
             if isinstance(value, str) and (new := clean_text(value, name in MULTILINE_FIELDS)) is not value:
