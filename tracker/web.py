@@ -19,7 +19,7 @@ from tracker.accounts.models import Role, User
 from tracker.database import sqlite_read_only
 from tracker.extensions import db, login_manager
 from tracker.formatting import fmt_date, fmt_datetime, fmt_number
-from tracker.rules.numbers import ID_MAX, INT_MAX, ascii_int
+from tracker.rules.numbers import INT_MAX, ascii_int
 from tracker.rules.rollup import format_percent
 from tracker.rules.status import Box
 from tracker.rules.text import clean_text
@@ -244,9 +244,10 @@ class JSONRefused(ValueError):
 
 
 def _json_int(text: str) -> int:
-    """A JSON integer a database column can hold (±2⁶³−1): a larger one overflowed SQLite's binding (500)."""
+    """A JSON integer an INTEGER column can hold (±2³¹−1): every number of the API is an id, a year, a
+    position or a percentage; a larger one overflowed SQLite's binding or PostgreSQL's integer (500)."""
     value = int(text)
-    if abs(value) > ID_MAX:
+    if abs(value) > INT_MAX:
         raise JSONRefused(f"có số nguyên quá lớn ({text[:30]}…)" if len(text) > 30 else f"có số nguyên quá lớn ({text})")
     return value
 
@@ -259,7 +260,7 @@ class SafeJSONProvider(DefaultJSONProvider):
     """Request bodies that cannot be JSON for this app raise ``ValueError``, which Flask answers with 400
     (``get_json``) or ``None`` (``get_json(silent=True)``, which the API turns into its 422): nesting deeper
     than the decoder's recursion limit (a RecursionError, a 500, before), lone surrogates (which no
-    database can store), integers beyond ±2⁶³−1 and NaN / Infinity. Every reader of JSON (``request.get_json``) goes through here."""
+    database can store), integers beyond ±2³¹−1 and NaN / Infinity. Every reader of JSON (``request.get_json``) goes through here."""
 
     def loads(self, s, **kwargs):
         kwargs.setdefault("parse_int", _json_int)
