@@ -71,6 +71,9 @@ def reuse(database_url: str):
 
     app = create_app(KeepConfig)
     with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()  # a workload loaded before the latest migrations
         counts = {
             name: db.session.scalar(select(func.count()).select_from(model))
             for name, model in (("tasks", Task), ("units", Unit), ("plans", Plan))

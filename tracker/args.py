@@ -16,12 +16,16 @@ from flask import flash, request
 from tracker import clock
 from tracker.errors import ValidationFailed
 from tracker.formatting import DateInputError, parse_date
+from tracker.rules.numbers import INT_MAX, ascii_int
 from tracker.rules.periods import Period, PeriodKind, Scheme, period
 from tracker.rules.status import Box, TaskStatus
 from tracker.tasks.filters import BOX_GROUPS, TaskFilter
 from tracker.web import bounded
 
 E = TypeVar("E", bound=Enum)
+
+# A page beyond this is empty anyway; the bound keeps OFFSET inside a database integer.
+PAGE_MAX = 1_000_000
 
 # ---------------------------------------------------------------- pages: flash and carry on
 
@@ -40,9 +44,12 @@ def as_of_arg() -> date:
 
 
 def int_arg(name: str) -> int | None:
-    """A positive id (``plan``, ``unit``), or None."""
-    value = request.args.get(name, type=int)
-    return value if value and value > 0 else None
+    """A positive id (``plan``, ``unit``) in ASCII digits below 2⁶³, or None (flashed when typed wrong)."""
+    raw = request.args.get(name, "").strip()
+    value = ascii_int(raw, 1, INT_MAX)
+    if raw and value is None:
+        flash("Bộ lọc không hợp lệ đã được bỏ qua.", "warning")
+    return value
 
 
 def enum_arg(enum_cls: type[E], name: str) -> E | None:
@@ -68,9 +75,21 @@ def date_arg(name: str) -> date | None:
 
 def page_args(default_per_page: int = 50) -> tuple[int, int]:
     """(page, per_page): page from 1, per_page between 10 and 200."""
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    per_page = min(max(request.args.get("per_page", default_per_page, type=int) or default_per_page, 10), 200)
+    page = ascii_int(request.args.get("page", ""), 1, PAGE_MAX) or 1
+    per_page = min(max(ascii_int(request.args.get("per_page", ""), 1, 200) or default_per_page, 10), 200)
     return page, per_page
+
+
+def _year_arg() -> int | None:
+    """``year`` as typed, or None; a value that is no number (``²``, ``١٢``, ``2024.5``) is a ValueError
+    (the period is flashed as not valid), a number outside the window a 400 from ``bounded``."""
+    raw = request.args.get("year", "").strip()
+    if not raw:
+        return None
+    value = ascii_int(raw, 0)
+    if value is None:
+        raise ValueError(raw)
+    return value
 
 
 def sort_arg(default: str = "due") -> str:
@@ -104,8 +123,8 @@ def period_arg(as_of: date) -> Period | None:
         return None
     try:
         scheme = Scheme(request.args.get("scheme", Scheme.CALENDAR.value))
-        year = bounded(request.args.get("year", type=int) or as_of.year, "Năm của kỳ")
-        return period(PeriodKind(kind), year, request.args.get("index", 1, type=int) or 1, scheme)
+        year = bounded(_year_arg() or as_of.year, "Năm của kỳ")
+        return period(PeriodKind(kind), year, ascii_int(request.args.get("index", ""), 1, 12) or 1, scheme)
     except ValueError:
         flash("Kỳ báo cáo không hợp lệ, đang hiển thị số liệu không theo kỳ.", "warning")
         return None
@@ -125,13 +144,14 @@ def strict_as_of() -> date:
     return bounded(day, "Ngày tính số liệu")
 
 
-def strict_positive(name: str) -> int | None:
+def strict_positive(name: str, high: int = INT_MAX) -> int | None:
     raw = request.args.get(name)
     if raw in (None, ""):
         return None
-    if not raw.isdigit() or int(raw) <= 0:
-        raise ValidationFailed({name: "Phải là một số nguyên dương."})
-    return int(raw)
+    value = ascii_int(raw, 1, high)
+    if value is None:
+        raise ValidationFailed({name: f"Phải là một số nguyên dương (chữ số 0–9, tối đa {high})."})
+    return value
 
 
 def strict_flag(name: str) -> bool:

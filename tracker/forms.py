@@ -1,22 +1,28 @@
-"""The base form: WTForms' own messages in Vietnamese, and a date field that reads dd/mm/yyyy."""
+"""The base form: WTForms' own messages in Vietnamese, every text field checked by one rule
+(``tracker.rules.text``: no line break in a single-line field, no control character anywhere, a length
+limit), and a date field that reads dd/mm/yyyy inside the year window."""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
-from flask import flash, redirect, request, session
+from flask import current_app, flash, has_app_context, redirect, request, session
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.wrappers import Response
-from wtforms import Field, HiddenField
-from wtforms.validators import StopValidation
+from wtforms import Field, HiddenField, IntegerField, StringField, TextAreaField
+from wtforms.csrf.core import CSRFTokenField
+from wtforms.validators import Length, StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.formatting import DateInputError, fmt_date, parse_date
+from tracker.rules.numbers import INT_MAX, ascii_int
+from tracker.rules.text import TextRule, text_problem
+from tracker.rules.window import OutOfWindow, YearWindow
 
 _MESSAGES = {
     "This field is required.": "Trường này là bắt buộc.",
@@ -42,10 +48,64 @@ class _Translations:
         return _MESSAGES.get(singular if n == 1 else plural, singular if n == 1 else plural)
 
 
+# Text areas that hold one line all the same (a title wraps on screen but goes into a mail subject).
+SINGLE_LINE_AREAS = frozenset({"title", "subject"})
+
+
+def _is_multiline(field_class: type, name: str) -> bool:
+    return issubclass(field_class, TextAreaField) and name not in SINGLE_LINE_AREAS
+
+
+def _own_max(validators) -> int | None:
+    return min((v.max for v in validators or () if isinstance(v, Length) and v.max and v.max > 0), default=None)
+
+
+def text_rule_of(form_class: type[BaseForm], name: str) -> TextRule:
+    """The rule a form applies to its text field ``name`` (label, one line or many, limit), for the API
+    to apply the same one to the same value: the form stays the one place a limit is written."""
+    unbound = getattr(form_class, name)
+    label = unbound.kwargs.get("label") or (unbound.args[0] if unbound.args else name)
+    validators = unbound.kwargs.get("validators") or (unbound.args[1] if len(unbound.args) > 1 else ())
+    return TextRule(str(label), _is_multiline(unbound.field_class, name), _own_max(validators))
+
+
+def _check_text(rule: TextRule) -> Callable[[Any, Field], None]:
+    def check(form, field: Field) -> None:
+        if isinstance(field.data, str) and field.data and (problem := text_problem(field.data, rule)):
+            raise ValidationError(problem)
+
+    return check
+
+
 class BaseForm(FlaskForm):
+    """Every text field (``StringField`` and its kinds, ``TextAreaField``) is checked by
+    ``tracker.rules.text`` on ``validate()``: no form can forget it."""
+
+    # Fields whose text is not refused but cleaned by the service they feed (a pasted plan: the import).
+    cleaned_not_refused: ClassVar[frozenset[str]] = frozenset()
+
     class Meta:
         def get_translations(self, form):
             return _Translations()
+
+    def validate(self, extra_validators=None) -> bool:
+        extra = {name: list(checks) for name, checks in (extra_validators or {}).items()}
+        for name, field in self._fields.items():
+            if name in self.cleaned_not_refused:
+                continue
+            if isinstance(field, StringField) and not isinstance(field, CSRFTokenField):
+                rule = TextRule(str(field.label.text), _is_multiline(type(field), name), _own_max(field.validators))
+                extra.setdefault(name, []).append(_check_text(rule))
+            elif isinstance(field, IntegerField):
+                extra.setdefault(name, []).insert(0, _check_integer)
+        return super().validate(extra)
+
+
+def _check_integer(form, field: Field) -> None:
+    """An integer typed in ASCII digits within a database INTEGER: ``int()`` would take "١٢" and 10³⁰."""
+    raw = (field.raw_data or [""])[0].strip() if field.raw_data else ""
+    if raw and (ascii_int(raw.removeprefix("-"), 0, INT_MAX) is None):
+        raise StopValidation("Vui lòng nhập một số nguyên bằng chữ số 0–9 (không quá 2.147.483.647).")
 
 
 class VNDateField(Field):
@@ -72,14 +132,22 @@ class VNDateField(Field):
         if not valuelist or not valuelist[0].strip():
             return
         try:
-            self.data = parse_date(valuelist[0])
-        except DateInputError as exc:
+            day = parse_date(valuelist[0])
+            self.data = year_window().check(day, str(self.label.text))
+        except (DateInputError, OutOfWindow) as exc:
             self.parse_error = str(exc)
 
     def pre_validate(self, form):
         # Before the validators, so "required" does not hide why a typed date was refused.
         if self.parse_error:
             raise StopValidation(self.parse_error)
+
+
+def year_window() -> YearWindow:
+    """The configured window (``YEAR_MIN``..``YEAR_MAX``), the default one outside an app."""
+    if not has_app_context():
+        return YearWindow()
+    return YearWindow(current_app.config.get("YEAR_MIN", 2000), current_app.config.get("YEAR_MAX", 2100))
 
 
 def show_errors(form: BaseForm, errors: dict[str, str]) -> list[str]:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from tracker.accounts.models import Role, User
 from tracker.extensions import db
+from tracker.rules.numbers import INT_MAX, ascii_int
 
 if TYPE_CHECKING:
     from tracker.tasks.models import Task
@@ -89,11 +90,8 @@ def require(allowed: bool) -> None:
 
 def get_or_404(model, ident):
     """Load by primary key; an id that is not an integer is as missing as an id that does not exist."""
-    try:
-        key = int(ident)
-    except (TypeError, ValueError):
-        abort(404)
-    if key <= 0 or key > 2**63 - 1:
+    key = ascii_int(ident, 1, INT_MAX)  # "١٢", "１２", "+12", "1_2" and 2³¹ (an INTEGER column) are no id either
+    if key is None:
         abort(404)
     obj = db.session.get(model, key)
     if obj is None:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import re
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, jsonify, make_response, redirect, render_template, request, url_for
+from flask import Flask, Request, abort, jsonify, make_response, redirect, render_template, request, url_for
+from flask.json.provider import DefaultJSONProvider
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
-from werkzeug.exceptions import HTTPException
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.utils import cached_property
 
 from tracker import clock, permissions
 from tracker.accounts.models import Role, User
@@ -16,8 +21,10 @@ from tracker.database import sqlite_read_only
 from tracker.extensions import db, login_manager
 from tracker.formatting import fmt_date, fmt_datetime, fmt_number, fmt_size
 from tracker.rules.abbreviations import abbr_pieces
+from tracker.rules.numbers import INT_MAX, ascii_int
 from tracker.rules.rollup import format_percent
 from tracker.rules.status import Box
+from tracker.rules.text import clean_text
 from tracker.rules.window import OutOfWindow, YearWindow
 
 # GET routes that write: none (opening a notification is a POST since issue 16).
@@ -206,7 +213,9 @@ def add_security_headers(response):
 
 
 def year_window() -> YearWindow:
-    return YearWindow(current_app.config.get("YEAR_MIN", 2000), current_app.config.get("YEAR_MAX", 2100))
+    from tracker.forms import year_window as configured
+
+    return configured()
 
 
 def bounded(value, what: str = ""):
@@ -225,7 +234,104 @@ def check_webhook_url(url: str) -> None:
         raise RuntimeError(f"TRACKER_WEBHOOK_URL phải bắt đầu bằng http:// hoặc https:// (đang là {url!r}).")
 
 
+def _lone_surrogate(value) -> bool:
+    """Whether a decoded JSON value holds a string with half of a UTF-16 pair (JSON's ``"\\ud800"``)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if any("\ud800" <= c <= "\udfff" for c in item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+class JSONRefused(ValueError):
+    """JSON that decodes but cannot be taken; ``str(exc)`` is the Vietnamese reason."""
+
+
+def _json_int(text: str) -> int:
+    """A JSON integer an INTEGER column can hold (±2³¹−1): every number of the API is an id, a year, a
+    position or a percentage; a larger one overflowed SQLite's binding or PostgreSQL's integer (500)."""
+    value = int(text)
+    if abs(value) > INT_MAX:
+        raise JSONRefused(f"có số nguyên quá lớn ({text[:30]}…)" if len(text) > 30 else f"có số nguyên quá lớn ({text})")
+    return value
+
+
+def _json_constant(text: str):
+    raise JSONRefused(f"có giá trị {text}, không phải JSON chuẩn")
+
+
+class SafeJSONProvider(DefaultJSONProvider):
+    """Request bodies that cannot be JSON for this app raise ``ValueError``, which Flask answers with 400
+    (``get_json``) or ``None`` (``get_json(silent=True)``, which the API turns into its 422): nesting deeper
+    than the decoder's recursion limit (a RecursionError, a 500, before), lone surrogates (which no
+    database can store), integers beyond ±2³¹−1 and NaN / Infinity. Every reader of JSON (``request.get_json``) goes through here."""
+
+    def loads(self, s, **kwargs):
+        kwargs.setdefault("parse_int", _json_int)
+        kwargs.setdefault("parse_constant", _json_constant)
+        try:
+            value = super().loads(s, **kwargs)
+        except RecursionError:
+            raise JSONRefused("lồng nhau quá sâu") from None
+        raw = s if isinstance(s, str) else bytes(s).decode(json.detect_encoding(s), "replace")
+        if re.search(r"\\u[dD]", raw) and _lone_surrogate(value):
+            raise JSONRefused("có ký tự mã hoá lỗi (nửa cặp UTF-16, như \\ud800)")
+        return value
+
+
+def bounded_int(raw: str) -> int:
+    """What ``type=int`` means for every query string and form of the app: ASCII digits (an optional
+    minus), within a PostgreSQL INTEGER (±2³¹−1, what the app's ids and pages fit in, and an OFFSET of
+    a page times its size never overflows). ``int()`` alone takes "١٢", "１２", "1_2" and 10³⁰, which
+    then overflow a query (500); a ``ValueError`` here makes ``args.get(..., type=int)`` its default."""
+    value = ascii_int(raw[1:] if raw.startswith("-") else raw, 0, INT_MAX)
+    if value is None:
+        raise ValueError(raw)
+    return -value if raw.startswith("-") else value
+
+
+class BoundedArgs(ImmutableMultiDict):
+    """``request.args`` and ``request.form``, whose ``type=int`` is :func:`bounded_int`."""
+
+    def get(self, key, default=None, type=None):  # noqa: A002 - werkzeug's signature
+        return super().get(key, default, bounded_int if type is int else type)
+
+    def getlist(self, key, type=None):  # noqa: A002
+        return super().getlist(key, bounded_int if type is int else type)
+
+
+class SafeRequest(Request):
+    """The app's request: ``type=int`` bounded (:class:`BoundedArgs`), and query-string values without
+    control characters or lone surrogates (``tracker.rules.text.clean_text``: a NUL in ``q`` broke the
+    SQLite full-text query and is refused by PostgreSQL). A query string is a line: what cannot be in one
+    is dropped rather than refused, as the pages are forgiving with what they read from the address."""
+
+    parameter_storage_class = BoundedArgs
+
+    def on_json_loading_failed(self, e: ValueError | None):
+        """``get_json()`` on a body that is not JSON: a 400 whose description says why, in Vietnamese
+        (the API's ``json_body`` answers it as its 422)."""
+        if e is None:
+            raise BadRequest("Nội dung yêu cầu phải là JSON (Content-Type: application/json).")
+        reason = str(e) if isinstance(e, JSONRefused) else "sai cú pháp JSON"
+        raise BadRequest(f"Nội dung yêu cầu không đọc được ({reason}); cần một đối tượng JSON.")
+
+    @cached_property
+    def args(self) -> BoundedArgs:
+        raw = Request.args.__get__(self, type(self))  # type: ignore[attr-defined]
+        return BoundedArgs([(key, clean_text(value, multiline=False)) for key, value in raw.items(multi=True)])
+
+
 def register_hardening(app: Flask) -> None:
+    app.json = SafeJSONProvider(app)
+    app.request_class = SafeRequest
     app.after_request(add_security_headers)
     app.register_error_handler(OutOfWindow, lambda exc: error_response(400, str(exc)))
     check_webhook_url(app.config.get("WEBHOOK_URL", ""))

@@ -12,13 +12,14 @@ from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
 from tracker import clock
-from tracker.api.auth import api_error, json_body, token_required
+from tracker.api.auth import MAX_LIST, api_error, body_text, json_body, token_required
 from tracker.api.openapi import openapi_document
 from tracker.api.queries import extension_json, iso, one_task_json, plan_json, summary_json, task_json  # noqa: F401
 from tracker.args import strict_as_of, strict_box_filter, strict_flag, strict_positive
 from tracker.errors import StaleVersion, ValidationFailed
 from tracker.extensions import db
 from tracker.formatting import DateInputError, parse_date
+from tracker.forms import text_rule_of, year_window
 from tracker.permissions import (
     can_confirm,
     can_decide_extension,
@@ -28,14 +29,19 @@ from tracker.permissions import (
     get_or_404,
     require,
 )
+from tracker.plans.forms import IssuerForm, PlanForm
 from tracker.plans.models import Plan, PlanStatus
 from tracker.plans.operations import PlanInput, create_plan
 from tracker.rules.deadlines import DeadlineKind, undetermined_notice
 from tracker.rules.documents import DocumentType
+from tracker.rules.numbers import INT_MAX, ascii_int
 from tracker.rules.status import Confirmation, TaskStatus
+from tracker.rules.text import TextRule
 from tracker.rules.versions import parse_version
+from tracker.rules.window import OutOfWindow
 from tracker.tasks import operations as ops
 from tracker.tasks.filters import TaskFilter
+from tracker.tasks.forms import DecisionForm, ExtensionForm, ProgressForm, ReturnForm, TaskForm
 from tracker.tasks.models import ExtensionRequest, Task
 from tracker.tasks.queries import task_list
 
@@ -58,27 +64,51 @@ def _date(data: dict, key: str, required: bool = False) -> date | None:
     if not isinstance(raw, str):
         raise ValidationFailed({key: "Ngày phải là chuỗi dạng YYYY-MM-DD."})
     try:
-        return parse_date(raw)
-    except DateInputError as exc:
+        return year_window().check(parse_date(raw), "Ngày")
+    except (DateInputError, OutOfWindow) as exc:
         raise ValidationFailed({key: str(exc)}) from None
 
 
-def _int(data: dict, key: str) -> int | None:
+def _int(data: dict, key: str, low: int = 1, high: int = INT_MAX) -> int | None:
+    """An integer (JSON number, not a boolean, not 1.5) within ``low``..``high`` (ids: 1..2³¹−1, what
+    their INTEGER columns hold)."""
     raw = data.get(key)
-    if raw in (None, ""):
+    if raw is None or raw == "":
         return None
     if isinstance(raw, bool) or not isinstance(raw, int):
         raise ValidationFailed({key: "Phải là một số nguyên."})
+    if ascii_int(raw, low, high) is None:
+        raise ValidationFailed({key: f"Phải là một số nguyên từ {low} đến {high}."})
     return raw
 
 
-def _str(data: dict, key: str, default: str = "") -> str:
+def _bool(data: dict, key: str, default: bool) -> bool:
+    """JSON ``true`` / ``false`` only: ``"false"``, ``0`` or ``"yes"`` is a 422, never a truthy guess."""
     raw = data.get(key, default)
-    if raw is None:
-        return default
-    if not isinstance(raw, str):
-        raise ValidationFailed({key: "Phải là một chuỗi ký tự."})
+    if not isinstance(raw, bool):
+        raise ValidationFailed({key: "Phải là true hoặc false (kiểu logic JSON, không phải chuỗi hay số)."})
     return raw
+
+
+def _str(data: dict, key: str, like: tuple[type, str] | None = None, default: str = "") -> str:
+    """Text for ``key``, checked by the rule of the form field ``like`` names (its label, one line or many,
+    its length limit: ``tracker.forms.text_rule_of``), so the API accepts what the page accepts."""
+    rule = text_rule_of(*like) if like else TextRule(key)
+    return body_text(data, key, rule, default)
+
+
+def _optional_str(data: dict, key: str, like: tuple[type, str]) -> str | None:
+    """Like ``_str``, but None when the key is absent or null (a PATCH leaves the value as it was)."""
+    return None if data.get(key) is None else _str(data, key, like)
+
+
+def _year(data: dict) -> int | None:
+    """A plan's year: an integer inside the year window."""
+    year = _int(data, "year", 0, 9999)
+    try:
+        return None if year is None else year_window().check(year, "Năm kế hoạch")
+    except OutOfWindow as exc:
+        raise ValidationFailed({"year": str(exc)}) from None
 
 
 _REQUIRED = object()
@@ -149,17 +179,17 @@ def create_plan_api():
     plan = create_plan(
         PlanInput(
             doc_type=_enum(DocumentType, data, "doc_type", DocumentType.PLAN),
-            number=_str(data, "number"),
-            title=_str(data, "title"),
+            number=_str(data, "number", (PlanForm, "number")),
+            title=_str(data, "title", (PlanForm, "title")),
             issuer_id=_int(data, "issuer_id"),
-            issuer=_str(data, "issuer"),
+            issuer=_str(data, "issuer", (IssuerForm, "name")),
             issued_on=_date(data, "issued_on", required=True),
-            year=_int(data, "year"),
+            year=_year(data),
             parent_id=_int(data, "parent_id"),
-            parent_reference=_str(data, "parent_reference"),
+            parent_reference=_str(data, "parent_reference", (PlanForm, "parent_reference")),
             monitoring_unit_id=_int(data, "monitoring_unit_id"),
             status=_enum(PlanStatus, data, "status", PlanStatus.ACTIVE),
-            requires_confirmation=bool(data.get("requires_confirmation", True)),
+            requires_confirmation=_bool(data, "requires_confirmation", True),
         ),
         g.api_user,
     )
@@ -193,20 +223,20 @@ def create_task(plan_id):
         if parent is None:
             raise ValidationFailed({"parent_id": "Nhiệm vụ cha không tồn tại."})
     coop = data.get("cooperating_unit_ids") or []
-    if not isinstance(coop, list) or not all(isinstance(x, int) and not isinstance(x, bool) for x in coop):
-        raise ValidationFailed({"cooperating_unit_ids": "Phải là danh sách mã đơn vị (số nguyên)."})
+    if not isinstance(coop, list) or len(coop) > MAX_LIST or not all(ascii_int(x, 1, INT_MAX) is not None for x in coop):
+        raise ValidationFailed({"cooperating_unit_ids": "Phải là danh sách mã đơn vị (số nguyên dương)."})
     task = ops.create_task(
         plan,
         ops.TaskInput(
-            title=_str(data, "title"),
+            title=_str(data, "title", (TaskForm, "title")),
             lead_unit_id=_int(data, "lead_unit_id"),
-            deadline_text=_str(data, "deadline"),
+            deadline_text=_str(data, "deadline", (TaskForm, "deadline_text")),
             due_date=_date(data, "due_date"),
-            description=_str(data, "description"),
+            description=_str(data, "description", (TaskForm, "description")),
             cooperating_unit_ids=tuple(coop),
             assignee_id=_int(data, "assignee_id"),
             start_date=_date(data, "start_date"),
-            ordinal=_str(data, "ordinal"),
+            ordinal=_str(data, "ordinal", (TaskForm, "ordinal")),
         ),
         g.api_user,
         parent=parent,
@@ -267,10 +297,8 @@ def update_task(task_id):
     task = get_or_404(Task, task_id)
     require(can_update_task(g.api_user, task))
     data = json_body()
-    result = data.get("result")
-    if result is not None and not isinstance(result, str):
-        raise ValidationFailed({"result": "Phải là một chuỗi ký tự."})
-    progress = _int(data, "progress")
+    result = _optional_str(data, "result", (ProgressForm, "result"))
+    progress = _int(data, "progress", 0, 100)
     based_on = _if_match()
     try:
         ops.update_progress(
@@ -301,7 +329,7 @@ def confirm(task_id):
 def return_completion(task_id):
     task = get_or_404(Task, task_id)
     require(can_confirm(g.api_user, task))
-    ops.return_completion(task, g.api_user, _str(json_body(), "reason"))
+    ops.return_completion(task, g.api_user, _str(json_body(), "reason", (ReturnForm, "reason")))
     db.session.commit()
     return jsonify(one_task_json(task.id, clock.today()))
 
@@ -312,7 +340,13 @@ def request_extension(task_id):
     task = get_or_404(Task, task_id)
     require(can_request_extension(g.api_user, task))
     data = json_body()
-    req = ops.request_extension(task, g.api_user, _str(data, "reason"), _date(data, "proposed_due", required=True), clock.today())
+    req = ops.request_extension(
+        task,
+        g.api_user,
+        _str(data, "reason", (ExtensionForm, "reason")),
+        _date(data, "proposed_due", required=True),
+        clock.today(),
+    )
     db.session.commit()
     return jsonify(extension_json(req)), 201
 
@@ -326,6 +360,6 @@ def decide_extension(ext_id):
     approve = data.get("approve")
     if not isinstance(approve, bool):
         raise ValidationFailed({"approve": "Phải là true (duyệt) hoặc false (không duyệt)."})
-    ops.decide_extension(req, g.api_user, approve, _str(data, "note"), clock.now())
+    ops.decide_extension(req, g.api_user, approve, _str(data, "note", (DecisionForm, "decision_note")), clock.now())
     db.session.commit()
     return jsonify(extension_json(req))

@@ -39,6 +39,8 @@ def register_cli(app: Flask) -> None:
         c = counts(rows, state)
         click.echo(f"{state['header'].get('number') or '(chưa có số)'} — {state['header'].get('title')}")
         click.echo(f"{c.tasks} nhiệm vụ, {c.duties} báo cáo định kỳ, {c.indicators} chỉ tiêu, {c.flagged} dòng cần kiểm tra.")
+        for warning in state.get("warnings") or []:  # cleaned characters among them: nothing changes unsaid
+            click.echo(f"  Lưu ý: {warning}")
         for r in rows:
             if r.flags:
                 click.echo(f"  {r.row['source']}: {r.row['title'][:60]} — {'; '.join(r.flags)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask_wtf.file import FileField
@@ -10,8 +11,12 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from tracker.formatting import DateInputError, parse_date
-from tracker.forms import BaseForm
+from tracker.forms import BaseForm, text_rule_of, year_window
 from tracker.imports.operations import DraftEdit, TaskEdit
+from tracker.plans.forms import PlanForm
+from tracker.rules.text import TextRule, text_problem
+from tracker.rules.window import OutOfWindow
+from tracker.tasks.forms import TaskForm
 
 
 class UploadForm(BaseForm):
@@ -19,6 +24,7 @@ class UploadForm(BaseForm):
 
 
 class PasteForm(BaseForm):
+    cleaned_not_refused = frozenset({"text"})  # Word's characters are cleaned and reported by the import
     text = TextAreaField("Hoặc dán nội dung văn bản", render_kw={"rows": 10})
 
 
@@ -43,7 +49,9 @@ def draft_edit(form: MultiDict, state: dict[str, Any]) -> tuple[DraftEdit, dict[
     """The preview's fields as one edit, and the messages for values that cannot be read."""
     errors: dict[str, str] = {}
     header = _header_edit(form, errors)
-    tasks = [_task_edit(form, row) for row in state["tasks"] if f"{row['key']}-title" in form or f"{row['key']}-drop" in form]
+    tasks = [
+        _task_edit(form, row, errors) for row in state["tasks"] if f"{row['key']}-title" in form or f"{row['key']}-drop" in form
+    ]
     groups: dict[str, tuple[bool, list[int]]] = {}
     for key in state["groups"]:
         if f"g-{key}-present" in form:
@@ -58,15 +66,16 @@ def _header_edit(form: MultiDict, errors: dict[str, str]) -> dict[str, Any]:
     header: dict[str, Any] = {}
     for name in ("doc_type", "number", "title", "parent_reference"):
         if f"h-{name}" in form:
-            header[name] = form.get(f"h-{name}", "").strip()
+            rule = text_rule_of(PlanForm, name) if name != "doc_type" else TextRule(name)
+            header[name] = _text(form, f"h-{name}", rule, errors, key=f"header-{name}")
     for name in ("issuer_id", "parent_id", "monitoring_unit_id"):
         if f"h-{name}" in form:
             header[name] = _int(form.get(f"h-{name}"))
     if "h-issued_on" in form:
         raw = form.get("h-issued_on", "").strip()
         try:
-            header["issued_on"] = parse_date(raw).isoformat() if raw else None
-        except DateInputError as exc:
+            header["issued_on"] = year_window().check(parse_date(raw), "Ngày ban hành").isoformat() if raw else None
+        except (DateInputError, OutOfWindow) as exc:
             errors["h-issued_on"] = f"Ngày ban hành: {exc}"
     return header
 
@@ -78,16 +87,33 @@ def _lead_edit(lead_raw: str | None, row: dict[str, Any]) -> int | None:
     return 0 if lead_raw == "" and row.get("lead_unit_id") else None
 
 
-def _task_edit(form: MultiDict, row: dict[str, Any]) -> TaskEdit:
+def _text(form: MultiDict, name: str, rule: TextRule, errors: dict[str, str], key: str = "") -> str:
+    """A typed text of the preview, stripped; a refused one (``tracker.rules.text``, the rule of the plan or
+    task form's field) goes into ``errors``."""
+    value = form.get(name, "")
+    if problem := text_problem(value, rule):
+        errors[key or name] = problem
+    return value.strip()
+
+
+def _row_text(form: MultiDict, name: str, like: str, errors: dict[str, str], source: str) -> str | None:
+    if name not in form:
+        return None
+    rule = text_rule_of(TaskForm, like)
+    return _text(form, name, replace(rule, label=f"{source}: {rule.label}"), errors)
+
+
+def _task_edit(form: MultiDict, row: dict[str, Any], errors: dict[str, str]) -> TaskEdit:
     k = row["key"]
+    source = row.get("source") or k
     return TaskEdit(
         key=k,
-        title=form.get(f"{k}-title"),
-        ordinal=form.get(f"{k}-ordinal"),
+        title=_row_text(form, f"{k}-title", "title", errors, source),
+        ordinal=_row_text(form, f"{k}-ordinal", "ordinal", errors, source),
         parent=form.get(f"{k}-parent") if f"{k}-parent" in form else None,
         lead_unit_id=_lead_edit(form.get(f"{k}-lead"), row),
         coop_unit_ids=[u for u in (_int(v) for v in form.getlist(f"{k}-coop")) if u] if f"{k}-coop-present" in form else None,
-        deadline_text=form.get(f"{k}-deadline"),
-        product=form.get(f"{k}-product"),
+        deadline_text=_row_text(form, f"{k}-deadline", "deadline_text", errors, source),
+        product=_row_text(form, f"{k}-product", "description", errors, source),
         drop=form.get(f"{k}-drop") == "1",
     )

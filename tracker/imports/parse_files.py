@@ -10,8 +10,9 @@ import io
 import zipfile
 from pathlib import PurePath
 
-from tracker.imports.parse_model import ParsedDocument, ReadError
+from tracker.imports.parse_model import Indicator, ParsedDocument, ParsedTask, ReadError
 from tracker.imports.parse_structure import parse_blocks, table_document
+from tracker.rules.text import clean_text
 
 KINDS = {"docx": "Word (.docx)", "xlsx": "Excel (.xlsx)", "pdf": "PDF", "text": "văn bản dán vào"}
 # Generous for a plan, small against a bomb: what the archive may unpack to, in total and per byte.
@@ -98,7 +99,39 @@ def parse_text(text: str) -> ParsedDocument:
 
     if not (text or "").strip():
         raise ReadError("Chưa có nội dung: hãy dán văn bản kế hoạch vào ô.")
-    return parse_blocks(text_blocks(text))
+    return clean_document(parse_blocks(text_blocks(text)))
+
+
+# The parsed fields that may span lines; every other text field of a row is one line.
+MULTILINE_FIELDS = frozenset({"description", "product", "note"})
+_HEADER_FIELDS = ("number", "title", "issuer_text", "issued_text", "parent_text")
+
+
+def clean_document(doc: ParsedDocument) -> ParsedDocument:
+    """Make every text the import will save storable (``tracker.rules.text.clean_text``: Word's
+    Shift+Enter U+000B becomes a newline or a space, other control characters go) and say where, in the
+    preview's warnings: a row is cleaned and kept, never dropped."""
+    cleaned_in: list[str] = []
+    for name in _HEADER_FIELDS:
+        value = getattr(doc, name)
+        if isinstance(value, str) and (new := clean_text(value, multiline=False)) is not value:
+            setattr(doc, name, new)
+            cleaned_in.append("phần đầu văn bản")
+    rows: list[ParsedTask | Indicator] = [*doc.tasks, *doc.indicators]
+    for row in rows:
+        changed = False
+        for name, value in vars(row).items():
+            if isinstance(value, str) and (new := clean_text(value, name in MULTILINE_FIELDS)) is not value:
+                setattr(row, name, new)
+                changed = True
+        if changed:
+            cleaned_in.append(row.source)
+    if cleaned_in:
+        places = ", ".join(dict.fromkeys(cleaned_in))
+        doc.warnings.append(
+            f"Đã thay ký tự ngắt dòng của Word và bỏ ký tự điều khiển không hiển thị được ở: {places}. Hãy kiểm tra lại các dòng này."
+        )
+    return doc
 
 
 def parse_file(filename: str, data: bytes, max_bytes: int) -> tuple[str, ParsedDocument]:
@@ -118,6 +151,7 @@ def parse_file(filename: str, data: bytes, max_bytes: int) -> tuple[str, ParsedD
         from tracker.imports.parse_xlsx import xlsx_tables
 
         doc = table_document(xlsx_tables(data))
+    doc = clean_document(doc)
     if not doc.tasks:
         raise ReadError(
             f"Không tìm thấy nhiệm vụ nào trong “{PurePath(filename).name}”: cần các mục đánh số trong phần nội dung, "

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from tracker.rules.labels import LabelledEnum
+from tracker.rules.window import OutOfWindow, YearWindow
 
 
 class DeadlineKind(LabelledEnum):
@@ -102,17 +103,18 @@ def _safe_date(year: int, month: int, day: int) -> date:
         raise DeadlineError(f"Ngày {day:02d}/{month:02d}/{year} không tồn tại.") from exc
 
 
-def _year_or_default(raw: str | None, default_year: int | None) -> int | None:
+def _year_or_default(raw: str | None, default_year: int | None, window: YearWindow) -> int | None:
     if raw:
-        return int(raw)
+        return window.check(int(raw), "Năm")
     return default_year
 
 
-def parse_deadline(phrase: str, default_year: int | None = None) -> DeadlineRule:
+def parse_deadline(phrase: str, default_year: int | None = None, window: YearWindow = YearWindow()) -> DeadlineRule:
     """Resolve a deadline phrase. ``default_year`` (usually the plan's year) fills "Quý III" alone.
 
     Raises ``DeadlineError`` for a phrase that names an impossible date ("31/02/2024"): that is an
-    error to show the user, not something to keep silently.
+    error to show the user, not something to keep silently. A year outside ``window`` ("Trong năm 1024",
+    "31/12/9999") is no deadline either: undetermined, with the window's message as the reason.
     """
     verbatim = (phrase or "").strip()
     text = _normalise(verbatim)
@@ -122,7 +124,10 @@ def parse_deadline(phrase: str, default_year: int | None = None) -> DeadlineRule
         return DeadlineRule(DeadlineKind.ONGOING, verbatim)
     rule = _periodic(text, verbatim)
     if rule is None:
-        due = _fixed_due(text, default_year)
+        try:
+            due = _fixed_due(text, default_year, window)
+        except OutOfWindow as exc:
+            return DeadlineRule(DeadlineKind.UNDETERMINED, verbatim, reason=str(exc))
         if due is not None:
             rule = DeadlineRule(DeadlineKind.FIXED, verbatim, due=due)
     return rule or DeadlineRule(DeadlineKind.UNDETERMINED, verbatim, reason=_why_unread(text, default_year))
@@ -146,24 +151,25 @@ def _checked_month(month: int) -> int:
     return month
 
 
-def _fixed_due(text: str, default_year: int | None) -> date | None:
-    """The single due date a phrase names, tried from the most to the least precise form; None if none."""
+def _fixed_due(text: str, default_year: int | None, window: YearWindow) -> date | None:
+    """The single due date a phrase names, tried from the most to the least precise form; None if none.
+    A year outside ``window`` raises ``OutOfWindow`` (before any ``date`` is built from it)."""
     if m := _DATE_NUMERIC.fullmatch(text) or _DATE_WORDS.fullmatch(text):
         day, month, year = (int(g) for g in m.groups())
-        return _safe_date(year, _checked_month(month), day)
+        return _safe_date(window.check(year, "Năm"), _checked_month(month), day)
     if m := _PART_YEAR.fullmatch(text):
-        months, which, year = int(m.group(1)), m.group(2), int(m.group(3))
+        months, which, year = int(m.group(1)), m.group(2), window.check(int(m.group(3)), "Năm")
         return date(year, 12, 31) if which == "cuối" else month_end(year, months)
     if m := _QUARTER.fullmatch(text):
         quarter = ROMAN.get(m.group(1)) or int(m.group(1))
-        in_year = _year_or_default(m.group(2), default_year)
+        in_year = _year_or_default(m.group(2), default_year, window)
         return month_end(in_year, quarter * 3) if in_year is not None else None
     if m := _MONTH.fullmatch(text):
         month = _checked_month(int(m.group(1)))
-        in_year = _year_or_default(m.group(2), default_year)
+        in_year = _year_or_default(m.group(2), default_year, window)
         return month_end(in_year, month) if in_year is not None else None
     if m := _YEAR_ONLY.fullmatch(text):
-        return date(int(m.group(1)), 12, 31)
+        return date(window.check(int(m.group(1)), "Năm"), 12, 31)
     return None
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, select
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.formatting import fmt_date
+from tracker.forms import year_window
 from tracker.rules.deadlines import DeadlineError, DeadlineKind, Frequency, parse_deadline
 from tracker.rules.status import effective_due
 from tracker.settings.services import load_calendar, shift_deadlines
@@ -39,7 +40,7 @@ def resolve_deadline(phrase: str, explicit_due: date | None, default_year: int |
             {"deadline_text": "Vui lòng nhập thời hạn (một ngày, hoặc cụm từ như “Quý III/2024”, “Thường xuyên”)."}
         )
     try:
-        rule = parse_deadline(phrase, default_year)
+        rule = parse_deadline(phrase, default_year, year_window())  # a year outside it: undetermined
     except DeadlineError as exc:
         raise ValidationFailed({"deadline_text": str(exc)}) from None
     return ResolvedDeadline(phrase, rule.kind, rule.due, rule.frequency, rule.day)
