@@ -169,6 +169,18 @@ def plan_tasks(plan_id: int) -> list[Task]:
     )
 
 
+def plan_outline(plan_id: int) -> list:
+    """A plan's tasks as (id, parent_id, ordinal, title) rows in display order: what a choice of parent
+    needs, without loading every task with its units (a plan of 5,000 tasks took 6 s to load whole)."""
+    return list(
+        db.session.execute(
+            select(Task.id, Task.parent_id, Task.ordinal, Task.title)
+            .where(Task.plan_id == plan_id)
+            .order_by(Task.position, Task.id)
+        )
+    )
+
+
 def tree(tasks: list[Task]) -> list[tuple[Task, int, bool]]:
     """Depth-first order with depth and whether the task has children."""
     by_parent: dict[int | None, list[Task]] = {}

@@ -49,7 +49,7 @@ from tracker.tasks.forms import (
 )
 from tracker.tasks.journal import ACTION_LABELS, FIELD_LABELS, journal_lines
 from tracker.tasks.models import Attachment, ExtensionRequest, ExtensionState, Task
-from tracker.tasks.queries import plan_options, plan_tasks, task_list, task_page, tree, unit_board, unit_options
+from tracker.tasks.queries import plan_options, plan_outline, task_list, task_page, tree, unit_board, unit_options
 from tracker.web import error_response, safe_next, wants_json
 
 bp = Blueprint("tasks", __name__)
@@ -255,11 +255,14 @@ def _detail_forms(task: Task, current: bool = False) -> dict:
     assign.assignee_id.choices = [(None, "— Chưa giao —")] + [(u.id, u.full_name) for u in users_of_unit(task.lead_unit_id)]
     if "a-assignee_id" not in request.form:
         assign.assignee_id.data = task.assignee_id
-    tasks_of_plan = plan_tasks(task.plan_id)
     move = MoveForm(prefix="m")
-    move.parent_id.choices = [(None, "(Cấp cao nhất)")] + [
-        (t.id, f"{'— ' * depth}{t.ordinal} {t.title[:80]}") for t, depth, _ in tree(tasks_of_plan) if t.id != task.id
-    ]
+    move.parent_id.choices = [(None, "(Cấp cao nhất)")]
+    if can_edit_plans(current_user):  # only they are shown the form (and may post it)
+        move.parent_id.choices += [
+            (t.id, f"{'— ' * depth}{t.ordinal} {t.title[:80]}")
+            for t, depth, _ in tree(plan_outline(task.plan_id))
+            if t.id != task.id
+        ]
     if "m-parent_id" not in request.form:
         move.parent_id.data = task.parent_id
         move.position.data = task.position
