@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from tests.conftest import csrf_token, login
+from tests.rules.test_uploads import real_docx
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditAction, AuditEntry
 from tracker.extensions import db
@@ -67,7 +68,7 @@ def test_office_uploads_versions_and_everyone_downloads(client, app, factory):
 def test_leader_may_upload_unit_heads_may_not(client, app, factory):
     plan = factory.plan()
     login(client, factory.user(Role.LEADER))
-    assert "Đã tải lên văn bản kế hoạch." in _upload(client, plan, "kh.docx", b"PK\x03\x04 word").get_data(as_text=True)
+    assert "Đã tải lên văn bản kế hoạch." in _upload(client, plan, "kh.docx", real_docx()).get_data(as_text=True)
     head = app.test_client()
     login(head, factory.user(Role.UNIT_HEAD, factory.unit()))
     token = csrf_token(head, f"/plans/{plan}")
@@ -87,7 +88,7 @@ def test_refused_files_leave_nothing_behind(client, app, factory):
         ("anh-chup.png", b"\x89PNG\r\n", "phải là tệp PDF hoặc Word"),
         ("rong.pdf", b"", "Tệp rỗng."),
         ("qua-lon.pdf", b"%PDF" + b"0" * (1024 * 1024), "Tệp quá lớn"),
-        ("ghi-chu.pdf", PDF, "ký tự điều khiển"),
+        ("ghi-chu.pdf", PDF, "ký tự xuống dòng"),
     ]
     for name, content, message in cases:
         note = "dòng một\ndòng hai" if name == "ghi-chu.pdf" else ""

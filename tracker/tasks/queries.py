@@ -181,6 +181,18 @@ def plan_outline(plan_id: int) -> list:
     )
 
 
+def tasks_by_ids(ids: list[int]) -> dict[int, Task]:
+    """The tasks ``ids`` with what a list row shows (units, assignee), by id."""
+    if not ids:
+        return {}
+    stmt = (
+        select(Task)
+        .where(Task.id.in_(ids))
+        .options(selectinload(Task.lead_unit), selectinload(Task.cooperating_units), selectinload(Task.assignee))
+    )
+    return {t.id: t for t in db.session.scalars(stmt)}
+
+
 def tree(tasks: list[Task]) -> list[tuple[Task, int, bool]]:
     """Depth-first order with depth and whether the task has children."""
     by_parent: dict[int | None, list[Task]] = {}
