@@ -56,7 +56,7 @@ def _number(text: str) -> Decimal:
 
 @pytest.mark.parametrize(("query", "before", "name"), CASES)
 def test_each_change_is_the_difference_of_the_two_periods_lists(client, demo, query, before, name):
-    login(client, "giamdoc", "demo12345")
+    login(client, "giamdoc", "demo-2026-tracker")
     page = client.get(f"/dashboard?plan={demo}&{query}").get_data(as_text=True)
     shown = {key: (current, html_lib.unescape(text)) for key, current, text in CHANGE.findall(page)}
     assert set(shown) == {"completed", "done_on_time", "done_late", "open_overdue", "rate_all", "rate_due"}
