@@ -48,13 +48,14 @@ def test_editing_a_plan_records_who_and_the_changed_fields_and_nothing_when_noth
     assert response.status_code == 302
     [(action, actor, target, details)] = _entries(app, "plan")
     assert (action, actor, target) == ("plan.updated", office, plan)
-    assert details == {"title": ["Kế hoạch cũ", "Kế hoạch mới"]}
+    # The change, and the version it was based on (what a stale edit is told changed since: issue 16.9).
+    assert details == {"title": ["Kế hoạch cũ", "Kế hoạch mới"], "plan_version": 1}
     # Saved again as it is: no second line.
     client.post(f"/plans/{plan}/edit", data={**_plan_form(plan, app), "csrf_token": token})
     assert len(_entries(app, "plan")) == 1
     # A status change is recorded in words.
     client.post(f"/plans/{plan}/edit", data={**_plan_form(plan, app, status="closed"), "csrf_token": token})
-    assert _entries(app, "plan")[-1][3] == {"status": ["Đang thực hiện", "Đã kết thúc"]}
+    assert _entries(app, "plan")[-1][3] == {"status": ["Đang thực hiện", "Đã kết thúc"], "plan_version": 2}
 
 
 def test_a_refused_plan_edit_records_nothing(client, factory, app):
