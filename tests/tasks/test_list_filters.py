@@ -119,3 +119,19 @@ def test_search_filter_on_the_page_and_by_ordinal(client, factory, app, team):
     assert _ids(app, TaskFilter(plan_id=team["plan"], search="Rà")) == {team["child"]}
     with app.app_context():
         assert search_condition("so hoa") is not None
+
+
+def test_unit_board_says_when_it_shows_only_the_nearest(client, factory, monkeypatch):
+    """Beyond UNIT_BOARD_LIMIT the board says how many it shows of how many, and links to the list."""
+    from tracker.tasks import queries
+
+    monkeypatch.setattr(queries, "UNIT_BOARD_LIMIT", 2)
+    unit = factory.unit()
+    plan = factory.plan()
+    for day in ("10/06/2024", "20/06/2024", "30/06/2024"):
+        factory.task(plan, unit, day)
+    login(client, factory.user(Role.UNIT_HEAD, unit_id=unit))
+    html = client.get("/unit?as_of=01/06/2024").get_data(as_text=True)
+    assert 'data-testid="board-cut"' in html and "hiện 2 việc gần hạn nhất trong tổng số 3" in html
+    monkeypatch.setattr(queries, "UNIT_BOARD_LIMIT", 3)
+    assert 'data-testid="board-cut"' not in client.get("/unit?as_of=01/06/2024").get_data(as_text=True)

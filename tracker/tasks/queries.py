@@ -170,11 +170,12 @@ def plan_tasks(plan_id: int) -> list[Task]:
 
 
 def plan_outline(plan_id: int) -> list:
-    """A plan's tasks as (id, parent_id, ordinal, title) rows in display order: what a choice of parent
-    needs, without loading every task with its units (a plan of 5,000 tasks took 6 s to load whole)."""
+    """A plan's tasks as (id, parent_id, ordinal, title, assignee_id) rows in display order: the tree's
+    shape and a choice of parent, without loading every task with its units (a plan of 5,000 tasks took
+    6 s to load whole)."""
     return list(
         db.session.execute(
-            select(Task.id, Task.parent_id, Task.ordinal, Task.title)
+            select(Task.id, Task.parent_id, Task.ordinal, Task.title, Task.assignee_id)
             .where(Task.plan_id == plan_id)
             .order_by(Task.position, Task.id)
         )
@@ -220,19 +221,21 @@ def unit_options() -> list:
 
 
 # The unit page lists every task of the unit, up to this many (a unit has a few hundred at most).
-UNIT_BOARD_LIMIT = 2000
+# The board shows the unit's tasks nearest their deadline; beyond this many it says so and links to the
+# full list (a unit of the shared workload's million leads 50,000 tasks: 2,000 rows made a 1,9 MB page).
+UNIT_BOARD_LIMIT = 500
 
 
 def unit_board(
     unit_id: int, as_of: date, horizon: date, assignee_id: int | None = None
-) -> tuple[list[tuple[Box, list[BoardItem[TaskRow]]]], Counts]:
+) -> tuple[list[tuple[Box, list[BoardItem[TaskRow]]]], Counts, int]:
     """ "Việc của đơn vị": the leaves the unit leads or cooperates on (those of one person when
     ``assignee_id`` is given), in the groups and order of ``rules.board.unit_board_groups`` (due soon
-    first), and their roll-up."""
+    first), their roll-up, and how many there are in all (at most UNIT_BOARD_LIMIT are shown)."""
     flt = TaskFilter(unit_id=unit_id, unit_role="any", leaves_only=True, assignee_id=assignee_id)
-    rows, _ = task_list(flt, as_of, sort="due", per_page=UNIT_BOARD_LIMIT)
+    rows, total = task_list(flt, as_of, sort="due", per_page=UNIT_BOARD_LIMIT)
     groups = unit_board_groups(((t, Box(b) if b else None, t.effective_due) for t, b in rows), horizon)
-    return groups, summarize(flt, as_of)
+    return groups, summarize(flt, as_of), total
 
 
 @dataclass

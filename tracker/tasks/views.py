@@ -120,7 +120,7 @@ def unit_tasks():
     if unit is None:
         return render_template("tasks/unit.html", unit=None, units=units, groups=[], counts=None, as_of=as_of)
     assignee = args.int_arg("assignee")
-    groups, counts = unit_board(unit.id, as_of, _horizon(as_of), assignee)
+    groups, counts, total = unit_board(unit.id, as_of, _horizon(as_of), assignee)
     return render_template(
         "tasks/unit.html",
         unit=unit,
@@ -129,6 +129,8 @@ def unit_tasks():
         assignees=assignee_options(unit.id),
         groups=groups,
         counts=counts,
+        total=total,
+        shown=sum(len(items) for _, items in groups),
         as_of=as_of,
         quick_boxes=QUICK_UPDATE_BOXES,
         TaskStatus=TaskStatus,
