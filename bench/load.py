@@ -15,7 +15,7 @@ through the login form (CSRF token and all), then repeats a mix of what the thre
 
 The plan page is left out of the mix: it draws the plan's whole tree, and the shared workload's plans
 hold 5,000 (up to 28,000) tasks each where a Sở's plan holds tens — 13–15 s and 19 MB of HTML a page at
-the million, measured apart (see the README); its task list (/tasks?plan_id=…) is in.
+the million, measured apart (see the README); its task list (/tasks?plan=…) is in.
 
 Printed: requests, throughput, p50/p90/p99 per kind and overall, and every error (a 5xx, a refused
 connection, a time-out, or an unexpected 4xx). The run passes only with zero errors. The clock is the
@@ -132,7 +132,7 @@ def _actions(plan, rng: random.Random):
         "director": [
             ("dashboard", 3, get("/dashboard")),
             ("dashboard (past period)", 1, get(lambda: f"/dashboard?period=quarter&year=2024&quarter={rng.randint(1, 3)}")),
-            ("plan's task list", 1, get(lambda: f"/tasks?plan_id={rng.choice(plans)}&leaves=1")),
+            ("plan's task list", 1, get(lambda: f"/tasks?plan={rng.choice(plans)}&leaves=1")),
         ],
         "office": [
             ("board", 1, get("/board")),
@@ -152,7 +152,7 @@ def _actions(plan, rng: random.Random):
                     )
                 ),
             ),
-            ("task list by unit", 1, get(lambda: f"/tasks?lead_unit_id={rng.choice(units)}&box=open_overdue&leaves=1")),
+            ("task list by unit", 1, get(lambda: f"/tasks?unit={rng.choice(units)}&box=open_overdue&leaves=1")),
             ("search", 2, get(lambda: "/search?" + urlencode({"q": rng.choice(words)}))),
         ],
         "unit head": [
