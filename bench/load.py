@@ -144,7 +144,7 @@ def _actions(plan, rng: random.Random):
                         "/tasks?"
                         + urlencode(
                             {
-                                "plan_id": rng.choice(plans),
+                                "plan": rng.choice(plans),
                                 "box": rng.choice(["open_overdue", "open_in_time", "done_on_time", "done_late"]),
                                 "leaves": 1,
                             }
