@@ -24,8 +24,8 @@ def _journal_rows(html: str) -> list[tuple[str, str, str]]:
     """(what happened, old value, new value) of each journal row, newest first, as the reader sees them."""
     table = html.split('data-testid="journal"')[1].split("</table>")[0]
     rows = []
-    for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]:
-        cells = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+    for row in re.findall(r"<tr\b[^>]*>(.*?)</tr>", table, re.S)[1:]:
+        cells = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td\b[^>]*>(.*?)</td>", row, re.S)]
         rows.append(tuple(cells[2:]))
     return rows
 
