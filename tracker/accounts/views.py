@@ -221,26 +221,24 @@ def users():
 @bp.post("/admin/users/<user_id>/unlock")
 @login_required
 def unlock(user_id):
-    user = get_or_404(User, user_id)
-    require(can_manage_accounts(current_user))
-    form = BaseForm()
-    if not form.validate_on_submit():
-        abort(400)
-    if attempt(form, lambda: operations.unlock_account(user, current_user))[0]:
-        flash(f"Đã mở khoá đăng nhập cho {user.username}.", "success")
-    return redirect(url_for("accounts.users"))
+    return _account_action(user_id, operations.unlock_account, "Đã mở khoá đăng nhập cho {}.")
 
 
 @bp.post("/admin/users/<user_id>/2fa/reset")
 @login_required
 def reset_second_factor(user_id):
+    return _account_action(user_id, operations.reset_second_factor, "Đã tắt xác thực hai bước của {}; người dùng có thể bật lại.")
+
+
+def _account_action(user_id, operation, done: str):
+    """One of the administrator's buttons on the users page: ``operation(user, actor)``, then back."""
     user = get_or_404(User, user_id)
     require(can_manage_accounts(current_user))
     form = BaseForm()
     if not form.validate_on_submit():
         abort(400)
-    if attempt(form, lambda: operations.reset_second_factor(user, current_user))[0]:
-        flash(f"Đã tắt xác thực hai bước của {user.username}; người dùng có thể bật lại.", "success")
+    if attempt(form, lambda: operation(user, current_user))[0]:
+        flash(done.format(user.username), "success")
     return redirect(url_for("accounts.users"))
 
 

@@ -157,15 +157,14 @@ def task_list(
     return rows, total
 
 
+# What a list row shows besides the task itself (plan_tasks and tasks_by_ids load the same).
+ROW_LOADS = (selectinload(Task.lead_unit), selectinload(Task.cooperating_units), selectinload(Task.assignee))
+
+
 def plan_tasks(plan_id: int) -> list[Task]:
     """All tasks of a plan, ordered for display as a tree (the caller nests them by parent_id)."""
     return list(
-        db.session.scalars(
-            select(Task)
-            .where(Task.plan_id == plan_id)
-            .order_by(Task.position, Task.id)
-            .options(selectinload(Task.lead_unit), selectinload(Task.cooperating_units), selectinload(Task.assignee))
-        )
+        db.session.scalars(select(Task).where(Task.plan_id == plan_id).order_by(Task.position, Task.id).options(*ROW_LOADS))
     )
 
 
@@ -186,12 +185,7 @@ def tasks_by_ids(ids: list[int]) -> dict[int, Task]:
     """The tasks ``ids`` with what a list row shows (units, assignee), by id."""
     if not ids:
         return {}
-    stmt = (
-        select(Task)
-        .where(Task.id.in_(ids))
-        .options(selectinload(Task.lead_unit), selectinload(Task.cooperating_units), selectinload(Task.assignee))
-    )
-    return {t.id: t for t in db.session.scalars(stmt)}
+    return {t.id: t for t in db.session.scalars(select(Task).where(Task.id.in_(ids)).options(*ROW_LOADS))}
 
 
 def tree(tasks: list[Task]) -> list[tuple[Task, int, bool]]:
