@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import Row, Select, func, literal_column, or_, select, union_all
+from sqlalchemy import Row, Select, func, literal_column, select, union_all
 from sqlalchemy.orm import selectinload
 
 from tracker import clock
@@ -18,14 +18,13 @@ from tracker.plans.models import Plan, PlanStatus
 from tracker.rules.board import due_soon_horizon, rank_units_by_overdue, rank_units_by_rate
 from tracker.rules.calendar import WorkCalendar
 from tracker.rules.comparison import Change, changes
-from tracker.rules.deadlines import DeadlineKind
 from tracker.rules.journal import REPORTING
 from tracker.rules.periods import Period, Question, Scheme, counted_at, months_of, previous_period, question_label, question_of
 from tracker.rules.periods import PeriodKind as Kind
 from tracker.rules.periods import period as make_period
 from tracker.rules.rollup import Counts
-from tracker.rules.status import Box, Confirmation, Standing, TaskStatus
-from tracker.tasks.conditions import box_condition
+from tracker.rules.status import Box, Standing
+from tracker.tasks.conditions import AWAITING, UNREAD_DEADLINE
 from tracker.tasks.filters import TaskFilter
 from tracker.tasks.models import ExtensionRequest, ExtensionState, TallyKind, Task, TaskEvent, TaskTally
 from tracker.tasks.queries import TaskRow, task_list
@@ -158,7 +157,7 @@ def overdue(scope: Scope, per_page: int) -> TaskListing:
 
 def awaiting_confirmation(scope: Scope, per_page: int) -> TaskListing:
     """Completions reported and waiting for the office's confirmation, latest first."""
-    flt = TaskFilter(plan_id=scope.plan_id, unit_id=scope.unit_id, extra=[Task.confirmation == Confirmation.PENDING])
+    flt = TaskFilter(plan_id=scope.plan_id, unit_id=scope.unit_id, extra=[AWAITING])
     return _listing(flt, scope.counted_at, "updated", per_page)
 
 
@@ -167,7 +166,7 @@ def unread_deadlines(scope: Scope, per_page: int) -> TaskListing:
     flt = TaskFilter(
         plan_id=scope.plan_id,
         unit_id=scope.unit_id,
-        extra=[Task.deadline_kind == DeadlineKind.UNDETERMINED, Task.status != TaskStatus.CANCELLED],
+        extra=[UNREAD_DEADLINE],
     )
     return _listing(flt, scope.counted_at, "plan", per_page)
 
@@ -302,24 +301,25 @@ def pending_extension_requests(scope: Scope, limit: int = 50) -> list[ExtensionR
 
 def silent_units(scope: Scope, since: date) -> list[tuple[Unit, int]]:
     """Units with open tasks in scope that recorded no report (``rules.journal.REPORTING``: a progress
-    update, evidence, an extension request) since ``since`` ("chưa báo cáo kỳ này")."""
+    update, evidence, an extension request) since ``since`` ("chưa báo cáo kỳ này"), most open tasks first.
+    The open tasks are the roll-up's (leaves, by lead unit: the tally answers it when it can)."""
     at = scope.counted_at
-    flt = scope.task_filter()
-    open_box = or_(box_condition(Box.OPEN_IN_TIME, at), box_condition(Box.OPEN_OVERDUE, at))
-    updated = (
-        select(Task.lead_unit_id)
-        .join(TaskEvent, TaskEvent.task_id == Task.id)
-        .where(
-            TaskEvent.action.in_(sorted(a.value for a in REPORTING)),
-            TaskEvent.at >= datetime.combine(since, time.min, tzinfo=clock.timezone_info()),
+    reported = set(
+        db.session.scalars(
+            select(Task.lead_unit_id)
+            .join(TaskEvent, TaskEvent.task_id == Task.id)
+            .where(
+                TaskEvent.action.in_(sorted(a.value for a in REPORTING)),
+                TaskEvent.at >= datetime.combine(since, time.min, tzinfo=clock.timezone_info()),
+            )
+            .distinct()
         )
-        .distinct()
     )
-    rows = db.session.execute(
-        select(Unit, func.count())
-        .join(Task, Task.lead_unit_id == Unit.id)
-        .where(*flt.conditions(at), open_box, Task.lead_unit_id.not_in(updated))
-        .group_by(Unit)
-        .order_by(func.count().desc())
-    ).all()
-    return [(u, n) for u, n in rows]
+    open_by_unit = {
+        unit_id: counts[Box.OPEN_IN_TIME] + counts[Box.OPEN_OVERDUE]
+        for unit_id, counts in summarize_by(Task.lead_unit_id, scope.task_filter(), at).items()
+        if unit_id not in reported
+    }
+    silent = {unit_id: n for unit_id, n in open_by_unit.items() if n}
+    units = db.session.scalars(select(Unit).where(Unit.id.in_(silent))).all()
+    return sorted(((u, silent[u.id]) for u in units), key=lambda row: (-row[1], row[0].position, row[0].id))

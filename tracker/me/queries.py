@@ -18,6 +18,7 @@ from tracker.accounts.models import Role, User, hash_token
 from tracker.extensions import db
 from tracker.me.models import CalendarFeed
 from tracker.rules.status import Confirmation
+from tracker.tasks.conditions import AWAITING
 from tracker.tasks.models import ExtensionRequest, ExtensionState, Task
 from tracker.tasks.queries import BOX_GROUPS, TaskFilter, TaskRow, task_list
 
@@ -54,7 +55,7 @@ def waiting_filters(user: User) -> list[tuple[str, str, str, TaskFilter]]:
         returned.assignee_id = user.id
         sections.append(("returned", "Hoàn thành bị trả lại, cần bổ sung", "Không có việc nào bị trả lại.", returned))
     if user.role is Role.OFFICE:
-        pending = TaskFilter(leaves_only=True, extra=[Task.confirmation == Confirmation.PENDING])
+        pending = TaskFilter(leaves_only=True, extra=[AWAITING])
         sections.append(("confirm", "Chờ Văn phòng xác nhận hoàn thành", "Không có hoàn thành nào chờ xác nhận.", pending))
     if user.role in (Role.LEADER, Role.OFFICE):
         asked = select(ExtensionRequest.task_id).where(ExtensionRequest.state == ExtensionState.PENDING)

@@ -38,6 +38,9 @@ def standing_among(standings) -> ColumnElement:
 COMPLETED = [s for s in Standing if s.completed]
 # Written as the condition of the partial index ix_task_leaf_flagged.
 FLAGGED = or_(Task.confirmation == literal_column("'pending'"), Task.extended_due.is_not(None))
+# Written as the conditions of the partial indexes ix_task_awaiting and ix_task_unread (the board's lists).
+AWAITING = Task.confirmation == literal_column("'pending'")
+UNREAD_DEADLINE = and_(Task.deadline_kind == literal_column("'undetermined'"), Task.status != literal_column("'cancelled'"))
 # How many of a group await confirmation, how many were extended (the roll-up's and the tally's recount).
 PENDING = func.sum(case((Task.confirmation == Confirmation.PENDING, 1), else_=0))
 EXTENDED = func.sum(case((Task.extended_due.is_not(None), 1), else_=0))

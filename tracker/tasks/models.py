@@ -53,6 +53,10 @@ FLAGGED_INDEX: dict[str, Any] = {
     "postgresql_where": text(f"is_leaf AND {FLAGGED}"),
 }
 OPEN_INDEX: dict[str, Any] = {"sqlite_where": text("standing = 'open'"), "postgresql_where": text("standing = 'open'")}
+AWAITING = "confirmation = 'pending'"
+AWAITING_INDEX: dict[str, Any] = {"sqlite_where": text(AWAITING), "postgresql_where": text(AWAITING)}
+UNREAD = "deadline_kind = 'undetermined' AND status != 'cancelled'"
+UNREAD_INDEX: dict[str, Any] = {"sqlite_where": text(UNREAD), "postgresql_where": text(UNREAD)}
 
 
 class Task(db.Model):
@@ -81,6 +85,14 @@ class Task(db.Model):
             *("lead_unit_id", "standing", "plan_id", "written_due", "effective_due", "confirmation", "extended_due", "is_leaf"),
             **FLAGGED_INDEX,
         ),
+        # Leaves by plan: the per-plan figures of the plan list and the office board (read alone).
+        Index("ix_task_leaf_plan", "plan_id", "standing", "effective_due", "is_leaf", **LEAF_INDEX),
+        # The board's two short lists and their totals read only their own few rows (migration 0020).
+        Index("ix_task_awaiting", "updated_at", "id", **AWAITING_INDEX),
+        Index("ix_task_unread", "plan_id", "position", "id", **UNREAD_INDEX),
+        # Every task by deadline, those without one last (the default order of every list, unfiltered).
+        Index("ix_task_due_order", text("(effective_due IS NULL)"), "effective_due", "id"),
+        Index("ix_task_due_order_desc", text("(effective_due IS NULL)"), text("effective_due DESC"), "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -112,6 +112,30 @@ class TaskRow:
         return TaskFacts(self.status, self.deadline_kind, self.effective_due, self.completed_on, self.confirmation)
 
 
+def _list_conditions(flt: TaskFilter, as_of: date) -> list:
+    conds = flt.conditions(as_of)
+    if (flt.box or flt.boxes) and not flt.leaves_only:
+        conds.append(leaf())
+    return conds
+
+
+def list_statement(flt: TaskFilter, as_of: date, sort: str, page: int, per_page: int) -> Select:
+    """The rows of one page. In deadline order an index gives the order (ix_task_open for a dated box,
+    ix_task_due_order(_desc) otherwise, those without a deadline last): no sort of every task."""
+    order = SORTS.get(sort, SORTS["due"])
+    if sort in ("due", "-due") and flt.box in DATED_BOXES:
+        order = order[1:]  # every task has a deadline: the index on it gives the order, no sort
+    return (
+        select(*(getattr(Task, f) for f in ROW_FIELDS), Plan.number, Unit.name)
+        .join(Plan, Plan.id == Task.plan_id)
+        .join(Unit, Unit.id == Task.lead_unit_id)
+        .where(*_list_conditions(flt, as_of))
+        .order_by(*order)
+        .limit(per_page)
+        .offset(max(page - 1, 0) * per_page)
+    )
+
+
 def task_list(
     flt: TaskFilter, as_of: date, sort: str = "due", page: int = 1, per_page: int = 50
 ) -> tuple[list[tuple[TaskRow, str | None]], int]:
@@ -119,23 +143,9 @@ def task_list(
 
     A parent (a task with sub-tasks) has no box: a box filter never lists it, and its row carries its
     leaves' roll-up instead, with the box ``None``."""
-    conds = flt.conditions(as_of)
-    if (flt.box or flt.boxes) and not flt.leaves_only:
-        conds.append(leaf())
+    conds = _list_conditions(flt, as_of)
     total = db.session.scalar(select(func.count()).select_from(Task).where(*conds)) or 0
-    order = SORTS.get(sort, SORTS["due"])
-    if sort in ("due", "-due") and flt.box in DATED_BOXES:
-        order = order[1:]  # every task has a deadline: the index on it gives the order, no sort
-    stmt: Select = (
-        select(*(getattr(Task, f) for f in ROW_FIELDS), Plan.number, Unit.name)
-        .join(Plan, Plan.id == Task.plan_id)
-        .join(Unit, Unit.id == Task.lead_unit_id)
-        .where(*conds)
-        .order_by(*order)
-        .limit(per_page)
-        .offset(max(page - 1, 0) * per_page)
-    )
-    tasks = [TaskRow(*row) for row in db.session.execute(stmt)]
+    tasks = [TaskRow(*row) for row in db.session.execute(list_statement(flt, as_of, sort, page, per_page))]
     if tasks:
         by_id = {t.id: t for t in tasks}
         link = task_cooperating_unit.c
