@@ -78,11 +78,11 @@ def reminders(now: datetime) -> list[str]:
 def release_orphaned_claims() -> int:
     """Outbox rows still claimed when no pass is running (the caller holds the tick lock): their pass
     died. Put them back to pending, unclaimed, keeping their attempts and backoff."""
-    from tracker.notifications.models import Delivery, DeliveryStatus
+    from tracker.notifications.models import Delivery, DeliveryStatus, unsent
 
-    claimed = (Delivery.status == DeliveryStatus.PENDING) & Delivery.claimed_at.is_not(None)
+    claimed = unsent() & (Delivery.status == DeliveryStatus.PENDING) & Delivery.claimed_at.is_not(None)
     n = db.session.execute(update(Delivery).where(claimed).values(claimed_at=None)).rowcount or 0  # type: ignore[attr-defined]
-    sending = Delivery.status == DeliveryStatus.SENDING
+    sending = unsent() & (Delivery.status == DeliveryStatus.SENDING)
     n += db.session.execute(update(Delivery).where(sending).values(status=DeliveryStatus.PENDING, claimed_at=None)).rowcount or 0  # type: ignore[attr-defined]
     db.session.commit()
     if n:

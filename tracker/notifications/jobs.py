@@ -48,7 +48,7 @@ from tracker.database import UTCDateTime
 from tracker.extensions import db
 from tracker.notifications import delivery, messages
 from tracker.notifications.grouping import SUMMARY_RULES
-from tracker.notifications.models import Channel, Delivery, DeliveryStatus, ReminderFiring, among
+from tracker.notifications.models import Channel, Delivery, DeliveryStatus, ReminderFiring, UnsentDelivery, among, unsent
 from tracker.notifications.operations import insert_deliveries, inserted, person_message, upsert
 from tracker.notifications.queries import office_rules, reminded_tasks
 from tracker.notifications.rules import (
@@ -240,9 +240,15 @@ def _locks_rows() -> bool:
     return db.engine.dialect.name == "postgresql"
 
 
-def _waiting(now: datetime):
-    """A person's messages whose e-mail is due now (on SQLite: and not claimed by a live process)."""
-    due = and_(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= now, Delivery.channel == Channel.INAPP)
+def _waiting(now: datetime, person_id: int | None = None):
+    """Messages (a person's) whose e-mail is due now (on SQLite: and not claimed by a live process),
+    found through the sender's queue (``delivery_unsent``)."""
+    due = and_(
+        unsent(person_id),
+        Delivery.status == DeliveryStatus.PENDING,
+        Delivery.next_attempt_at <= now,
+        Delivery.channel == Channel.INAPP,
+    )
     if _locks_rows():
         return due
     return and_(due, or_(Delivery.claimed_at.is_(None), Delivery.claimed_at < now - STALE_CLAIM))
@@ -282,7 +288,7 @@ def _take(person_id: int, now: datetime) -> Taken | None:
     ids = list(
         db.session.scalars(
             update(Delivery)
-            .where(Delivery.recipient_id == person_id, _waiting(now))
+            .where(Delivery.recipient_id == person_id, _waiting(now, person_id))
             .values(**values)
             .returning(Delivery.id)
             .execution_options(synchronize_session=False)
@@ -362,7 +368,13 @@ def _send_person(person_id: int, now: datetime, report: SendReport, summaries: d
 
 def _waiting_people(now: datetime) -> list[int]:
     people = db.session.scalars(
-        select(User.id).where(User.id.in_(select(Delivery.recipient_id).where(_waiting(now)))).order_by(User.id)
+        select(User.id)
+        .where(
+            User.id.in_(
+                select(UnsentDelivery.recipient_id).join(Delivery, Delivery.id == UnsentDelivery.delivery_id).where(_waiting(now))
+            )
+        )
+        .order_by(User.id)
     ).all()
     db.session.commit()
     return list(people)
@@ -386,12 +398,17 @@ def _claim_hooks(now: datetime, limit: int) -> list[int]:
     """Webhook posts, claimed as "sending" (a claim older than STALE_CLAIM is taken again)."""
     db.session.execute(
         update(Delivery)
-        .where(Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_at < now - STALE_CLAIM)
+        .where(unsent(webhook=True), Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_at < now - STALE_CLAIM)
         .values(status=DeliveryStatus.PENDING)
     )
     candidates = (
         select(Delivery.id)
-        .where(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= now, Delivery.channel == Channel.WEBHOOK)
+        .where(
+            unsent(webhook=True),
+            Delivery.status == DeliveryStatus.PENDING,
+            Delivery.next_attempt_at <= now,
+            Delivery.channel == Channel.WEBHOOK,
+        )
         .order_by(Delivery.next_attempt_at, Delivery.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
