@@ -285,13 +285,14 @@ def _take(person_id: int, now: datetime) -> Taken | None:
         values: dict = {"status": DeliveryStatus.SENT, "sent_at": now, "last_error": "", "attempts": Delivery.attempts + 1}
     else:
         savepoint, values = None, {"claimed_at": now}
+    # On the table, not the mapped class: the ids come back as plain rows, not through the ORM.
+    outbox = Delivery.__table__
     ids = list(
         db.session.scalars(
-            update(Delivery)
+            update(outbox)
             .where(Delivery.recipient_id == person_id, _waiting(now, person_id))
             .values(**values)
-            .returning(Delivery.id)
-            .execution_options(synchronize_session=False)
+            .returning(outbox.c.id)
         )
     )
     if not ids:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Date, Index, Integer, String, Text, any_, func, literal, select
+from sqlalchemy import ColumnElement, Date, Index, Integer, String, Text, any_, cast, func, literal, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -39,9 +39,7 @@ class DeliveryStatus(LabelledEnum):
 
 class Delivery(db.Model):
     __tablename__ = "delivery"
-    __table_args__ = (
-        Index("ix_delivery_inbox", "recipient_id", "channel", "read_at"),
-    )
+    __table_args__ = (Index("ix_delivery_inbox", "recipient_id", "channel", "read_at"),)
     # On PostgreSQL half of each page is left free (migration 0021: fillfactor 50): marking a tick's
     # rows sent rewrites each of them once, and with room on its page and no index on what changes
     # (see UnsentDelivery) that is a heap-only update, touching none of the indexes.
@@ -123,6 +121,9 @@ def among(column, ids: list[int]) -> ColumnElement:
     ``= ANY(array)`` on PostgreSQL (a long IN list costs more to parse than to run there), a JSON
     array through ``json_each`` on SQLite (which caps the number of parameters of a statement)."""
     if db.engine.dialect.name == "postgresql":
-        return column == any_(literal(list(ids), postgresql.ARRAY(Integer)))
+        # Sent as the array's text ('{1,2,3}'), cast by the server: psycopg would otherwise inspect each
+        # of tens of thousands of ints to choose the array's type.
+        text_array = "{" + ",".join(str(int(i)) for i in ids) + "}"
+        return column == any_(cast(literal(text_array, String), postgresql.ARRAY(Integer)))
     each = func.json_each(literal(json.dumps(list(ids)), String)).table_valued("value")
     return column.in_(select(each.c.value).scalar_subquery())
