@@ -31,7 +31,7 @@ from tracker.permissions import (
     require,
 )
 from tracker.plans.models import Plan, PlanStatus
-from tracker.plans.operations import PlanInput, create_plan
+from tracker.plans.operations import PlanInput, create_plan, update_plan
 from tracker.rules.deadlines import DeadlineKind, undetermined_notice
 from tracker.rules.documents import DocumentType
 from tracker.rules.numbers import INT_MAX, ascii_int
@@ -198,6 +198,47 @@ def create_plan_api():
 @token_required
 def get_plan(plan_id):
     plan = get_or_404(Plan, plan_id)
+    return _tagged(plan_json(plan), plan.version)
+
+
+def _plan_patch(plan: Plan, data: dict) -> PlanInput:
+    """The plan's stored values with those the body sends: a key absent or null keeps its value. An issuer
+    named by ``issuer`` (no ``issuer_id``) replaces the stored one."""
+
+    def sent(key: str) -> bool:
+        return data.get(key) is not None
+
+    by_name = sent("issuer") and not sent("issuer_id")
+    return PlanInput(
+        doc_type=_enum(DocumentType, data, "doc_type", plan.doc_type),
+        number=_str(data, "number") if sent("number") else plan.number,
+        title=_str(data, "title") if sent("title") else plan.title,
+        issuer_id=None if by_name else _int(data, "issuer_id") or plan.issuer_id,
+        issuer=_str(data, "issuer") if by_name else "",
+        issued_on=_date(data, "issued_on") or plan.issued_on,
+        year=_year(data) or plan.year,
+        parent_id=_int(data, "parent_id") if sent("parent_id") else plan.parent_id,
+        parent_reference=_str(data, "parent_reference") if sent("parent_reference") else plan.parent_reference,
+        monitoring_unit_id=_int(data, "monitoring_unit_id") if sent("monitoring_unit_id") else plan.monitoring_unit_id,
+        status=_enum(PlanStatus, data, "status", plan.status),
+        requires_confirmation=_bool(data, "requires_confirmation", plan.requires_confirmation),
+    )
+
+
+@bp.patch("/plans/<plan_id>")
+@token_required
+def update_plan_api(plan_id):
+    """The plan form's edit through the same operation (journaled, version-checked: If-Match, 412)."""
+    plan = get_or_404(Plan, plan_id)
+    require(can_edit_plans(g.api_user))
+    data = json_body("PlanPatch")
+    based_on = _if_match()
+    try:
+        update_plan(plan, _plan_patch(plan, data), g.api_user, based_on=based_on)
+    except StaleVersion as exc:
+        plan = get_or_404(Plan, plan_id)
+        return _stale(exc, plan_json(plan))
+    db.session.commit()
     return _tagged(plan_json(plan), plan.version)
 
 
