@@ -22,7 +22,7 @@ from tracker.tasks.forms import DecisionForm, ExtensionForm, ProgressForm, Retur
 
 FormField = tuple[type, str]
 
-_PLAN: dict[str, FormField] = {
+_PLAN: dict[str, FormField | None] = {
     "doc_type": (PlanForm, "doc_type"),
     "number": (PlanForm, "number"),
     "title": (PlanForm, "title"),

@@ -22,7 +22,7 @@ def _json(schema: dict, description: str = "OK") -> dict:
 # Versions (issue 16.9): the ETag of a task or plan is its version; a write may send it back in If-Match.
 ETAG = {
     "ETag": {
-        "description": "Phiên bản của bản ghi (ví dụ \"3\"); gửi lại trong If-Match khi sửa",
+        "description": 'Phiên bản của bản ghi (ví dụ "3"); gửi lại trong If-Match khi sửa',
         "schema": {"type": "string", "pattern": '^"[0-9]+"$'},
     }
 }
