@@ -43,7 +43,7 @@ def _refused(response, field: str | None, *words: str) -> dict:
         ("title", "Tên\x0bnhiệm vụ", ["U+000B"]),
         ("deadline", "Quý III\n2024", ["“Thời hạn theo văn bản”", "một dòng"]),
         ("ordinal", "1\x00", ["U+0000"]),
-        ("description", "Dòng 1\x07", ["“description”", "U+0007"]),  # every string of a body: named by its key
+        ("description", "Dòng 1\x07", ["“Nội dung chi tiết”", "U+0007"]),  # named by the form's label, not the key
         ("title", "a" * 2001, ["tối đa 2.000 ký tự"]),
         ("ordinal", "1" * 31, ["tối đa 30 ký tự"]),
     ],

@@ -221,6 +221,7 @@ ACCESS: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/plans"): Row(SIGNED_IN),
     ("POST", "/api/v1/plans"): Row(EDITORS, ok=frozenset({422})),
     ("GET", "/api/v1/plans/<plan_id>"): Row(SIGNED_IN),
+    ("PATCH", "/api/v1/plans/<plan_id>"): Row(EDITORS, ok=frozenset({200, 422})),
     ("GET", "/api/v1/plans/<plan_id>/summary"): Row(SIGNED_IN),
     ("POST", "/api/v1/plans/<plan_id>/tasks"): Row(EDITORS, ok=frozenset({422})),
     ("GET", "/api/v1/tasks"): Row(SIGNED_IN),

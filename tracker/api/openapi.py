@@ -3,6 +3,7 @@ feature's blueprint answers them (the core API, reports, imports)."""
 
 from __future__ import annotations
 
+from tracker.api.fields import BODIES, text_fields
 from tracker.indicators.openapi import INDICATOR_SCHEMAS, indicator_paths
 from tracker.rules.deadlines import DeadlineKind
 from tracker.rules.documents import DocumentType
@@ -16,6 +17,40 @@ def _ref(name: str) -> dict:
 
 def _json(schema: dict, description: str = "OK") -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+# Versions (issue 16.9): the ETag of a task or plan is its version; a write may send it back in If-Match.
+ETAG = {
+    "ETag": {
+        "description": 'Phiên bản của bản ghi (ví dụ "3"); gửi lại trong If-Match khi sửa',
+        "schema": {"type": "string", "pattern": '^"[0-9]+"$'},
+    }
+}
+IF_MATCH = {
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "pattern": '^(W/)?"?[0-9]{1,18}"?$', "maxLength": 22},
+    "description": "ETag nhận được khi đọc; nếu bản ghi đã được sửa sau đó, yêu cầu bị từ chối (412) và không lưu gì."
+    " Không gửi: không kiểm tra phiên bản. Giá trị không đọc được: 422.",
+}
+
+
+def _tagged(schema: dict, description: str = "OK") -> dict:
+    return {**_json(schema, description), "headers": ETAG}
+
+
+def _stale(current: str) -> dict:
+    """The 412 answer of a write based on an older version: the error and the record as stored now."""
+    return {
+        "412": {
+            **_json(
+                {"allOf": [_ref("Error"), {"type": "object", "required": ["current"], "properties": {"current": _ref(current)}}]},
+                "Bản ghi đã được người khác sửa sau phiên bản gửi trong If-Match: không lưu gì; current là giá trị hiện tại",
+            ),
+            "headers": ETAG,
+        }
+    }
 
 
 ERRORS = {
@@ -42,7 +77,48 @@ def _body(schema: dict) -> dict:
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
+def _limited(schemas: dict) -> dict:
+    """Each request body of ``tracker.api.fields.BODIES`` with its text fields' ``maxLength``: the limit
+    the API enforces, read from the form field it is tied to (never written here)."""
+    for body, keys in BODIES.items():
+        properties = schemas[body]["properties"]
+        assert set(properties) == set(keys), (body, set(properties) ^ set(keys))  # the mapping covers the body
+        for key, rule in text_fields(body).items():
+            properties[key] = {**properties[key], "maxLength": rule.limit}
+    return schemas
+
+
+def _small_bodies() -> dict:
+    return {
+        "ReturnInput": {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}},
+        "ExtensionInput": {
+            "type": "object",
+            "required": ["reason", "proposed_due"],
+            "properties": {"reason": {"type": "string"}, "proposed_due": {"type": "string", "format": "date"}},
+        },
+        "DecisionInput": {
+            "type": "object",
+            "required": ["approve"],
+            "properties": {"approve": {"type": "boolean"}, "note": {"type": "string"}},
+        },
+    }
+
+
 def openapi_document() -> dict:
+    document = _document()
+    schemas = document["components"]["schemas"]
+    plan_input = schemas["PlanInput"]
+    schemas["PlanPatch"] = {
+        "type": "object",
+        "description": "Các trường của PlanInput, trường nào cũng không bắt buộc: trường không gửi giữ nguyên",
+        "properties": {key: {**value} for key, value in plan_input["properties"].items()},
+    }
+    schemas.update(_small_bodies())
+    _limited(schemas)
+    return document
+
+
+def _document() -> dict:
     date = {"type": ["string", "null"], "format": "date"}
     return {
         "openapi": "3.1.0",
@@ -146,8 +222,15 @@ def openapi_document() -> dict:
                 "get": {
                     "summary": "Một kế hoạch",
                     "parameters": [_id("plan_id")],
-                    "responses": {"200": _json(_ref("Plan")), **ERRORS},
-                }
+                    "responses": {"200": _tagged(_ref("Plan")), **ERRORS},
+                },
+                "patch": {
+                    "summary": "Sửa kế hoạch / văn bản chỉ đạo như trang Sửa văn bản (Văn phòng, Quản trị); trường"
+                    " không gửi (hoặc null) giữ nguyên; ghi vào nhật ký",
+                    "parameters": [_id("plan_id"), IF_MATCH],
+                    "requestBody": _body(_ref("PlanPatch")),
+                    "responses": {"200": _tagged(_ref("Plan")), **ERRORS, **_stale("Plan")},
+                },
             },
             "/api/v1/plans/{plan_id}/summary": {
                 "get": {
@@ -231,13 +314,13 @@ def openapi_document() -> dict:
                 "get": {
                     "summary": "Một nhiệm vụ",
                     "parameters": [_id("task_id"), AS_OF],
-                    "responses": {"200": _json(_ref("Task")), **ERRORS},
+                    "responses": {"200": _tagged(_ref("Task")), **ERRORS},
                 },
                 "patch": {
                     "summary": "Cập nhật trạng thái, tiến độ, kết quả, ngày hoàn thành",
-                    "parameters": [_id("task_id")],
+                    "parameters": [_id("task_id"), IF_MATCH],
                     "requestBody": _body(_ref("ProgressInput")),
-                    "responses": {"200": _json(_ref("Task")), **ERRORS},
+                    "responses": {"200": _tagged(_ref("Task")), **ERRORS, **_stale("Task")},
                 },
             },
             "/api/v1/tasks/{task_id}/confirm": {
@@ -251,9 +334,7 @@ def openapi_document() -> dict:
                 "post": {
                     "summary": "Văn phòng trả lại (tính là chưa hoàn thành)",
                     "parameters": [_id("task_id")],
-                    "requestBody": _body(
-                        {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}}
-                    ),
+                    "requestBody": _body(_ref("ReturnInput")),
                     "responses": {"200": _json(_ref("Task")), **ERRORS},
                 }
             },
@@ -261,13 +342,7 @@ def openapi_document() -> dict:
                 "post": {
                     "summary": "Đơn vị chủ trì đề nghị gia hạn",
                     "parameters": [_id("task_id")],
-                    "requestBody": _body(
-                        {
-                            "type": "object",
-                            "required": ["reason", "proposed_due"],
-                            "properties": {"reason": {"type": "string"}, "proposed_due": {"type": "string", "format": "date"}},
-                        }
-                    ),
+                    "requestBody": _body(_ref("ExtensionInput")),
                     "responses": {"201": _json(_ref("Extension"), "Đã gửi"), **ERRORS},
                 }
             },
@@ -275,13 +350,7 @@ def openapi_document() -> dict:
                 "post": {
                     "summary": "Lãnh đạo / Văn phòng duyệt hoặc không duyệt gia hạn",
                     "parameters": [_id("ext_id")],
-                    "requestBody": _body(
-                        {
-                            "type": "object",
-                            "required": ["approve"],
-                            "properties": {"approve": {"type": "boolean"}, "note": {"type": "string"}},
-                        }
-                    ),
+                    "requestBody": _body(_ref("DecisionInput")),
                     "responses": {"200": _json(_ref("Extension")), **ERRORS},
                 }
             },
@@ -298,7 +367,24 @@ def openapi_document() -> dict:
                             "properties": {
                                 "code": {"type": "integer"},
                                 "message": {"type": "string"},
-                                "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                                "fields": {
+                                    "type": "object",
+                                    "additionalProperties": {"type": "string"},
+                                    "description": "Trường → thông báo (như errors, giữ cho các ứng dụng cũ)",
+                                },
+                                "errors": {
+                                    "type": "array",
+                                    "description": "Mỗi trường sai một mục: khóa JSON, tên trường như trên trang, thông báo",
+                                    "items": {
+                                        "type": "object",
+                                        "required": ["field", "label", "message"],
+                                        "properties": {
+                                            "field": {"type": "string", "examples": ["title"]},
+                                            "label": {"type": ["string", "null"], "examples": ["Tên nhiệm vụ / phần việc"]},
+                                            "message": {"type": "string"},
+                                        },
+                                    },
+                                },
                             },
                         }
                     },

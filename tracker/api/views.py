@@ -12,6 +12,7 @@ from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
 from tracker import clock
+from tracker.api import fields
 from tracker.api.auth import MAX_LIST, api_error, body_text, json_body, token_required
 from tracker.api.openapi import openapi_document
 from tracker.api.queries import extension_json, iso, one_task_json, plan_json, summary_json, task_json  # noqa: F401
@@ -19,7 +20,7 @@ from tracker.args import strict_as_of, strict_box_filter, strict_flag, strict_po
 from tracker.errors import StaleVersion, ValidationFailed
 from tracker.extensions import db
 from tracker.formatting import DateInputError, parse_date
-from tracker.forms import text_rule_of, year_window
+from tracker.forms import year_window
 from tracker.permissions import (
     can_confirm,
     can_decide_extension,
@@ -29,19 +30,16 @@ from tracker.permissions import (
     get_or_404,
     require,
 )
-from tracker.plans.forms import IssuerForm, PlanForm
 from tracker.plans.models import Plan, PlanStatus
-from tracker.plans.operations import PlanInput, create_plan
+from tracker.plans.operations import PlanInput, create_plan, update_plan
 from tracker.rules.deadlines import DeadlineKind, undetermined_notice
 from tracker.rules.documents import DocumentType
 from tracker.rules.numbers import INT_MAX, ascii_int
 from tracker.rules.status import Confirmation, TaskStatus
-from tracker.rules.text import TextRule
 from tracker.rules.versions import parse_version
 from tracker.rules.window import OutOfWindow
 from tracker.tasks import operations as ops
 from tracker.tasks.filters import TaskFilter
-from tracker.tasks.forms import DecisionForm, ExtensionForm, ProgressForm, ReturnForm, TaskForm
 from tracker.tasks.models import ExtensionRequest, Task
 from tracker.tasks.queries import task_list
 
@@ -51,8 +49,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 def _invalid(exc: ValidationFailed):
     db.session.rollback()
     fields = {k: v for k, v in exc.errors.items() if k}
-    general = exc.errors.get("") or "Dữ liệu không hợp lệ."
-    return api_error(422, general, fields)
+    return api_error(422, exc.errors.get("") or None, fields)
 
 
 def _date(data: dict, key: str, required: bool = False) -> date | None:
@@ -90,16 +87,16 @@ def _bool(data: dict, key: str, default: bool) -> bool:
     return raw
 
 
-def _str(data: dict, key: str, like: tuple[type, str] | None = None, default: str = "") -> str:
-    """Text for ``key``, checked by the rule of the form field ``like`` names (its label, one line or many,
-    its length limit: ``tracker.forms.text_rule_of``), so the API accepts what the page accepts."""
-    rule = text_rule_of(*like) if like else TextRule(key)
-    return body_text(data, key, rule, default)
+def _str(data: dict, key: str, default: str = "") -> str:
+    """Text for ``key`` of the body being read (``json_body(schema)``), checked by the rule of the form field
+    ``tracker.api.fields`` ties it to (its label, one line or many, its length limit), so the API accepts
+    what the page accepts."""
+    return body_text(data, key, fields.rule(fields.current_body() or "", key), default)
 
 
-def _optional_str(data: dict, key: str, like: tuple[type, str]) -> str | None:
+def _optional_str(data: dict, key: str) -> str | None:
     """Like ``_str``, but None when the key is absent or null (a PATCH leaves the value as it was)."""
-    return None if data.get(key) is None else _str(data, key, like)
+    return None if data.get(key) is None else _str(data, key)
 
 
 def _year(data: dict) -> int | None:
@@ -175,18 +172,18 @@ def list_plans():
 @token_required
 def create_plan_api():
     require(can_edit_plans(g.api_user))
-    data = json_body()
+    data = json_body("PlanInput")
     plan = create_plan(
         PlanInput(
             doc_type=_enum(DocumentType, data, "doc_type", DocumentType.PLAN),
-            number=_str(data, "number", (PlanForm, "number")),
-            title=_str(data, "title", (PlanForm, "title")),
+            number=_str(data, "number"),
+            title=_str(data, "title"),
             issuer_id=_int(data, "issuer_id"),
-            issuer=_str(data, "issuer", (IssuerForm, "name")),
+            issuer=_str(data, "issuer"),
             issued_on=_date(data, "issued_on", required=True),
             year=_year(data),
             parent_id=_int(data, "parent_id"),
-            parent_reference=_str(data, "parent_reference", (PlanForm, "parent_reference")),
+            parent_reference=_str(data, "parent_reference"),
             monitoring_unit_id=_int(data, "monitoring_unit_id"),
             status=_enum(PlanStatus, data, "status", PlanStatus.ACTIVE),
             requires_confirmation=_bool(data, "requires_confirmation", True),
@@ -204,6 +201,47 @@ def get_plan(plan_id):
     return _tagged(plan_json(plan), plan.version)
 
 
+def _plan_patch(plan: Plan, data: dict) -> PlanInput:
+    """The plan's stored values with those the body sends: a key absent or null keeps its value. An issuer
+    named by ``issuer`` (no ``issuer_id``) replaces the stored one."""
+
+    def sent(key: str) -> bool:
+        return data.get(key) is not None
+
+    by_name = sent("issuer") and not sent("issuer_id")
+    return PlanInput(
+        doc_type=_enum(DocumentType, data, "doc_type", plan.doc_type),
+        number=_str(data, "number") if sent("number") else plan.number,
+        title=_str(data, "title") if sent("title") else plan.title,
+        issuer_id=None if by_name else _int(data, "issuer_id") or plan.issuer_id,
+        issuer=_str(data, "issuer") if by_name else "",
+        issued_on=_date(data, "issued_on") or plan.issued_on,
+        year=_year(data) or plan.year,
+        parent_id=_int(data, "parent_id") if sent("parent_id") else plan.parent_id,
+        parent_reference=_str(data, "parent_reference") if sent("parent_reference") else plan.parent_reference,
+        monitoring_unit_id=_int(data, "monitoring_unit_id") if sent("monitoring_unit_id") else plan.monitoring_unit_id,
+        status=_enum(PlanStatus, data, "status", plan.status),
+        requires_confirmation=_bool(data, "requires_confirmation", plan.requires_confirmation),
+    )
+
+
+@bp.patch("/plans/<plan_id>")
+@token_required
+def update_plan_api(plan_id):
+    """The plan form's edit through the same operation (journaled, version-checked: If-Match, 412)."""
+    plan = get_or_404(Plan, plan_id)
+    require(can_edit_plans(g.api_user))
+    data = json_body("PlanPatch")
+    based_on = _if_match()
+    try:
+        update_plan(plan, _plan_patch(plan, data), g.api_user, based_on=based_on)
+    except StaleVersion as exc:
+        plan = get_or_404(Plan, plan_id)
+        return _stale(exc, plan_json(plan))
+    db.session.commit()
+    return _tagged(plan_json(plan), plan.version)
+
+
 @bp.get("/plans/<plan_id>/summary")
 @token_required
 def plan_summary(plan_id):
@@ -216,7 +254,7 @@ def plan_summary(plan_id):
 def create_task(plan_id):
     plan = get_or_404(Plan, plan_id)
     require(can_edit_plans(g.api_user))
-    data = json_body()
+    data = json_body("TaskInput")
     parent = None
     if data.get("parent_id") is not None:
         parent = db.session.get(Task, _int(data, "parent_id"))
@@ -228,15 +266,15 @@ def create_task(plan_id):
     task = ops.create_task(
         plan,
         ops.TaskInput(
-            title=_str(data, "title", (TaskForm, "title")),
+            title=_str(data, "title"),
             lead_unit_id=_int(data, "lead_unit_id"),
-            deadline_text=_str(data, "deadline", (TaskForm, "deadline_text")),
+            deadline_text=_str(data, "deadline"),
             due_date=_date(data, "due_date"),
-            description=_str(data, "description", (TaskForm, "description")),
+            description=_str(data, "description"),
             cooperating_unit_ids=tuple(coop),
             assignee_id=_int(data, "assignee_id"),
             start_date=_date(data, "start_date"),
-            ordinal=_str(data, "ordinal", (TaskForm, "ordinal")),
+            ordinal=_str(data, "ordinal"),
         ),
         g.api_user,
         parent=parent,
@@ -296,8 +334,8 @@ def get_task(task_id):
 def update_task(task_id):
     task = get_or_404(Task, task_id)
     require(can_update_task(g.api_user, task))
-    data = json_body()
-    result = _optional_str(data, "result", (ProgressForm, "result"))
+    data = json_body("ProgressInput")
+    result = _optional_str(data, "result")
     progress = _int(data, "progress", 0, 100)
     based_on = _if_match()
     try:
@@ -329,7 +367,7 @@ def confirm(task_id):
 def return_completion(task_id):
     task = get_or_404(Task, task_id)
     require(can_confirm(g.api_user, task))
-    ops.return_completion(task, g.api_user, _str(json_body(), "reason", (ReturnForm, "reason")))
+    ops.return_completion(task, g.api_user, _str(json_body("ReturnInput"), "reason"))
     db.session.commit()
     return jsonify(one_task_json(task.id, clock.today()))
 
@@ -339,11 +377,11 @@ def return_completion(task_id):
 def request_extension(task_id):
     task = get_or_404(Task, task_id)
     require(can_request_extension(g.api_user, task))
-    data = json_body()
+    data = json_body("ExtensionInput")
     req = ops.request_extension(
         task,
         g.api_user,
-        _str(data, "reason", (ExtensionForm, "reason")),
+        _str(data, "reason"),
         _date(data, "proposed_due", required=True),
         clock.today(),
     )
@@ -356,10 +394,10 @@ def request_extension(task_id):
 def decide_extension(ext_id):
     req = get_or_404(ExtensionRequest, ext_id)
     require(can_decide_extension(g.api_user))
-    data = json_body()
+    data = json_body("DecisionInput")
     approve = data.get("approve")
     if not isinstance(approve, bool):
         raise ValidationFailed({"approve": "Phải là true (duyệt) hoặc false (không duyệt)."})
-    ops.decide_extension(req, g.api_user, approve, _str(data, "note", (DecisionForm, "decision_note")), clock.now())
+    ops.decide_extension(req, g.api_user, approve, _str(data, "note"), clock.now())
     db.session.commit()
     return jsonify(extension_json(req))
