@@ -29,7 +29,7 @@ from tracker.rules.versions import is_stale, parse_version
 from tracker.tasks import parents
 from tracker.tasks.filters import assignee_options, with_ancestors
 from tracker.tasks.models import Task
-from tracker.tasks.queries import TaskFilter, plan_outline, summarize, summarize_by, tasks_by_ids, tree
+from tracker.tasks.queries import TaskFilter, plan_shape, summarize, summarize_by, tasks_by_ids, tree
 from tracker.web import bounded
 
 bp = Blueprint("plans", __name__)
@@ -130,7 +130,8 @@ def detail(plan_id):
     plan = get_or_404(Plan, plan_id)
     as_of = as_of_arg()
     assignee = int_arg("assignee")
-    outline = plan_outline(plan.id)  # the whole tree's shape, light; the page's rows read in full below
+    outline = plan_shape(plan.id)  # the whole tree's shape, light; the page's rows read in full below
+    parent_of = {r.id: r.parent_id for r in outline}  # a parent counts all its leaves, whoever does them
     if assignee:  # "Người thực hiện": that person's tasks, under their parents
         outline = with_ancestors(outline, {t.id for t in outline if t.assignee_id == assignee})
     counts = summarize(TaskFilter(plan_id=plan.id, assignee_id=assignee), as_of)
@@ -141,7 +142,7 @@ def detail(plan_id):
     full = tasks_by_ids([r.id for r, _, _ in shown])
     nested = [(full[r.id], depth, kids) for r, depth, kids in shown]
     # A parent shows its leaves' roll-up, a leaf its box (the same reads as every task list).
-    rollups = parents.rollups([t.id for t, _, has_children in nested if has_children], as_of)
+    rollups = parents.rollups_in_plan(plan.id, parent_of, [t.id for t, _, kids in nested if kids], as_of)
     rows = [(t, depth, rollups.get(t.id) if kids else None, classify(t.facts, as_of)) for t, depth, kids in nested]
     return render_template(
         "plans/detail.html",

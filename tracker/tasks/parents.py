@@ -50,9 +50,55 @@ def leaf_counts(parent_ids: Iterable[int], as_of: date) -> dict[int, Counts]:
     return counts
 
 
+def leaf_counts_in_plan(
+    plan_id: int, parent_of: dict[int, int | None], parent_ids: Iterable[int], as_of: date
+) -> dict[int, Counts]:
+    """``leaf_counts`` for parents of one plan whose whole shape (``parent_of``: task → parent) the caller
+    has read already (the plan page): one flat read of the plan's leaves by box, summed up the tree here,
+    instead of a recursive walk of every descendant (1 s for the first page of a 73,703-task plan)."""
+    wanted = sorted(set(parent_ids))
+    if not wanted:
+        return {}
+    boxes = list(Box)
+    above: dict[int | None, tuple[int, ...]] = {None: ()}
+    keep = set(wanted)
+
+    def wanted_above(node: int | None) -> tuple[int, ...]:
+        """The asked-for parents among ``node`` and its ancestors (memoised: parents are few)."""
+        chain = []
+        while node not in above:
+            chain.append(node)
+            node = parent_of.get(node)  # type: ignore[arg-type]
+        found = above[node]
+        for n in reversed(chain):
+            found = (n, *found) if n in keep else found
+            above[n] = found
+        return found
+
+    tallies = {parent: [0] * len(boxes) for parent in wanted}
+    stmt = select(Task.id, *(case((box_condition(b, as_of), 1), else_=0) for b in boxes)).where(
+        Task.plan_id == plan_id, leaf(), Task.standing.is_not(None)
+    )
+    for task_id, *flags in db.session.execute(stmt):
+        for parent in wanted_above(parent_of.get(task_id)):
+            row = tallies[parent]
+            for i, flag in enumerate(flags):
+                row[i] += flag
+    return {parent: Counts({b: n for b, n in zip(boxes, row, strict=True) if n}) for parent, row in tallies.items()}
+
+
 def rollups(parent_ids: Iterable[int], as_of: date) -> dict[int, ChildRollup]:
     """What each parent shows instead of a box at ``as_of``."""
     return {parent: ChildRollup.of(counts) for parent, counts in leaf_counts(parent_ids, as_of).items()}
+
+
+def rollups_in_plan(
+    plan_id: int, parent_of: dict[int, int | None], parent_ids: Iterable[int], as_of: date
+) -> dict[int, ChildRollup]:
+    """``rollups`` through ``leaf_counts_in_plan`` (the plan page)."""
+    return {
+        parent: ChildRollup.of(counts) for parent, counts in leaf_counts_in_plan(plan_id, parent_of, parent_ids, as_of).items()
+    }
 
 
 def pending_extensions(task_ids: Iterable[int]) -> set[int]:
