@@ -196,3 +196,31 @@ def test_the_refused_assign_form_shows_the_stored_assignee(app, factory):
 def db_lead(app, task_id: int) -> int:
     with app.app_context():
         return db.session.get(Task, task_id).lead_unit_id
+
+
+def test_a_stale_delete_page_is_refused_and_says_what_would_happen_now(app, factory):
+    """The delete page said "xoá hẳn" (no history yet); meanwhile someone edited the task: sent, the
+    stale page deletes nothing, and says the task would now be cancelled."""
+    world, _ = _world(app, factory, "")
+    first, second = app.test_client(), app.test_client()
+    token_1 = login(first, factory.user(Role.OFFICE))
+    token_2 = login(second, factory.user(Role.OFFICE))
+    page = first.get(f"/tasks/{world.task}/delete").get_data(as_text=True)
+    assert "sẽ bị xoá hẳn" in page
+    seen = re.search(r'name="version"[^>]*value="(\d+)"', page).group(1)
+    assert (
+        second.post(f"/tasks/{world.task}/assign", data={"csrf_token": token_2, "a-assignee_id": str(world.staff)}).status_code
+        == 302
+    )
+    refused = first.post(f"/tasks/{world.task}/delete", data={"csrf_token": token_1, "version": seen})
+    assert refused.status_code == 409
+    page = html.unescape(refused.get_data(as_text=True))
+    assert "Người khác đã sửa nhiệm vụ này" in page and "Người thực hiện (trống) → Người dùng staff" in page
+    assert "chuyển sang trạng thái Hủy" in page
+    with app.app_context():
+        task = db.session.get(Task, world.task)
+        assert task is not None and task.status.value != "cancelled"
+    current = re.search(r'name="version"[^>]*value="(\d+)"', page).group(1)
+    assert first.post(f"/tasks/{world.task}/delete", data={"csrf_token": token_1, "version": current}).status_code == 302
+    with app.app_context():
+        assert db.session.get(Task, world.task).status.value == "cancelled"

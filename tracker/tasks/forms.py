@@ -57,6 +57,11 @@ class ConfirmForm(VersionMixin, BaseForm):
     """Xác nhận hoàn thành: nothing to type, only the version."""
 
 
+class DeleteForm(VersionMixin, BaseForm):
+    """Xoá / hủy nhiệm vụ: what the page said (deleted, or cancelled as it has history) holds for the
+    version it was read at."""
+
+
 class ReturnForm(VersionMixin, BaseForm):
     reason = TextAreaField("Lý do trả lại", validators=[DataRequired("Vui lòng nêu lý do trả lại.")])
 

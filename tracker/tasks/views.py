@@ -42,6 +42,7 @@ from tracker.tasks.forms import (
     AttachmentForm,
     ConfirmForm,
     DecisionForm,
+    DeleteForm,
     ExtensionForm,
     MoveForm,
     ProgressForm,
@@ -512,22 +513,34 @@ def move(task_id):
     )
 
 
+def _delete(task: Task, based_on: int | None) -> str:
+    with versioned(task, based_on):
+        return ops.delete_task(task, current_user)
+
+
 @bp.route("/tasks/<task_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(task_id):
     task = get_or_404(Task, task_id)
     require(can_edit_plans(current_user))
-    history = ops.has_history(task)
+    form = DeleteForm()
+    status = 200
     if request.method == "POST":
         plan_id = task.plan_id
-        outcome = ops.delete_task(task, current_user)
-        db.session.commit()
-        flash(
-            "Nhiệm vụ đã có lịch sử nên được chuyển sang trạng thái Hủy." if outcome == "cancelled" else "Đã xoá nhiệm vụ.",
-            "success",
-        )
-        return redirect(url_for("plans.detail", plan_id=plan_id))
-    return render_template("tasks/delete.html", task=task, history=history)
+        based_on = parse_version(form.version.data)
+        done, outcome = attempt(form, lambda: _delete(task, based_on))
+        if done:
+            flash(
+                "Nhiệm vụ đã có lịch sử nên được chuyển sang trạng thái Hủy." if outcome == "cancelled" else "Đã xoá nhiệm vụ.",
+                "success",
+            )
+            return redirect(url_for("plans.detail", plan_id=plan_id))
+        task = db.session.get(Task, task.id)  # changed meanwhile: say again what would happen now
+        if task is None:  # deleted meanwhile
+            abort(404)
+        form, status = DeleteForm(formdata=None), 409
+    form.version.data = task.version
+    return render_template("tasks/delete.html", task=task, history=ops.has_history(task), form=form), status
 
 
 def upload_limit_attributes() -> dict[str, str]:
