@@ -124,6 +124,8 @@ ACCESS: dict[tuple[str, str], Row] = {
     ("GET", "/account/2fa"): Row(SIGNED_IN),
     ("POST", "/account/2fa/start"): Row(SIGNED_IN, ok=WRITE),
     ("POST", "/account/2fa/confirm"): Row(SIGNED_IN, ok=WRITE),
+    ("POST", "/account/2fa/disable"): Row(SIGNED_IN, ok=WRITE),
+    ("POST", "/account/2fa/recovery-codes"): Row(SIGNED_IN, ok=WRITE),
     ("GET", "/plans"): Row(SIGNED_IN),
     ("GET", "/plans/<plan_id>"): Row(SIGNED_IN),
     ("GET", "/plans/export.xlsx"): Row(SIGNED_IN),

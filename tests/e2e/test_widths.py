@@ -30,6 +30,26 @@ def _cards(page, table) -> None:
         assert display == "table-row" and header > 300
 
 
+def _upload_folds(page, width: str) -> None:
+    """The plan page's upload form: folded on a phone so that the figures come first, one tap opens it;
+    open on a desktop, where its summary is hidden."""
+    fold = page.get_by_test_id("plan-document-upload")
+    upload = page.get_by_test_id("plan-documents").get_by_role("button", name="Tải lên", exact=True)
+    summary = fold.locator("summary")
+    assert fold.evaluate("el => el.open") == (width == "desktop")
+    assert upload.is_visible() == (width == "desktop")
+    if width == "phone":
+        assert summary.inner_text().startswith("Tải lên văn bản kế hoạch")
+        headline = page.get_by_test_id("headline")
+        folded = headline.bounding_box()["y"]
+        summary.click()
+        assert upload.is_visible()
+        assert headline.bounding_box()["y"] > folded + 100  # open, the form would push the figures down
+        summary.click()
+    else:
+        assert not summary.is_visible()
+
+
 @BOTH
 def test_director_reads_the_figure_clicks_through_and_reads_a_history(browser, live_server, width):
     page = new_page(browser, live_server, width)
@@ -45,6 +65,7 @@ def test_director_reads_the_figure_clicks_through_and_reads_a_history(browser, l
     page.get_by_role("button", name="Tính lại").click()
     assert "Đã thực hiện 41/47 phần việc, đạt tỷ lệ 87,23%" in page.get_by_test_id("headline").inner_text()
     _cards(page, page.get_by_test_id("task-tree"))
+    _upload_folds(page, width)
     shot(page, "director-3-plan")
     _fits(page, "plan detail")
     page.get_by_test_id("count-open_overdue").click()

@@ -37,6 +37,21 @@ class CodeForm(BaseForm):
     )
 
 
+class ReauthForm(BaseForm):
+    """The password and a current code again, before turning the second factor off or making new
+    recovery codes (a session left open is not enough)."""
+
+    password = PasswordField(
+        "Mật khẩu", validators=[DataRequired("Vui lòng nhập mật khẩu.")], render_kw={"autocomplete": "current-password"}
+    )
+    code = StringField(
+        "Mã xác thực",
+        validators=[DataRequired("Vui lòng nhập mã xác thực."), Length(max=40, message="Tối đa 40 ký tự.")],
+        description="6 chữ số đang hiện trong ứng dụng xác thực, hoặc một mã khôi phục chưa dùng.",
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text"},
+    )
+
+
 class PasswordChangeForm(BaseForm):
     current_password = PasswordField(
         "Mật khẩu hiện tại",

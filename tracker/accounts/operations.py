@@ -230,15 +230,22 @@ def confirm_second_factor(user: User, code: str, now: datetime) -> list[str]:
     return codes
 
 
-def reset_second_factor(user: User, actor: User | None) -> None:
-    """The administrator turns a user's second factor off (a lost phone); the user may enrol again."""
+def _second_factor_off(user: User) -> bool:
+    """Forget the secret and the recovery codes; whether it was on. When it was, every session and
+    remember cookie of the account stops working (a lost phone may be a stolen one)."""
     had = user.has_second_factor
     user.totp_secret = None
     user.totp_confirmed_at = None
     user.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     if had:
-        end_sessions(user)  # a lost phone may be a stolen one: its remember cookie goes too
+        end_sessions(user)
+    return had
+
+
+def reset_second_factor(user: User, actor: User | None) -> None:
+    """The administrator turns a user's second factor off (a lost phone); the user may enrol again."""
+    had = _second_factor_off(user)
     record(
         actor,
         AuditAction.TOTP_RESET,
@@ -247,3 +254,41 @@ def reset_second_factor(user: User, actor: User | None) -> None:
         f"{AuditAction.TOTP_RESET.label}: {user.username}",
         {"second_factor": ["bật" if had else "tắt", "tắt"]},
     )
+
+
+NOT_ON = "Xác thực hai bước chưa được bật cho tài khoản này."
+
+
+def disable_own_second_factor(user: User) -> None:
+    """The user turns their own second factor off (the password and a current code were checked before,
+    by signin.password_and_code_ok); their other sessions end."""
+    if not user.has_second_factor:
+        raise ValidationFailed(NOT_ON)
+    _second_factor_off(user)
+    record(
+        user,
+        AuditAction.TOTP_DISABLED,
+        AuditKind.USER,
+        user.id,
+        f"{AuditAction.TOTP_DISABLED.label}: {user.username}",
+        {"second_factor": ["bật", "tắt"]},
+    )
+    log.info("second factor turned off by %s", user.username)
+
+
+def renew_recovery_codes(user: User) -> list[str]:
+    """Ten new recovery codes for the user's own account (checked as for turning it off); the old ones,
+    used or not, stop working. Returned once, to be shown; never recorded."""
+    if not user.has_second_factor:
+        raise ValidationFailed(NOT_ON)
+    codes = totp.issue_recovery_codes(user)
+    record(
+        user,
+        AuditAction.RECOVERY_CODES_ISSUED,
+        AuditKind.USER,
+        user.id,
+        f"{AuditAction.RECOVERY_CODES_ISSUED.label}: {user.username}",
+        {"recovery_codes": len(codes)},
+    )
+    log.info("recovery codes renewed by %s", user.username)
+    return codes

@@ -123,3 +123,13 @@ def second_step(user: User, code: str, address: str, now: datetime) -> Outcome:
         return Outcome(failed=True, locked=lock_of(user.username, address, now))
     clear_failures(user.username)
     return Outcome(user=user)
+
+
+def password_and_code_ok(user: User, password: str, code: str, address: str, now: datetime) -> tuple[Outcome, str]:
+    """The signed-in user proves it again (before turning the second factor off, or making new recovery
+    codes): the password, then a current code, each throttled and counted like a sign-in. Returns the
+    outcome and which was checked last ("password" or "code")."""
+    check = current_password_ok(user, password, address, now)
+    if check.user is None:
+        return check, "password"
+    return second_step(user, code, address, now), "code"

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, logout_user
 
 from tracker import clock
 from tracker.accounts import operations, signin, totp
-from tracker.accounts.forms import CodeForm, LoginForm, PasswordChangeForm, UnitForm, UserForm
+from tracker.accounts.forms import CodeForm, LoginForm, PasswordChangeForm, ReauthForm, UnitForm, UserForm
 from tracker.accounts.models import Role, Unit, UnitKind, User
 from tracker.accounts.operations import save_unit, save_user
 from tracker.accounts.queries import account_locks, all_units, all_users, unit_choices
@@ -136,17 +136,78 @@ def change_password():
     return render_template("accounts/password.html", form=form)
 
 
-@bp.get("/account/2fa")
-@login_required
-def second_factor():
-    user = current_user._get_current_object()
-    context: dict = {"user": user, "form": CodeForm(), "start": BaseForm()}
+def _second_factor_context(user: User, **context) -> dict:
+    """What the user's "Xác thực hai bước" page shows: enrolment, or, when on, the forms that turn it off
+    and make new recovery codes (``off``, ``renew``: their posted copies, with the messages beside the
+    fields)."""
+    context = {"user": user, "form": CodeForm(), "start": BaseForm(), **context}
     if user.has_second_factor:
+        context.setdefault("off", ReauthForm(prefix="off", formdata=None))
+        context.setdefault("renew", ReauthForm(prefix="renew", formdata=None))
         context["unused_codes"] = totp.unused_recovery_codes(user)
     elif user.totp_secret:
         uri = totp.provisioning_uri(user, user.totp_secret)
         context.update(secret=user.totp_secret, qr=totp.qr_data_uri(uri))
-    return render_template("accounts/second_factor.html", **context)
+    return context
+
+
+def _second_factor_page(user: User, status: int = 200, **context):
+    return render_template("accounts/second_factor.html", **_second_factor_context(user, **context)), status
+
+
+@bp.get("/account/2fa")
+@login_required
+def second_factor():
+    return _second_factor_page(current_user._get_current_object())
+
+
+def _not_reauthenticated(user: User, form: ReauthForm, key: str):
+    """None when the form's password and code are the account's (throttled like a sign-in); else the
+    page to answer with, the message beside the field (422), or the lock (429). Nothing else is changed."""
+    if not user.has_second_factor:
+        flash(operations.NOT_ON, "warning")
+        return redirect(url_for("accounts.second_factor"))
+    if not form.validate_on_submit():
+        return _second_factor_page(user, 422, **{key: form})
+    outcome, checked = signin.password_and_code_ok(user, form.password.data, form.code.data, client_address(), clock.now())
+    db.session.commit()
+    if outcome.locked is not None and not outcome.failed:
+        return locked_page("accounts/second_factor.html", outcome.locked, **_second_factor_context(user, **{key: form}))
+    if outcome.user is None:
+        if checked == "password":
+            form.password.errors = ["Mật khẩu không đúng."]
+        else:
+            form.code.errors = ["Mã xác thực không đúng, đã dùng hoặc đã hết hạn."]
+        return _second_factor_page(user, 422, **{key: form})
+    return None
+
+
+@bp.post("/account/2fa/disable")
+@login_required
+def second_factor_disable():
+    user = current_user._get_current_object()
+    form = ReauthForm(prefix="off")
+    refused = _not_reauthenticated(user, form, "off")
+    if refused is not None:
+        return refused
+    if attempt(form, lambda: operations.disable_own_second_factor(user))[0]:
+        start_session(user, remember=False)  # this browser stays signed in; the others are signed out
+        flash("Đã tắt xác thực hai bước. Các phiên đăng nhập khác của bạn đã bị đăng xuất.", "success")
+    return redirect(url_for("accounts.second_factor"))
+
+
+@bp.post("/account/2fa/recovery-codes")
+@login_required
+def second_factor_renew_codes():
+    user = current_user._get_current_object()
+    form = ReauthForm(prefix="renew")
+    refused = _not_reauthenticated(user, form, "renew")
+    if refused is not None:
+        return refused
+    done, codes = attempt(form, lambda: operations.renew_recovery_codes(user))
+    if done:
+        return render_template("accounts/recovery_codes.html", codes=codes, renewed=True)
+    return redirect(url_for("accounts.second_factor"))
 
 
 @bp.post("/account/2fa/start")

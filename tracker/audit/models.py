@@ -48,6 +48,8 @@ class AuditAction(LabelledEnum):
     LOGIN_UNLOCKED = "user.login_unlocked", "Mở khoá đăng nhập"
     TOTP_ENABLED = "user.totp_enabled", "Bật xác thực hai bước"
     TOTP_RESET = "user.totp_reset", "Đặt lại xác thực hai bước"
+    TOTP_DISABLED = "user.totp_disabled", "Tự tắt xác thực hai bước"
+    RECOVERY_CODES_ISSUED = "user.recovery_codes_issued", "Tạo mã khôi phục mới"
     CALENDAR_DAY_SET = "calendar.day_set", "Đặt ngày nghỉ bổ sung / làm việc bù"
     CALENDAR_DAY_REMOVED = "calendar.day_removed", "Xoá ngày nghỉ bổ sung / làm việc bù"
     SHIFT_CHANGED = "calendar.shift_changed", "Đổi quy tắc dời hạn (Điều 148 BLDS)"

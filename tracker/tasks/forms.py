@@ -9,9 +9,14 @@ from tracker.forms import BaseForm, OneTimeTokenMixin, VNDateField
 from tracker.rules.status import TaskStatus
 
 
-class TaskForm(OneTimeTokenMixin, BaseForm):
-    # The version the form was read at (issue 16.9): an edit based on an older one is refused.
+class VersionMixin:
+    """The version of the task the form was read at (issue 16.9): a write based on an older one is
+    refused (``tracker.tasks.versions``)."""
+
     version = HiddenField()
+
+
+class TaskForm(VersionMixin, OneTimeTokenMixin, BaseForm):
     ordinal = StringField(
         "Số thứ tự",
         validators=[Optional(), Length(max=30, message="Tối đa 30 ký tự.")],
@@ -37,20 +42,27 @@ class TaskForm(OneTimeTokenMixin, BaseForm):
     due_date = VNDateField("Hoặc ngày hết hạn cụ thể", description="Nếu nhập, ngày này được dùng làm thời hạn.")
 
 
-class ProgressForm(BaseForm):
-    # The version the form was read at (issue 16.9): an edit based on an older one is refused.
-    version = HiddenField()
+class ProgressForm(VersionMixin, BaseForm):
     status = SelectField("Trạng thái", choices=[(s.value, s.label) for s in TaskStatus])
     progress = IntegerField("Tiến độ (%)", validators=[Optional(), NumberRange(0, 100, "Tiến độ phải từ 0 đến 100%%.")])
     completed_on = VNDateField("Ngày hoàn thành", description="Để trống: hôm nay.")
     result = TextAreaField("Kết quả thực hiện", validators=[Optional(), Length(max=20000, message="Quá dài.")])
 
 
-class AssignForm(BaseForm):
+class AssignForm(VersionMixin, BaseForm):
     assignee_id = SelectField("Giao cho", coerce=_optional_int)
 
 
-class ReturnForm(BaseForm):
+class ConfirmForm(VersionMixin, BaseForm):
+    """Xác nhận hoàn thành: nothing to type, only the version."""
+
+
+class DeleteForm(VersionMixin, BaseForm):
+    """Xoá / hủy nhiệm vụ: what the page said (deleted, or cancelled as it has history) holds for the
+    version it was read at."""
+
+
+class ReturnForm(VersionMixin, BaseForm):
     reason = TextAreaField("Lý do trả lại", validators=[DataRequired("Vui lòng nêu lý do trả lại.")])
 
 
@@ -59,7 +71,7 @@ class ExtensionForm(OneTimeTokenMixin, BaseForm):
     reason = TextAreaField("Lý do", validators=[DataRequired("Vui lòng nêu lý do xin gia hạn.")])
 
 
-class DecisionForm(BaseForm):
+class DecisionForm(VersionMixin, BaseForm):
     decision = RadioField(
         "Quyết định",
         choices=[("approve", "Duyệt"), ("reject", "Không duyệt")],
@@ -72,6 +84,6 @@ class AttachmentForm(OneTimeTokenMixin, BaseForm):
     file = FileField("Tài liệu kiểm chứng")
 
 
-class MoveForm(BaseForm):
+class MoveForm(VersionMixin, BaseForm):
     parent_id = SelectField("Chuyển vào", coerce=_optional_int)
     position = IntegerField("Vị trí", validators=[Optional(), NumberRange(1, 10000, "Vị trí không hợp lệ.")])

@@ -40,16 +40,20 @@ from tracker.tasks.filters import assignee_options
 from tracker.tasks.forms import (
     AssignForm,
     AttachmentForm,
+    ConfirmForm,
     DecisionForm,
+    DeleteForm,
     ExtensionForm,
     MoveForm,
     ProgressForm,
     ReturnForm,
     TaskForm,
+    VersionMixin,
 )
 from tracker.tasks.journal import ACTION_LABELS, FIELD_LABELS, journal_lines
 from tracker.tasks.models import Attachment, ExtensionRequest, ExtensionState, Task
 from tracker.tasks.queries import plan_options, plan_outline, task_list, task_page, tree, unit_board, unit_options
+from tracker.tasks.versions import versioned
 from tracker.web import error_response, safe_next, wants_json
 
 bp = Blueprint("tasks", __name__)
@@ -243,21 +247,37 @@ def edit(task_id):
     return render_template("tasks/form.html", form=form, plan=task.plan, parent=task.parent, task=task), status
 
 
-def _detail_forms(task: Task, current: bool = False) -> dict:
-    """``current``: the progress form shows the stored values, whatever was posted (after a refused
-    stale update)."""
-    progress = ProgressForm(prefix="p", formdata=None) if current else ProgressForm(prefix="p")
-    if current or request.method == "GET" or "p-status" not in request.form:
+def _fresh(cls, prefix: str, current: bool):
+    """A form of the task page: the posted values, or none at all when ``current``."""
+    return cls(prefix=prefix, formdata=None) if current else cls(prefix=prefix)
+
+
+def _stored(form, name: str, current: bool) -> bool:
+    """Whether ``form`` shows the stored values: after a refused stale write (``current``), or when it is
+    not the form that was posted."""
+    return current or f"{form._prefix}{name}" not in request.form
+
+
+def _progress_form(task: Task, current: bool) -> ProgressForm:
+    progress = _fresh(ProgressForm, "p", current)
+    if _stored(progress, "status", current):
         progress.status.data = task.status.value
         progress.progress.data = task.progress
         progress.result.data = task.result
         progress.completed_on.data = task.completed_on
-        progress.version.data = task.version
-    assign = AssignForm(prefix="a")
+    return progress
+
+
+def _assign_form(task: Task, current: bool) -> AssignForm:
+    assign = _fresh(AssignForm, "a", current)
     assign.assignee_id.choices = [(None, "— Chưa giao —")] + [(u.id, u.full_name) for u in users_of_unit(task.lead_unit_id)]
-    if "a-assignee_id" not in request.form:
+    if _stored(assign, "assignee_id", current):
         assign.assignee_id.data = task.assignee_id
-    move = MoveForm(prefix="m")
+    return assign
+
+
+def _move_form(task: Task, current: bool) -> MoveForm:
+    move = _fresh(MoveForm, "m", current)
     move.parent_id.choices = [(None, "(Cấp cao nhất)")]
     if can_edit_plans(current_user):  # only they are shown the form (and may post it)
         move.parent_id.choices += [
@@ -265,20 +285,31 @@ def _detail_forms(task: Task, current: bool = False) -> dict:
             for t, depth, _ in tree(plan_outline(task.plan_id))
             if t.id != task.id
         ]
-    if "m-parent_id" not in request.form:
+    if _stored(move, "parent_id", current):
         move.parent_id.data = task.parent_id
         move.position.data = task.position
+    return move
+
+
+def _detail_forms(task: Task, current: bool = False) -> dict:
+    """The task page's forms. ``current``: they show the stored values, whatever was posted (after a
+    refused stale write). Each form that changes the task carries the version it was rendered from."""
     attachment = AttachmentForm(prefix="f")
     attachment.file.render_kw = upload_limit_attributes()
-    return {
-        "progress_form": progress,
-        "assign_form": assign,
-        "return_form": ReturnForm(prefix="r"),
+    forms = {
+        "progress_form": _progress_form(task, current),
+        "assign_form": _assign_form(task, current),
+        "confirm_form": _fresh(ConfirmForm, "c", current),
+        "return_form": _fresh(ReturnForm, "r", current),
         "extension_form": ExtensionForm(prefix="e"),
-        "decision_form": DecisionForm(prefix="d"),
+        "decision_form": _fresh(DecisionForm, "d", current),
         "attachment_form": attachment,
-        "move_form": move,
+        "move_form": _move_form(task, current),
     }
+    for form in forms.values():
+        if isinstance(form, VersionMixin) and _stored(form, "version", current):
+            form.version.data = task.version
+    return forms
 
 
 def _render_detail(task: Task, forms: dict | None = None, status: int = 200):
@@ -322,13 +353,14 @@ def _act(
     success: str,
     validate: bool = True,
     after: str | None = None,
-    based_on: int | None = None,
     once: str = "",
 ):
     """Run one action of the task page: validate its form, call the service, commit once; on bad input
-    re-render the page with the messages next to the fields (422) and nothing saved; when the write was
-    based on an older version (``based_on``), with the stored values (409). ``once``: the form creates
-    something (what, for the message) and carries a one-time token: sent again, it creates nothing."""
+    re-render the page with the messages next to the fields (422) and nothing saved. A form that
+    carries the task's version (``VersionMixin``) is refused when the task changed since it was rendered
+    (``versioned``, as the edit form): the page is shown again with the stored values and what changed
+    (409), nothing saved. ``once``: the form creates something (what, for the message) and carries a
+    one-time token: sent again, it creates nothing."""
     forms = _detail_forms(task)
     form = forms[form_key]
     if once and (sent := sent_before(form)):
@@ -336,7 +368,13 @@ def _act(
     if validate and not form.validate():
         flash("Thông tin chưa hợp lệ, vui lòng xem các trường được đánh dấu.", "danger")
         return _render_detail(task, forms, 422)
-    if not attempt(form, lambda: action(form))[0]:
+    based_on = parse_version(form.version.data) if isinstance(form, VersionMixin) else None
+
+    def run():
+        with versioned(task, based_on):
+            return action(form)
+
+    if not attempt(form, run)[0]:
         fresh = db.session.get(Task, task.id)
         if fresh is None:  # deleted meanwhile
             abort(404)
@@ -356,7 +394,6 @@ def update_progress(task_id):
     require(can_update_task(current_user, task))
     # The quick form on "Việc của đơn vị" sends no result text: leave the recorded one as it is.
     result_sent = "p-result" in request.form
-    based_on = parse_version(request.form.get("p-version"))
     return _act(
         task,
         "progress_form",
@@ -367,11 +404,9 @@ def update_progress(task_id):
             ),
             current_user,
             clock.today(),
-            based_on=based_on,
         ),
         "Đã cập nhật tình hình thực hiện.",
         after=safe_next(request.form.get("next")),
-        based_on=based_on,
     )
 
 
@@ -388,9 +423,7 @@ def assign(task_id):
 def confirm(task_id):
     task = get_or_404(Task, task_id)
     require(can_confirm(current_user, task))
-    return _act(
-        task, "return_form", lambda f: ops.confirm_completion(task, current_user), "Đã xác nhận hoàn thành.", validate=False
-    )
+    return _act(task, "confirm_form", lambda f: ops.confirm_completion(task, current_user), "Đã xác nhận hoàn thành.")
 
 
 @bp.post("/tasks/<task_id>/return")
@@ -480,22 +513,34 @@ def move(task_id):
     )
 
 
+def _delete(task: Task, based_on: int | None) -> str:
+    with versioned(task, based_on):
+        return ops.delete_task(task, current_user)
+
+
 @bp.route("/tasks/<task_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(task_id):
     task = get_or_404(Task, task_id)
     require(can_edit_plans(current_user))
-    history = ops.has_history(task)
+    form = DeleteForm()
+    status = 200
     if request.method == "POST":
         plan_id = task.plan_id
-        outcome = ops.delete_task(task, current_user)
-        db.session.commit()
-        flash(
-            "Nhiệm vụ đã có lịch sử nên được chuyển sang trạng thái Hủy." if outcome == "cancelled" else "Đã xoá nhiệm vụ.",
-            "success",
-        )
-        return redirect(url_for("plans.detail", plan_id=plan_id))
-    return render_template("tasks/delete.html", task=task, history=history)
+        based_on = parse_version(form.version.data)
+        done, outcome = attempt(form, lambda: _delete(task, based_on))
+        if done:
+            flash(
+                "Nhiệm vụ đã có lịch sử nên được chuyển sang trạng thái Hủy." if outcome == "cancelled" else "Đã xoá nhiệm vụ.",
+                "success",
+            )
+            return redirect(url_for("plans.detail", plan_id=plan_id))
+        task = db.session.get(Task, task.id)  # changed meanwhile: say again what would happen now
+        if task is None:  # deleted meanwhile
+            abort(404)
+        form, status = DeleteForm(formdata=None), 409
+    form.version.data = task.version
+    return render_template("tasks/delete.html", task=task, history=ops.has_history(task), form=form), status
 
 
 def upload_limit_attributes() -> dict[str, str]:
