@@ -94,3 +94,29 @@ def test_a_next_address_elsewhere_is_ignored(client, factory, app):
     token = login(client, factory.user(Role.LEADER))
     response = _decide(client, token, req, "approve", next_="//evil.example/")
     assert response.headers["Location"] == f"/tasks/{task}"
+
+
+def test_a_decision_from_a_dashboard_shown_before_another_change_is_refused(client, factory, app):
+    """The dashboard's form carries the task's version: when someone changed the task after the director
+    opened the page, the decision is refused (409) with what changed, and the request stays pending."""
+    import re
+
+    from sqlalchemy import update
+
+    unit = factory.unit()
+    task, req = _request(app, app.test_client, factory, unit, "Việc xin gia hạn lần hai")
+    token = login(client, factory.user(Role.LEADER))
+    html = client.get("/dashboard").get_data(as_text=True)
+    row = html.split(f'data-testid="pending-extension-{req}"')[1].split("</form>")[0]
+    version = re.search(r'name="d-version" value="(\d+)"', row).group(1)
+    with app.app_context():  # someone else renames the task meanwhile (as the edit form does: version + 1)
+        db.session.execute(update(Task).where(Task.id == task).values(title="Việc đã đổi tên", version=Task.version + 1))
+        db.session.commit()
+    response = client.post(
+        f"/extensions/{req}/decide",
+        data={"csrf_token": token, "d-decision": "approve", "d-decision_note": "", "d-version": version, "next": "/dashboard"},
+    )
+    assert response.status_code == 409
+    assert "Người khác đã sửa nhiệm vụ này" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(ExtensionRequest, req).state is ExtensionState.PENDING
