@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from tracker.accounts.forms import _optional_int
 from tracker.forms import BaseForm, OneTimeTokenMixin, VNDateField
+from tracker.rules.numbers import INT_MAX
 from tracker.rules.status import TaskStatus
 
 
@@ -86,4 +87,12 @@ class AttachmentForm(OneTimeTokenMixin, BaseForm):
 
 class MoveForm(VersionMixin, BaseForm):
     parent_id = SelectField("Chuyển vào", coerce=_optional_int)
+    # A plan of thousands of tasks: its parent is given by number (the #… of its page and of the search),
+    # not chosen from a list of every task (tasks.views.MOVE_CHOICES_LIMIT).
+    parent_number = IntegerField(
+        "Chuyển vào nhiệm vụ số",
+        validators=[Optional(), NumberRange(1, INT_MAX, "Mã số nhiệm vụ không hợp lệ.")],
+        description="Số sau dấu # của nhiệm vụ cha; để trống: chuyển lên cấp cao nhất.",
+    )
+    by_number = False
     position = IntegerField("Vị trí", validators=[Optional(), NumberRange(1, 10000, "Vị trí không hợp lệ.")])

@@ -39,7 +39,7 @@ from tracker.tasks.evidence import ALLOWED_EVIDENCE, add_attachment, attachment_
 from tracker.tasks.journal import ACTION_LABELS, FIELD_LABELS, apply_changes, journal  # noqa: F401
 from tracker.tasks.models import ExtensionRequest, ExtensionState, Task
 from tracker.tasks.occurrences import sync_occurrences
-from tracker.tasks.structure import NEW_TASK_STATE, delete_task, has_history, move_task, next_position  # noqa: F401
+from tracker.tasks.structure import NEW_TASK_STATE, delete_task, has_history, move_task, move_task_to, next_position  # noqa: F401
 from tracker.tasks.versions import versioned
 
 log = logging.getLogger(__name__)

@@ -191,6 +191,10 @@ def plan_outline(plan_id: int) -> list:
     )
 
 
+def plan_task_count(plan_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Task).where(Task.plan_id == plan_id)) or 0
+
+
 def plan_shape(plan_id: int) -> list:
     """A plan's tasks as (id, parent_id, assignee_id) rows in display order: the tree's shape alone (the
     plan page reads the rows it shows in full, a page at a time; a plan of the shared workload's million

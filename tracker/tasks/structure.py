@@ -54,6 +54,19 @@ def move_task(task: Task, new_parent: Task | None, position: int | None, actor: 
     db.session.flush()
 
 
+def move_task_to(task: Task, parent_id: int | None, position: int | None, actor: User, field: str = "parent_id") -> None:
+    """``move_task`` with the new parent given by its number (the move form; a plan of thousands of tasks
+    has it typed, not chosen): an unknown number is refused, and every refusal about the parent is
+    reported on ``field``, the form's field that carried it."""
+    parent = db.session.get(Task, parent_id) if parent_id else None
+    try:
+        if parent_id and parent is None:
+            raise ValidationFailed({"parent_id": f"Không có nhiệm vụ số {parent_id}."})
+        move_task(task, parent, position, actor)
+    except ValidationFailed as exc:
+        raise ValidationFailed({field if key == "parent_id" else key: text for key, text in exc.errors.items()}) from exc
+
+
 def _children(plan_id: int, parent_id: int | None) -> list[Task]:
     cond = Task.parent_id.is_(None) if parent_id is None else Task.parent_id == parent_id
     return list(db.session.scalars(select(Task).where(Task.plan_id == plan_id, cond).order_by(Task.position, Task.id)))

@@ -52,7 +52,16 @@ from tracker.tasks.forms import (
 )
 from tracker.tasks.journal import ACTION_LABELS, FIELD_LABELS, journal_lines
 from tracker.tasks.models import Attachment, ExtensionRequest, ExtensionState, Task
-from tracker.tasks.queries import plan_options, plan_outline, task_list, task_page, tree, unit_board, unit_options
+from tracker.tasks.queries import (
+    plan_options,
+    plan_outline,
+    plan_task_count,
+    task_list,
+    task_page,
+    tree,
+    unit_board,
+    unit_options,
+)
 from tracker.tasks.versions import versioned
 from tracker.web import error_response, safe_next, wants_json
 
@@ -276,17 +285,27 @@ def _assign_form(task: Task, current: bool) -> AssignForm:
     return assign
 
 
+# Above this many tasks in a plan the move form asks for the new parent's number instead of listing
+# every task (a plan of the shared workload's million holds 73,703: a 1,8 MB page, 1 s to build).
+MOVE_CHOICES_LIMIT = 1000
+
+
 def _move_form(task: Task, current: bool) -> MoveForm:
     move = _fresh(MoveForm, "m", current)
     move.parent_id.choices = [(None, "(Cấp cao nhất)")]
-    if can_edit_plans(current_user):  # only they are shown the form (and may post it)
+    if not can_edit_plans(current_user):  # only they are shown the form (and may post it)
+        pass
+    elif plan_task_count(task.plan_id) > MOVE_CHOICES_LIMIT:
+        move.by_number = True
+        move.parent_id.validate_choice = False  # not shown: the number is the parent
+    else:
         move.parent_id.choices += [
             (t.id, f"{'— ' * depth}{t.ordinal} {t.title[:80]}")
             for t, depth, _ in tree(plan_outline(task.plan_id))
             if t.id != task.id
         ]
-    if _stored(move, "parent_id", current):
-        move.parent_id.data = task.parent_id
+    if _stored(move, "parent_number" if move.by_number else "parent_id", current):
+        move.parent_id.data = move.parent_number.data = task.parent_id
         move.position.data = task.position
     return move
 
@@ -501,8 +520,10 @@ def move(task_id):
     require(can_edit_plans(current_user))
 
     def action(f):
-        parent = db.session.get(Task, f.parent_id.data) if f.parent_id.data else None
-        ops.move_task(task, parent, f.position.data, current_user)
+        if f.by_number:  # a large plan: the parent typed by number (empty: the top level)
+            ops.move_task_to(task, f.parent_number.data, f.position.data, current_user, field="parent_number")
+        else:
+            ops.move_task_to(task, f.parent_id.data, f.position.data, current_user)
 
     return _act(
         task,
