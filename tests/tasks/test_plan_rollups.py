@@ -4,11 +4,11 @@ tree, at several dates, both give the same counts — and the same as the summar
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-import pytest
 from sqlalchemy import select
 
+from tests.tasks.test_parents import demo  # noqa: F401  (the demo department, loaded once per test)
 from tracker import clock
 from tracker.extensions import db
 from tracker.plans.models import Plan
@@ -18,14 +18,6 @@ from tracker.tasks.parents import leaf_counts, leaf_counts_in_plan
 from tracker.tasks.queries import TaskFilter, plan_shape, summarize
 
 DATES = (date(2023, 12, 15), date(2024, 6, 30), date(2024, 12, 15))
-
-
-@pytest.fixture
-def demo(runner):
-    clock.freeze(datetime(2025, 6, 2, 8, 30))
-    result = runner.invoke(args=["demo", "load", "--if-empty"])
-    assert result.exit_code == 0, result.output
-    return runner
 
 
 def _boxes(counts) -> dict:
@@ -46,7 +38,7 @@ def _leaves(parent_of: dict, parent: int) -> list[int]:
     return out
 
 
-def test_the_plan_pages_rollups_equal_the_recursive_ones(app, demo):
+def test_the_plan_pages_rollups_equal_the_recursive_ones(app, demo):  # noqa: F811
     with app.app_context():
         for number in ("01/KH.CCHC-STTTT", "25/KH-SNV"):
             plan_id = db.session.scalar(select(Plan.id).where(Plan.number == number))
