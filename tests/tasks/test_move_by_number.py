@@ -36,6 +36,11 @@ def test_a_large_plan_asks_for_the_parents_number(client, factory, app, plan_tre
     html = client.get(f"/tasks/{plan_tree['C']}").get_data(as_text=True)
     assert 'name="m-parent_number"' in html and "Chuyển vào nhiệm vụ số" in html
     assert 'name="m-parent_id"' not in html and "Nhiệm vụ B1</option>" not in html
+    # The number to type is shown on each task's page.
+    parent_page = client.get(f"/tasks/{plan_tree['A']}").get_data(as_text=True)
+    assert (
+        f'data-testid="task-number" title="Mã số nhiệm vụ (tìm được bằng “#{plan_tree["A"]}”)">#{plan_tree["A"]}<' in parent_page
+    )
     response = client.post(f"/tasks/{plan_tree['C']}/move", data={"csrf_token": token, "m-parent_number": str(plan_tree["A"])})
     assert response.status_code == 302
     assert _parent(app, plan_tree["C"]) == plan_tree["A"]

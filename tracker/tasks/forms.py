@@ -92,7 +92,7 @@ class MoveForm(VersionMixin, BaseForm):
     parent_number = IntegerField(
         "Chuyển vào nhiệm vụ số",
         validators=[Optional(), NumberRange(1, INT_MAX, "Mã số nhiệm vụ không hợp lệ.")],
-        description="Số sau dấu # của nhiệm vụ cha; để trống: chuyển lên cấp cao nhất.",
+        description="Số sau dấu # ở đầu trang của nhiệm vụ cha; để trống: chuyển lên cấp cao nhất.",
     )
     by_number = False
     position = IntegerField("Vị trí", validators=[Optional(), NumberRange(1, 10000, "Vị trí không hợp lệ.")])
