@@ -21,6 +21,11 @@ def test_versions_as_forms_and_if_match_send_them():
     assert parse_version(" 3 ") == 3
     for bad in (None, "", "abc", '"x"', "-1", "1.5", "²", "٣", "9" * 19):
         assert parse_version(bad) is None, bad
+    # The largest integer the column holds, and one above it (the API fuzzing sent 447094994642309829:
+    # a query with it failed with "integer out of range" on PostgreSQL).
+    assert parse_version(str(2**31 - 1)) == 2**31 - 1
+    assert parse_version(str(2**31)) is None
+    assert parse_version('"447094994642309829"') is None
 
 
 def test_the_message_names_who_changed_what_since():

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tracker.rules.numbers import INT_MAX
+
 
 def is_stale(based_on: int | None, current: int) -> bool:
     """Whether a write based on version ``based_on`` must be refused when ``current`` is stored."""
@@ -27,9 +29,11 @@ def parse_version(raw: object) -> int | None:
     if text.startswith("W/"):
         text = text[2:]
     text = text.strip('"').strip()
-    if not text.isascii() or not text.isdigit() or len(text) > 18:
+    if not text.isascii() or not text.isdigit() or len(text) > 10:
         return None
-    return int(text)
+    version = int(text)
+    # A version is an integer column: one above its largest value cannot exist (and would not fit a query).
+    return version if version <= INT_MAX else None
 
 
 @dataclass(frozen=True)
