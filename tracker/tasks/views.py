@@ -293,12 +293,11 @@ MOVE_CHOICES_LIMIT = 1000
 def _move_form(task: Task, current: bool) -> MoveForm:
     move = _fresh(MoveForm, "m", current)
     move.parent_id.choices = [(None, "(Cấp cao nhất)")]
-    if not can_edit_plans(current_user):  # only they are shown the form (and may post it)
-        pass
-    elif plan_task_count(task.plan_id) > MOVE_CHOICES_LIMIT:
+    large = can_edit_plans(current_user) and plan_task_count(task.plan_id) > MOVE_CHOICES_LIMIT
+    if large:
         move.by_number = True
         move.parent_id.validate_choice = False  # not shown: the number is the parent
-    else:
+    elif can_edit_plans(current_user):  # only they are shown the form (and may post it)
         move.parent_id.choices += [
             (t.id, f"{'— ' * depth}{t.ordinal} {t.title[:80]}")
             for t, depth, _ in tree(plan_outline(task.plan_id))
