@@ -30,6 +30,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.routing import Map, Rule
 
 from tests.conftest import PASSWORD, Factory, build_app, rolled_back
+from tracker import clock
 from tracker.accounts.models import Role, UnitKind, User
 from tracker.extensions import db
 from tracker.tasks.models import Task
@@ -271,6 +272,10 @@ ACCESS: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/search"): Row(SIGNED_IN, ok=frozenset({422})),  # no query: too short
     # Việc của tôi: one's own page and calendar address
     ("GET", "/me"): Row(SIGNED_IN),
+    # Tệp đã xuất: a person's own documents; another person's is not found (WORLD's belongs to văn phòng).
+    ("GET", "/documents"): Row(SIGNED_IN),
+    ("GET", "/documents/<job_id>/download"): Row(frozenset({A.OFFICE}), ok=frozenset({200, 302}), denied=404),
+    ("POST", "/documents/<job_id>/remove"): Row(frozenset({A.OFFICE}), ok=WRITE, denied=404),
     ("POST", "/me/calendar"): Row(SIGNED_IN, ok=WRITE),
     ("POST", "/me/calendar/revoke"): Row(SIGNED_IN, ok=WRITE),
     # The calendar feed: no sign-in, the secret address is the key (WORLD's is the assignee's); a wrong or
@@ -373,6 +378,25 @@ def world(tmp_path_factory) -> World:
         db.engine.dispose()
 
 
+def _document_of(owner: User):
+    """A document built in the background for văn phòng (tracker/documents), its file on disk."""
+    from tracker.documents import operations as doc_ops
+    from tracker.documents.models import DocumentState
+
+    job = doc_ops.request_document(
+        "tasks_xlsx",
+        {"args": {}},
+        title="Danh sách",
+        filename="nhiem-vu.xlsx",
+        mimetype="application/octet-stream",
+        rows_total=2,
+        actor=owner,
+    )
+    doc_ops.finish(job, b"PK\x03\x04 tep xuat", clock.now())
+    assert job.state is DocumentState.DONE
+    return job
+
+
 def _objects(app: Flask, task: Task, users: dict[Actor, User], lead_unit: int) -> dict[str, str]:
     """The objects the URLs name besides the plan and the task, made through the operations."""
     from tracker.imports import operations as import_ops
@@ -399,9 +423,11 @@ def _objects(app: Flask, task: Task, users: dict[Actor, User], lead_unit: int) -
     draft = import_ops.create_draft(actor=office, text="1. Rà soát thủ tục hành chính", max_bytes=1 << 20)
     alias = import_ops.save_alias(unit_id=lead_unit, alias="P. chủ trì", actor=users[A.ADMIN])
     issuer = db.session.query(Issuer).first()
+    job = _document_of(users[A.OFFICE])
     db.session.flush()
     return {
         "att_id": str(att.id),
+        "job_id": str(job.id),
         "doc_id": str(plan_doc.id),
         "ext_id": str(ext.id),
         "delivery_id": str(delivery.id),

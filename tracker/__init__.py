@@ -93,6 +93,7 @@ def create_app(config_class=None) -> Flask:
     from tracker.audit.views import bp as audit_bp
     from tracker.cli import register_cli
     from tracker.dashboard.views import bp as dashboard_bp
+    from tracker.documents.views import bp as documents_bp
     from tracker.imports.views import api_bp as imports_api_bp
     from tracker.imports.views import bp as imports_bp
     from tracker.indicators.api import bp as indicators_api_bp
@@ -130,6 +131,7 @@ def create_app(config_class=None) -> Flask:
     app.register_blueprint(search_api_bp)
     csrf.exempt(search_api_bp)
     app.register_blueprint(me_bp)
+    app.register_blueprint(documents_bp)
     register_web(app)
     register_cli(app)  # every feature's commands, from tracker/cli.py
     return app

@@ -68,6 +68,7 @@ def scheduler_tick(now_text):
 def register_cli(app: Flask) -> None:
     from tracker.accounts.cli import register_cli as accounts_cli
     from tracker.backup.cli import backup_cli
+    from tracker.documents.cli import register_cli as documents_cli
     from tracker.imports.cli import register_cli as imports_cli
     from tracker.indicators.cli import register_cli as indicators_cli
     from tracker.notifications.cli import register_cli as notifications_cli
@@ -88,5 +89,6 @@ def register_cli(app: Flask) -> None:
         imports_cli,
         indicators_cli,
         search_cli,
+        documents_cli,
     ):
         register(app)

@@ -2,6 +2,7 @@
 
 from tracker.accounts.models import Unit, User  # noqa: F401
 from tracker.audit.models import AuditEntry  # noqa: F401
+from tracker.documents.models import DocumentJob  # noqa: F401
 from tracker.imports.models import ImportDraft, UnitAlias  # noqa: F401
 from tracker.indicators.models import Indicator, IndicatorEvent, IndicatorPart, IndicatorResult, StatForm, StatRow, StatValue  # noqa: F401
 from tracker.me.models import CalendarFeed  # noqa: F401

@@ -200,6 +200,8 @@ JOBS: list[Job] = [
         {"minutes": 5},
     ),
     Job("reminders", reminders, "interval", {"minutes": 5}),
+    # Documents asked for in the background (tracker/documents): a few seconds' wait, not a minute's.
+    Job("documents", lambda now: import_module("tracker.documents.jobs").build_pending(now), "interval", {"seconds": 5}),
 ]
 
 

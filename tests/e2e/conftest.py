@@ -21,6 +21,8 @@ from tracker.extensions import db
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 E2E_NOW = datetime(2025, 6, 2, 8, 30)
+# The live server's app, for a test that plays the scheduler's part (building queued documents).
+LIVE: dict = {}
 
 
 @pytest.fixture(autouse=True)
@@ -37,6 +39,7 @@ def live_server(tmp_path_factory):
     with app.app_context():
         load_demo()
         db.session.commit()
+    LIVE["app"] = app
     port = free_port()
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -10,9 +10,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from tracker import clock
+from tracker.documents.operations import DocumentRefused, request_document
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
-from tracker.formatting import DateInputError, parse_date
+from tracker.formatting import DateInputError, fmt_date, parse_date
 from tracker.forms import attempt
 from tracker.permissions import get_or_404, require
 from tracker.plans.models import Plan
@@ -22,7 +23,8 @@ from tracker.reports.forms import DeleteForm, IssueForm, OfficeForm, ReportForm
 from tracker.reports.models import SECTIONS, Report, ReportScope
 from tracker.reports.pdf_renderer import cell_text
 from tracker.reports.permissions import can_draft_reports, can_edit_office, can_issue, can_read_drafts, can_read_report
-from tracker.reports.render import MIMETYPES, document_for, filename, late_list, render
+from tracker.reports.render import INLINE_LEAVES, MIMETYPES, document_for, filename, late_list, render, scope_size
+from tracker.rules.document_jobs import Route, route
 from tracker.rules.reports import changes
 from tracker.web import bounded
 
@@ -173,11 +175,33 @@ def download(report_id, fmt):
         if path is None or not Path(path).is_file():
             abort(404)
         return send_file(path, mimetype=MIMETYPES[fmt], as_attachment=True, download_name=filename(report, fmt))
+    if route(scope_size(report), INLINE_LEAVES) is Route.BACKGROUND:
+        return _in_background(report, fmt)
     from io import BytesIO
 
     return send_file(
         BytesIO(render(report, fmt)), mimetype=MIMETYPES[fmt], as_attachment=True, download_name=filename(report, fmt)
     )
+
+
+def _in_background(report: Report, fmt: str):
+    """A draft too large to draw while the person waits: queued (tracker/documents), then downloaded from
+    *Tệp đã xuất*."""
+    try:
+        job = request_document(
+            "report",
+            {"report_id": report.id, "fmt": fmt},
+            title=f"Dự thảo báo cáo: {report.subject} (tính đến ngày {fmt_date(report.as_of)}, {fmt.upper()})",
+            filename=filename(report, fmt),
+            mimetype=MIMETYPES[fmt],
+            rows_total=0,
+            actor=current_user,
+        )
+    except DocumentRefused as exc:
+        flash(str(exc), "warning")
+        return redirect(url_for("reports.detail", report_id=report.id))
+    flash("Báo cáo lớn nên tệp được tạo ở chế độ nền; khi xong, tải tại đây.", "info")
+    return redirect(url_for("documents.index", new=job.id))
 
 
 @bp.post("/reports/<report_id>/issue")

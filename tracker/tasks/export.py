@@ -28,6 +28,12 @@ from tracker.tasks.filters import BOX_GROUPS, TaskFilter
 from tracker.tasks.queries import TaskRow, task_list
 
 DATE_FORMAT = "dd/mm/yyyy"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Rows a list may have to be exported; above, the person is asked to filter.
+EXPORT_LIMIT = 200_000
+# Rows written while the person waits (~0,6 ms a row: well under a second); a longer list is built in
+# the background (tracker/documents).
+EXPORT_INLINE_ROWS = 1_000
 
 HEADERS = [
     "Kế hoạch",
@@ -191,7 +197,16 @@ def _task_row(ws, task: TaskRow, box: str | None) -> list:
     ]
 
 
-def task_workbook(flt: TaskFilter, as_of: date, sort: str, limit: int, page_size: int = 5000) -> tuple[io.BytesIO, int]:
+def task_workbook(
+    flt: TaskFilter,
+    as_of: date,
+    sort: str,
+    limit: int,
+    page_size: int = 5000,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[io.BytesIO, int]:
+    """The list as a workbook and its size; an empty workbook when the list has more than ``limit`` rows.
+    ``progress(rows written, total)`` after each page (a background build shows it)."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Nhiệm vụ")
     write_heading(ws, f"Danh sách nhiệm vụ, tình trạng tính đến ngày {fmt_date(as_of)}", as_of, filter_lines(flt))
@@ -203,6 +218,8 @@ def task_workbook(flt: TaskFilter, as_of: date, sort: str, limit: int, page_size
             return io.BytesIO(), total
         for task, box in rows:
             ws.append(_task_row(ws, task, box))
+        if progress is not None:
+            progress(min(page * page_size, total), total)
         if page * page_size >= total:
             break
         page += 1

@@ -12,7 +12,7 @@ from tracker import args, clock
 from tracker.accounts.models import Unit
 from tracker.accounts.queries import unit_choices
 from tracker.extensions import db
-from tracker.formatting import fmt_size
+from tracker.formatting import fmt_date, fmt_number, fmt_size
 from tracker.forms import attempt, mark_sent, refuse_resubmit, sent_before
 from tracker.notifications.queries import nudge_options
 from tracker.permissions import (
@@ -97,29 +97,41 @@ def index():
     )
 
 
-EXPORT_LIMIT = 200_000
-
-
 @bp.get("/tasks/export.xlsx")
 @login_required
 def export():
-    """The same list as an XLSX workbook, streamed in pages so memory stays flat."""
-    from tracker.tasks.export import task_workbook
+    """The same list as an XLSX workbook: sent at once when short, built in the background when long
+    (tracker/documents), refused above ``EXPORT_LIMIT`` rows."""
+    from tracker.documents.operations import DocumentRefused, request_document
+    from tracker.rules.document_jobs import Route, route
+    from tracker.tasks.export import EXPORT_INLINE_ROWS, EXPORT_LIMIT, XLSX, task_workbook
 
     as_of = args.as_of_arg()
     flt = args.task_filter_from_args()
     sort = args.sort_arg()
-    data, total = task_workbook(flt, as_of, sort, EXPORT_LIMIT)
-    if total > EXPORT_LIMIT:
+    total = task_list(flt, as_of, sort=sort, per_page=1)[1]
+    name = f"nhiem-vu-{as_of:%Y%m%d}.xlsx"
+    how = route(total, EXPORT_INLINE_ROWS, EXPORT_LIMIT)
+    if how is Route.TOO_LARGE:
         flash(
-            f"Danh sách có {total:,} nhiệm vụ; chỉ xuất được {EXPORT_LIMIT:,}. Hãy lọc bớt rồi xuất lại.".replace(",", "."),
+            f"Danh sách có {fmt_number(total)} nhiệm vụ; chỉ xuất được {fmt_number(EXPORT_LIMIT)}. Hãy lọc bớt rồi xuất lại.",
             "warning",
         )
         return redirect(url_for("tasks.index", **request.args))
-    name = f"nhiem-vu-{as_of:%Y%m%d}.xlsx"
-    return send_file(
-        data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", as_attachment=True, download_name=name
-    )
+    if how is Route.BACKGROUND:
+        query = {**request.args.to_dict(flat=False), "as_of": [as_of.isoformat()]}
+        title = f"Danh sách {fmt_number(total)} nhiệm vụ, tình trạng tính đến ngày {fmt_date(as_of)}"
+        try:
+            job = request_document(
+                "tasks_xlsx", {"args": query}, title=title, filename=name, mimetype=XLSX, rows_total=total, actor=current_user
+            )
+        except DocumentRefused as exc:
+            flash(str(exc), "warning")
+            return redirect(url_for("tasks.index", **request.args))
+        flash(f"Danh sách có {fmt_number(total)} nhiệm vụ nên tệp được tạo ở chế độ nền; khi xong, tải tại đây.", "info")
+        return redirect(url_for("documents.index", new=job.id))
+    data, _ = task_workbook(flt, as_of, sort, EXPORT_LIMIT)
+    return send_file(data, mimetype=XLSX, as_attachment=True, download_name=name)
 
 
 @bp.get("/unit")
