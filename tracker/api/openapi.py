@@ -3,6 +3,8 @@ feature's blueprint answers them (the core API, reports, imports)."""
 
 from __future__ import annotations
 
+import copy
+
 from tracker.api.fields import BODIES, text_fields
 from tracker.indicators.openapi import INDICATOR_SCHEMAS, indicator_paths
 from tracker.rules.deadlines import DeadlineKind
@@ -358,7 +360,7 @@ def _document() -> dict:
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {
-                **INDICATOR_SCHEMAS,
+                **copy.deepcopy(INDICATOR_SCHEMAS),
                 "Error": {
                     "type": "object",
                     "properties": {
