@@ -84,6 +84,13 @@ BODIES: dict[str, dict[str, FormField | None]] = {
 # (``tracker.rules.text.SINGLE_LINE_MAX``) under the form field's label.
 FREE_TEXT = {("ResultInput", "period")}
 
+# PATCH bodies are JSON merge patches (RFC 7396, as GitHub's and OpenProject's APIs): a key absent keeps the
+# stored value, a key sent as null clears it; a field that may not be empty refuses null (a 422 naming it).
+PLAN_REQUIRED = ("doc_type", "number", "title", "issued_on", "status", "requires_confirmation")  # and the issuer
+# Cleared by null: year (then the year of issued_on), parent_id, parent_reference, monitoring_unit_id.
+PLAN_CLEARABLE = ("year", "parent_id", "parent_reference", "monitoring_unit_id")
+TASK_REQUIRED = ("status", "progress")  # result is cleared by null; completed_on only while the task is not done
+
 # Keys with no form field of their own: their label is written here.
 OWN_LABELS = {
     ("TaskInput", "parent_id"): "Nhiệm vụ cha",
