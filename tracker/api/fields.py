@@ -16,6 +16,7 @@ from flask import g, has_request_context
 from wtforms import StringField
 
 from tracker.forms import text_rule_of
+from tracker.indicators import forms as indicator_forms
 from tracker.plans.forms import IssuerForm, PlanForm
 from tracker.rules.text import TextRule
 from tracker.tasks.forms import DecisionForm, ExtensionForm, ProgressForm, ReturnForm, TaskForm
@@ -61,12 +62,48 @@ BODIES: dict[str, dict[str, FormField | None]] = {
     "ReturnInput": {"reason": (ReturnForm, "reason")},
     "ExtensionInput": {"reason": (ExtensionForm, "reason"), "proposed_due": (ExtensionForm, "proposed_due")},
     "DecisionInput": {"approve": (DecisionForm, "decision"), "note": (DecisionForm, "decision_note")},
+    # The indicators' bodies (tracker.indicators.api, documented by tracker.indicators.openapi).
+    "IndicatorInput": {
+        "title": (indicator_forms.IndicatorForm, "title"),
+        "ordinal": (indicator_forms.IndicatorForm, "ordinal"),
+        "group": (indicator_forms.IndicatorForm, "group_title"),
+        "lead_text": (indicator_forms.IndicatorForm, "lead_text"),
+        "lead_unit_ids": (indicator_forms.IndicatorForm, "lead_unit_ids"),
+        "monitoring_unit_id": (indicator_forms.IndicatorForm, "monitoring_unit_id"),
+        "frequency": (indicator_forms.IndicatorForm, "frequency"),
+    },
+    "ResultInput": {
+        "period": (indicator_forms.ResultForm, "period_code"),
+        "values": None,  # one text per part, built by the page's template (limit: operations.RESULT_VALUE_MAX)
+        "note": (indicator_forms.ResultForm, "note"),
+    },
+    "ResultReturnInput": {"reason": (indicator_forms.DecisionForm, "reason")},
 }
 
-# Keys with no form field of their own: their label is written here.
-OWN_LABELS = {("TaskInput", "parent_id"): "Nhiệm vụ cha", "If-Match": "Tiêu đề If-Match"}
+# Keys the page offers as a list to choose from and the API takes as typed text: the default one-line rule
+# (``tracker.rules.text.SINGLE_LINE_MAX``) under the form field's label.
+FREE_TEXT = {("ResultInput", "period")}
 
-ALIASES = {"TaskInput": {"deadline_text": "deadline"}, "DecisionInput": {"decision_note": "note"}}
+# PATCH bodies are JSON merge patches (RFC 7396, as GitHub's and OpenProject's APIs): a key absent keeps the
+# stored value, a key sent as null clears it; a field that may not be empty refuses null (a 422 naming it).
+PLAN_REQUIRED = ("doc_type", "number", "title", "issued_on", "status", "requires_confirmation")  # and the issuer
+# Cleared by null: year (then the year of issued_on), parent_id, parent_reference, monitoring_unit_id.
+PLAN_CLEARABLE = ("year", "parent_id", "parent_reference", "monitoring_unit_id")
+TASK_REQUIRED = ("status", "progress")  # result is cleared by null; completed_on only while the task is not done
+
+# Keys with no form field of their own: their label is written here.
+OWN_LABELS = {
+    ("TaskInput", "parent_id"): "Nhiệm vụ cha",
+    ("ResultInput", "values"): "Kết quả từng phần",
+    "If-Match": "Tiêu đề If-Match",
+}
+
+ALIASES = {
+    "TaskInput": {"deadline_text": "deadline"},
+    "DecisionInput": {"decision_note": "note"},
+    "IndicatorInput": {"group_title": "group"},
+    "ResultInput": {"period_code": "period"},
+}
 
 
 def _unbound(form_field: FormField):
@@ -86,7 +123,12 @@ def is_text(form_field: FormField) -> bool:
 
 def text_fields(body: str) -> dict[str, TextRule]:
     """``{json key: rule}`` of the body's text fields: what the API checks and the document's maxLength."""
-    return {key: text_rule_of(*ff) for key, ff in BODIES[body].items() if ff is not None and is_text(ff)}
+    rules = {key: text_rule_of(*ff) for key, ff in BODIES[body].items() if ff is not None and is_text(ff)}
+    for free_body, key in FREE_TEXT:
+        form_field = BODIES[free_body][key]
+        if free_body == body and form_field is not None:
+            rules[key] = TextRule(form_label(form_field))
+    return rules
 
 
 def rule(body: str, key: str) -> TextRule:

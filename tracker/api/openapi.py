@@ -3,7 +3,9 @@ feature's blueprint answers them (the core API, reports, imports)."""
 
 from __future__ import annotations
 
-from tracker.api.fields import BODIES, text_fields
+import copy
+
+from tracker.api.fields import BODIES, PLAN_CLEARABLE, text_fields
 from tracker.indicators.openapi import INDICATOR_SCHEMAS, indicator_paths
 from tracker.rules.deadlines import DeadlineKind
 from tracker.rules.documents import DocumentType
@@ -104,14 +106,24 @@ def _small_bodies() -> dict:
     }
 
 
+def _nullable(schema: dict) -> dict:
+    """``schema`` that also accepts null (OpenAPI 3.1: a list of types)."""
+    kind = schema["type"]
+    return {**schema, "type": [*(kind if isinstance(kind, list) else [kind]), "null"]}
+
+
 def openapi_document() -> dict:
     document = _document()
     schemas = document["components"]["schemas"]
     plan_input = schemas["PlanInput"]
     schemas["PlanPatch"] = {
         "type": "object",
-        "description": "Các trường của PlanInput, trường nào cũng không bắt buộc: trường không gửi giữ nguyên",
-        "properties": {key: {**value} for key, value in plan_input["properties"].items()},
+        "description": "Các trường của PlanInput, trường nào cũng không bắt buộc (JSON merge patch, RFC 7396): trường"
+        " không gửi giữ nguyên; null xoá giá trị của trường được để trống (" + ", ".join(PLAN_CLEARABLE) + "; year"
+        " null: lấy năm của ngày ban hành); null ở trường bắt buộc bị từ chối (422)",
+        "properties": {
+            key: _nullable(value) if key in PLAN_CLEARABLE else {**value} for key, value in plan_input["properties"].items()
+        },
     }
     schemas.update(_small_bodies())
     _limited(schemas)
@@ -226,7 +238,7 @@ def _document() -> dict:
                 },
                 "patch": {
                     "summary": "Sửa kế hoạch / văn bản chỉ đạo như trang Sửa văn bản (Văn phòng, Quản trị); trường"
-                    " không gửi (hoặc null) giữ nguyên; ghi vào nhật ký",
+                    " không gửi giữ nguyên, null xoá trường được để trống (RFC 7396); ghi vào nhật ký",
                     "parameters": [_id("plan_id"), IF_MATCH],
                     "requestBody": _body(_ref("PlanPatch")),
                     "responses": {"200": _tagged(_ref("Plan")), **ERRORS, **_stale("Plan")},
@@ -358,7 +370,7 @@ def _document() -> dict:
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {
-                **INDICATOR_SCHEMAS,
+                **copy.deepcopy(INDICATOR_SCHEMAS),
                 "Error": {
                     "type": "object",
                     "properties": {
@@ -452,11 +464,18 @@ def _document() -> dict:
                 },
                 "ProgressInput": {
                     "type": "object",
+                    "description": "JSON merge patch (RFC 7396): trường không gửi giữ nguyên; status, progress không"
+                    " nhận null (422)",
                     "properties": {
                         "status": {"enum": [s.value for s in TaskStatus]},
                         "progress": {"type": "integer", "minimum": 0, "maximum": 100},
-                        "result": {"type": "string"},
-                        "completed_on": {"type": "string", "format": "date"},
+                        "result": {"type": ["string", "null"], "description": "null: xoá kết quả đã ghi"},
+                        "completed_on": {
+                            "type": ["string", "null"],
+                            "format": "date",
+                            "description": "null chỉ khi trạng thái không phải Hoàn thành (ngày hoàn thành không xoá được"
+                            " khi nhiệm vụ hoàn thành)",
+                        },
                     },
                 },
                 "Task": {

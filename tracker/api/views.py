@@ -94,11 +94,6 @@ def _str(data: dict, key: str, default: str = "") -> str:
     return body_text(data, key, fields.rule(fields.current_body() or "", key), default)
 
 
-def _optional_str(data: dict, key: str) -> str | None:
-    """Like ``_str``, but None when the key is absent or null (a PATCH leaves the value as it was)."""
-    return None if data.get(key) is None else _str(data, key)
-
-
 def _year(data: dict) -> int | None:
     """A plan's year: an integer inside the year window."""
     year = _int(data, "year", 0, 9999)
@@ -201,25 +196,45 @@ def get_plan(plan_id):
     return _tagged(plan_json(plan), plan.version)
 
 
+def _refuse_nulls(data: dict, body: str, keys) -> None:
+    """A 422 naming each of ``keys`` that the body sends as null: a value that may not be cleared."""
+    refused = {
+        key: f"“{fields.label(body, key)}” là trường bắt buộc, không xoá được (null): gửi một giá trị, hoặc bỏ trường "
+        "này ra để giữ nguyên."
+        for key in keys
+        if key in data and data[key] is None
+    }
+    if refused:
+        raise ValidationFailed(refused)
+
+
+def _issuer_cleared(data: dict) -> tuple[str, ...]:
+    """The issuer keys sent, when every one sent is null: the plan would have no issuer."""
+    sent = tuple(key for key in ("issuer_id", "issuer") if key in data)
+    return sent if sent and all(data[key] is None for key in sent) else ()
+
+
 def _plan_patch(plan: Plan, data: dict) -> PlanInput:
-    """The plan's stored values with those the body sends: a key absent or null keeps its value. An issuer
-    named by ``issuer`` (no ``issuer_id``) replaces the stored one."""
+    """The plan's stored values merged with the body (RFC 7396): a key absent keeps its value, null clears an
+    optional one (``PLAN_CLEARABLE``), null on a required one is a 422. An issuer named by ``issuer``
+    (``issuer_id`` absent or null) replaces the stored one."""
+    _refuse_nulls(data, "PlanPatch", fields.PLAN_REQUIRED + _issuer_cleared(data))
 
-    def sent(key: str) -> bool:
-        return data.get(key) is not None
+    def given(key: str, read, stored):
+        return read(data, key) if key in data else stored
 
-    by_name = sent("issuer") and not sent("issuer_id")
+    by_name = data.get("issuer") is not None and data.get("issuer_id") is None
     return PlanInput(
         doc_type=_enum(DocumentType, data, "doc_type", plan.doc_type),
-        number=_str(data, "number") if sent("number") else plan.number,
-        title=_str(data, "title") if sent("title") else plan.title,
-        issuer_id=None if by_name else _int(data, "issuer_id") or plan.issuer_id,
+        number=given("number", _str, plan.number),
+        title=given("title", _str, plan.title),
+        issuer_id=None if by_name else given("issuer_id", _int, plan.issuer_id),
         issuer=_str(data, "issuer") if by_name else "",
-        issued_on=_date(data, "issued_on") or plan.issued_on,
-        year=_year(data) or plan.year,
-        parent_id=_int(data, "parent_id") if sent("parent_id") else plan.parent_id,
-        parent_reference=_str(data, "parent_reference") if sent("parent_reference") else plan.parent_reference,
-        monitoring_unit_id=_int(data, "monitoring_unit_id") if sent("monitoring_unit_id") else plan.monitoring_unit_id,
+        issued_on=given("issued_on", _date, plan.issued_on),
+        year=given("year", lambda body, _key: _year(body), plan.year),
+        parent_id=given("parent_id", _int, plan.parent_id),
+        parent_reference=given("parent_reference", _str, plan.parent_reference),
+        monitoring_unit_id=given("monitoring_unit_id", _int, plan.monitoring_unit_id),
         status=_enum(PlanStatus, data, "status", plan.status),
         requires_confirmation=_bool(data, "requires_confirmation", plan.requires_confirmation),
     )
@@ -329,19 +344,32 @@ def get_task(task_id):
     return _tagged(one_task_json(task.id, strict_as_of()), task.version)
 
 
+def _progress_patch(task: Task, data: dict) -> ops.ProgressInput:
+    """The body as a merge patch (RFC 7396) of the task's progress: absent keeps, ``result`` null clears it,
+    ``status`` or ``progress`` null is a 422, and so is ``completed_on`` null on a task that stays done."""
+    _refuse_nulls(data, "ProgressInput", fields.TASK_REQUIRED)
+    status = _enum(TaskStatus, data, "status", task.status)
+    if status is TaskStatus.DONE and "completed_on" in data and data["completed_on"] is None:
+        name = fields.label("ProgressInput", "completed_on")
+        raise ValidationFailed(
+            {"completed_on": f"“{name}” không xoá được khi nhiệm vụ hoàn thành: gửi một ngày, hoặc bỏ trường này ra."}
+        )
+    result = _str(data, "result") if "result" in data else None
+    return ops.ProgressInput(status, _int(data, "progress", 0, 100), result, _date(data, "completed_on"))
+
+
 @bp.patch("/tasks/<task_id>")
 @token_required
 def update_task(task_id):
     task = get_or_404(Task, task_id)
     require(can_update_task(g.api_user, task))
     data = json_body("ProgressInput")
-    result = _optional_str(data, "result")
-    progress = _int(data, "progress", 0, 100)
+    progress = _progress_patch(task, data)
     based_on = _if_match()
     try:
         ops.update_progress(
             task,
-            ops.ProgressInput(_enum(TaskStatus, data, "status", task.status), progress, result, _date(data, "completed_on")),
+            progress,
             g.api_user,
             clock.today(),
             based_on=based_on,

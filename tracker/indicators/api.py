@@ -8,7 +8,8 @@ from datetime import date
 from flask import Blueprint, g, jsonify
 
 from tracker import clock
-from tracker.api.auth import api_error, json_body, token_required
+from tracker.api import fields
+from tracker.api.auth import api_error, body_text, json_body, token_required
 from tracker.args import strict_as_of
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
@@ -36,16 +37,17 @@ def _ids(data: dict, key: str) -> tuple[int, ...]:
 
 
 def _text(data: dict, key: str) -> str:
-    value = data.get(key, "")
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValidationFailed({key: "Phải là chuỗi ký tự."})
-    return value
+    """Text for ``key`` of the body being read (``json_body(schema)``), checked by the rule of the form field
+    ``tracker.api.fields`` ties it to (label, one line or many, length limit): what the page accepts.
+    Absent or null: empty."""
+    return body_text(data, key, fields.rule(fields.current_body() or "", key))
 
 
 def _input(data: dict) -> ops.IndicatorInput:
-    freq = _text(data, "frequency")
+    freq = data.get("frequency")
+    freq = "" if freq is None else freq
+    if not isinstance(freq, str):
+        raise ValidationFailed({"frequency": "Phải là chuỗi ký tự."})
     monitor = data.get("monitoring_unit_id")
     if monitor is not None and (not isinstance(monitor, int) or isinstance(monitor, bool)):
         raise ValidationFailed({"monitoring_unit_id": "Phải là mã số nguyên."})
@@ -128,7 +130,7 @@ def list_indicators(plan_id):
 def create_indicator(plan_id):
     plan = get_or_404(Plan, plan_id)
     require(ops.can_edit_indicators(g.api_user))
-    ind = ops.create_indicator(plan, _input(json_body()), g.api_user)
+    ind = ops.create_indicator(plan, _input(json_body("IndicatorInput")), g.api_user)
     db.session.commit()
     return jsonify(_one(ind.id, clock.today())), 201
 
@@ -145,7 +147,7 @@ def get_indicator(indicator_id):
 def enter_result(indicator_id):
     ind = get_or_404(Indicator, indicator_id)
     require(ops.can_enter_result(g.api_user, ind))
-    data = json_body()
+    data = json_body("ResultInput")
     values = data.get("values")
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         raise ValidationFailed({"values": 'Phải là danh sách kết quả, mỗi phần một chuỗi (ví dụ ["96,97%"]).'})
@@ -171,7 +173,7 @@ def confirm_result(result_id):
 def return_result(result_id):
     result = get_or_404(IndicatorResult, result_id)
     require(ops.can_decide_result(g.api_user, result.indicator))
-    ops.return_result(result, g.api_user, _text(json_body(), "reason"), clock.today())
+    ops.return_result(result, g.api_user, _text(json_body("ResultReturnInput"), "reason"), clock.today())
     db.session.commit()
     return jsonify(_one(result.indicator_id, clock.today()))
 

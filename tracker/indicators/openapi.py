@@ -1,9 +1,12 @@
-"""The indicators' entries of the OpenAPI document (tracker/api/openapi.py merges them)."""
+"""The indicators' entries of the OpenAPI document (tracker/api/openapi.py merges them). The text fields of
+the request bodies get their ``maxLength`` there, from the form fields ``tracker.api.fields.BODIES`` ties
+them to (the one place each limit is written); a result's values from ``operations.RESULT_VALUE_MAX``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from tracker.indicators.operations import RESULT_VALUE_MAX
 from tracker.rules.indicators import Change, Comparator, Verdict
 
 _PERIOD = {
@@ -69,10 +72,15 @@ INDICATOR_SCHEMAS = {
         "required": ["period", "values"],
         "properties": {
             "period": {"type": "string", "description": "Q1-2024 …"},
-            "values": {"type": "array", "items": {"type": "string"}, "description": "Mỗi phần một kết quả: 96,97%, ~20%"},
+            "values": {
+                "type": "array",
+                "items": {"type": "string", "maxLength": RESULT_VALUE_MAX},
+                "description": "Mỗi phần một kết quả: 96,97%, ~20%",
+            },
             "note": {"type": "string"},
         },
     },
+    "ResultReturnInput": {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}},
     "StatForm": {
         "type": "object",
         "properties": {
@@ -140,7 +148,7 @@ def indicator_paths(_id: Callable, _json: Callable, _ref: Callable, _body: Calla
             "post": {
                 "summary": "Trả lại kết quả, có lý do (đơn vị theo dõi)",
                 "parameters": [_id("result_id")],
-                "requestBody": _body({"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}}),
+                "requestBody": _body(_ref("ResultReturnInput")),
                 "responses": {"200": one, **errors},
             }
         },

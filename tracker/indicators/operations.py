@@ -260,6 +260,10 @@ def create_from_candidates(plan: Plan, candidates: list[dict], actor: User | Non
 # --------------------------------------------------------------------------- results
 
 
+# The longest result one part takes ("96,97%", "~20%", "12 văn bản"): the API documents it as maxLength.
+RESULT_VALUE_MAX = 100
+
+
 @dataclass
 class ResultInput:
     period_code: str
@@ -287,7 +291,7 @@ def _check_values(indicator: Indicator, values: tuple[str, ...]) -> list[str]:
     for i, text in enumerate(typed):
         if not text:
             errors[f"value-{i}"] = "Vui lòng nhập kết quả."
-        elif len(text) > 100 or parse_measured(text) is None:
+        elif len(text) > RESULT_VALUE_MAX or parse_measured(text) is None:
             errors[f"value-{i}"] = f"Không đọc được số “{text[:40]}”: nhập như 96,97% hoặc 82.5% hoặc ~20% hoặc 12."
     if errors:
         raise ValidationFailed(errors)

@@ -119,9 +119,13 @@ def _list_conditions(flt: TaskFilter, as_of: date) -> list:
     return conds
 
 
-def list_statement(flt: TaskFilter, as_of: date, sort: str, page: int, per_page: int) -> Select:
+def list_statement(
+    flt: TaskFilter, as_of: date, sort: str, page: int, per_page: int, *, conditions: list | None = None
+) -> Select:
     """The rows of one page. In deadline order an index gives the order (ix_task_open for a dated box,
-    ix_task_due_order(_desc) otherwise, those without a deadline last): no sort of every task."""
+    ix_task_due_order(_desc) otherwise, those without a deadline last): no sort of every task.
+    ``conditions``: those ``_list_conditions(flt, as_of)`` already built (``task_list`` counts with them
+    too); None: built here."""
     order = SORTS.get(sort, SORTS["due"])
     if sort in ("due", "-due") and flt.box in DATED_BOXES:
         order = order[1:]  # every task has a deadline: the index on it gives the order, no sort
@@ -129,7 +133,7 @@ def list_statement(flt: TaskFilter, as_of: date, sort: str, page: int, per_page:
         select(*(getattr(Task, f) for f in ROW_FIELDS), Plan.number, Unit.name)
         .join(Plan, Plan.id == Task.plan_id)
         .join(Unit, Unit.id == Task.lead_unit_id)
-        .where(*_list_conditions(flt, as_of))
+        .where(*(_list_conditions(flt, as_of) if conditions is None else conditions))
         .order_by(*order)
         .limit(per_page)
         .offset(max(page - 1, 0) * per_page)
@@ -145,7 +149,8 @@ def task_list(
     leaves' roll-up instead, with the box ``None``."""
     conds = _list_conditions(flt, as_of)
     total = db.session.scalar(select(func.count()).select_from(Task).where(*conds)) or 0
-    tasks = [TaskRow(*row) for row in db.session.execute(list_statement(flt, as_of, sort, page, per_page))]
+    page_rows = list_statement(flt, as_of, sort, page, per_page, conditions=conds)
+    tasks = [TaskRow(*row) for row in db.session.execute(page_rows)]
     if tasks:
         by_id = {t.id: t for t in tasks}
         link = task_cooperating_unit.c
