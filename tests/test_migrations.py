@@ -13,7 +13,7 @@ from tracker.search.models import mapped_outside_orm
 
 # Indexes on an expression (migration 0020): SQLAlchemy cannot read them back, so the comparison leaves
 # them out and test_default_order_walks_its_index checks they are there and used.
-EXPRESSION_INDEXES = {"ix_task_due_order", "ix_task_due_order_desc"}
+EXPRESSION_INDEXES = {"ix_task_due_order", "ix_task_due_order_desc", "ix_task_title_order", "ix_task_updated_order"}
 
 
 def _compared(name, type_, _parent) -> bool:
@@ -38,10 +38,18 @@ def test_models_match_migrations(app):
         assert _differences(conn) == []
 
 
-@pytest.mark.parametrize("sort", ["due", "-due"])
+INDEX_OF_SORT = {
+    "due": "ix_task_due_order",
+    "-due": "ix_task_due_order_desc",
+    "title": "ix_task_title_order",
+    "updated": "ix_task_updated_order",
+}
+
+
+@pytest.mark.parametrize("sort", list(INDEX_OF_SORT))
 def test_default_order_walks_its_index(app, sort):
     """An unfiltered list in deadline order reads its page from ix_task_due_order(_desc), sorting nothing:
-    at a million tasks a sort of every task took 2 s (issue 16)."""
+    at a million tasks a sort of every task took 2 s (issue 16); by title or last change 2,6–3,1 s."""
     from sqlalchemy import text
 
     from tracker.tasks.filters import TaskFilter
@@ -57,7 +65,7 @@ def test_default_order_walks_its_index(app, sort):
             db.session.execute(text("SET LOCAL enable_sort = off"))
             explain = "EXPLAIN "
         plan = " ".join(str(row) for row in db.session.execute(text(explain + sql)))
-    index = "ix_task_due_order_desc" if sort == "-due" else "ix_task_due_order"
+    index = INDEX_OF_SORT[sort]
     assert re.search(rf"\b{index}\b", plan), plan
     assert "TEMP B-TREE" not in plan and "Sort Key" not in plan, plan
 

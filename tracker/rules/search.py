@@ -92,6 +92,23 @@ def query_terms(query: str) -> list[str]:
     return unique[:MAX_TERMS]
 
 
+# What a task's number (STT) looks like as typed: "3", "1.2", "1.2.3", "II", "IV.2", "a", "b)", "2.".
+_ORDINAL = re.compile(r"(?:[0-9]{1,4}|[IVXLCDMivxlcdm]{1,6}|[a-zđA-ZĐ])(?:\.[0-9]{1,4})*[.)]?")
+
+
+def ordinal_forms(query: str) -> list[str]:
+    """The spellings of a task number the query may be ("ii" → "ii", "II"; "1.2." → "1.2."/"1.2"), or
+    none when it is words: only then does the list's "Tìm" look the number up (an equality on an index)
+    besides the text — "rà soát" never reads every task's number."""
+    text = query.strip()
+    if len(text) > 20 or not _ORDINAL.fullmatch(text):
+        return []
+    bare = text.rstrip(".)")
+    forms = [text, bare, f"{bare}.", f"{bare})"] if bare else [text]
+    forms += [f.upper() for f in forms] + [f.lower() for f in forms]
+    return sorted(set(forms))
+
+
 def fts_match(terms: list[str]) -> str:
     """An FTS5 query (trigram tokenizer): every phrase must occur, each quoted (quotes doubled)."""
     return " AND ".join('"' + term.replace('"', '""') + '"' for term in terms)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import date
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, false, func, or_, select, union
 
 from tracker.accounts.models import User
 from tracker.extensions import db
 from tracker.plans.models import Plan
-from tracker.rules.search import query_terms
+from tracker.rules.search import ordinal_forms, query_terms
 from tracker.rules.status import Box, TaskStatus
 from tracker.tasks.conditions import box_condition, leaf
 from tracker.tasks.models import Task, TaskTally, task_cooperating_unit
@@ -80,8 +80,20 @@ class TaskFilter:
         if self.year:
             conds.append(Task.plan_id.in_(select(Plan.id).where(Plan.year == self.year)))
         if self.search.strip():
-            conds.append(search_condition(self.search))
+            conds.append(search_condition(self.search, narrowed=self.narrowed))
         return conds
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether the list is one plan's, unit's or person's: few enough tasks to read each title."""
+        return bool(self.plan_id or self.unit_id or self.assignee_id)
+
+    @property
+    def search_too_short(self) -> bool:
+        """A "Tìm" of one or two letters over every task: nothing an index can look up, so it finds
+        nothing and the page asks for three letters or a narrower list (``search_condition``)."""
+        text = self.search.strip()
+        return bool(text) and not self.narrowed and not query_terms(text) and not ordinal_forms(text)
 
     def _dates(self) -> list:
         # A deadline range (a reporting period) holds the deadlines as written, not as shifted.
@@ -112,19 +124,29 @@ class TaskFilter:
         return conds
 
 
-def search_condition(typed: str) -> ColumnElement:
+def search_condition(typed: str, narrowed: bool = True) -> ColumnElement:
     """The list's "Tìm": the search feature's own index (tracker.search), so case, diacritics and tone
     placement do not matter ("so hoa", "THỦ TỤC" find "số hóa", "thủ tục") over the title, description and
-    result; the ordinal ("1.2", "II") is also matched as typed. Fewer than three letters (nothing a trigram
-    index can look up): the title or the ordinal holding the text, as before."""
+    result; a query that looks like a task number ("1.2", "II", "b)") also finds the tasks so numbered
+    (``rules.search.ordinal_forms``; an index on the number). Fewer than three letters (nothing a
+    trigram index can look up): that number, or the title holding the text when the list is
+    ``narrowed`` to a plan, a unit or a person — over every task, reading each title (4 s at a million
+    tasks) finds nothing instead (``TaskFilter.search_too_short``)."""
     from tracker.search.queries import task_id_query  # search's queries read the task lists' rows
 
     text = typed.strip()
-    like = f"%{text}%"
-    terms = query_terms(text)
+    terms, numbers = query_terms(text), ordinal_forms(text)
+    by_number = Task.ordinal.in_(numbers) if numbers else None
     if not terms:
-        return or_(Task.title.ilike(like), Task.ordinal.ilike(like))
-    return or_(Task.id.in_(task_id_query(terms)), Task.ordinal.ilike(like))
+        title = Task.title.ilike(f"%{text}%") if narrowed else None
+        parts = [part for part in (title, by_number) if part is not None]
+        return or_(*parts) if parts else false()
+    found = task_id_query(terms)
+    if by_number is None:
+        return Task.id.in_(found)
+    # One IN over both (a semi-join the planner drives from the few ids), not "IN … OR …", which reads
+    # every task to test the second half.
+    return Task.id.in_(union(found, select(Task.id).where(by_number)))
 
 
 def assignee_options(unit_id: int | None = None) -> list:

@@ -93,6 +93,11 @@ class Task(db.Model):
         # Every task by deadline, those without one last (the default order of every list, unfiltered).
         Index("ix_task_due_order", text("(effective_due IS NULL)"), "effective_due", "id"),
         Index("ix_task_due_order_desc", text("(effective_due IS NULL)"), text("effective_due DESC"), "id"),
+        # The task list's "Tìm" by number ("1.2", "II"): an equality, not a read of every task; its
+        # orders by title and by last change walk these instead of sorting every task (0024).
+        Index("ix_task_ordinal", "ordinal"),
+        Index("ix_task_title_order", text("substr(title, 1, 100)"), "id"),
+        Index("ix_task_updated_order", text("updated_at DESC"), "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

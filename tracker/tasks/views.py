@@ -79,6 +79,11 @@ def index():
     flt = args.task_filter_from_args()
     page, per_page = args.page_args()
     sort = args.sort_arg()
+    if flt.search_too_short:
+        flash(
+            "Hãy gõ ít nhất 3 chữ để tìm trong mọi nhiệm vụ (hoặc chọn một kế hoạch, đơn vị, người thực hiện; hoặc gõ số thứ tự như 1.2, II).",
+            "warning",
+        )
     rows, total = task_list(flt, as_of, sort=sort, page=page, per_page=per_page)
     return render_template(
         "tasks/index.html",
