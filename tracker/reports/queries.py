@@ -27,6 +27,7 @@ from tracker.settings.models import AppState
 from tracker.settings.services import load_calendar
 from tracker.tasks.models import Task
 from tracker.tasks.queries import TaskFilter, box_condition, leaf, summarize, summarize_by, task_list
+from tracker.tasks.rollup import summarize_plans
 
 SNAPSHOT_VERSION = 1
 # How many rows a list in the document holds at most; the rest is counted ("và N nhiệm vụ khác").
@@ -179,13 +180,18 @@ def build_snapshot(spec: ReportSpec) -> dict:
     flt = scope_filter(spec)
     plans = _plans_in_scope(spec)
     plan_ids = [p.id for p in plans]
-    by_plan = summarize_by(Task.plan_id, flt, as_of) if plans else {}
+    # The scope's leaves are exactly those of its plans: plan_tally answers by plan, and by unit unless a
+    # period narrows them by deadline (then the leaf indexes of task do).
+    by_plan = summarize_plans(Task.plan_id, plan_ids, flt, as_of)
     roots = _root_counts(plan_ids)
     totals = sum(by_plan.values(), Counts())
     p = spec.period
     at = counted_at(p, as_of, clock.today())
     pflt = _in_period(flt, p)
-    by_unit = summarize_by(Task.lead_unit_id, pflt, at) if plans else {}
+    if p is None:
+        by_unit = summarize_plans(Task.lead_unit_id, plan_ids, pflt, at)
+    else:
+        by_unit = summarize_by(Task.lead_unit_id, pflt, at) if plans else {}
     names = (
         dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(list(by_unit)))).tuples().all()) if by_unit else {}
     )
