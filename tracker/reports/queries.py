@@ -22,10 +22,10 @@ from tracker.plans.models import Issuer, Plan
 from tracker.reports.models import SECTIONS, Report, ReportScope, ReportState
 from tracker.rules.periods import Period, PeriodKind, Scheme, counted_at, period, question_label
 from tracker.rules.rollup import Counts
-from tracker.rules.status import Box, TaskStatus
+from tracker.rules.status import Box
 from tracker.settings.models import AppState
 from tracker.settings.services import load_calendar
-from tracker.tasks.models import Task
+from tracker.tasks.models import PlanTally, Task
 from tracker.tasks.queries import TaskFilter, box_condition, leaf, summarize, summarize_by, task_list
 from tracker.tasks.rollup import summarize_plans
 
@@ -146,10 +146,9 @@ def _root_counts(plan_ids: list[int]) -> dict[int, int]:
     """Nhiệm vụ per plan (top-level tasks, cancelled left out): "07 nhiệm vụ với 47 phần việc"."""
     if not plan_ids:
         return {}
+    # From plan_tally (its rows hold the top-level tasks with a standing, i.e. not cancelled).
     rows = db.session.execute(
-        select(Task.plan_id, func.count())
-        .where(Task.plan_id.in_(plan_ids), Task.parent_id.is_(None), Task.status != TaskStatus.CANCELLED)
-        .group_by(Task.plan_id)
+        select(PlanTally.plan_id, func.sum(PlanTally.roots)).where(PlanTally.plan_id.in_(plan_ids)).group_by(PlanTally.plan_id)
     ).all()
     return {pid: int(n) for pid, n in rows}
 

@@ -93,8 +93,6 @@ class Task(db.Model):
         # Every task by deadline, those without one last (the default order of every list, unfiltered).
         Index("ix_task_due_order", text("(effective_due IS NULL)"), "effective_due", "id"),
         Index("ix_task_due_order_desc", text("(effective_due IS NULL)"), text("effective_due DESC"), "id"),
-        # Top-level tasks by plan: the reports' "07 nhiệm vụ với 47 phần việc" (migration 0023).
-        Index("ix_task_plan_roots", "plan_id", "status", sqlite_where=text("parent_id IS NULL"), postgresql_where=text("parent_id IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -219,7 +217,8 @@ class TaskTally(db.Model):
 
 class PlanTally(db.Model):
     """How many leaves there are per (plan, lead unit, standing), cancelled left out, with how many await
-    confirmation and how many were extended: kept by the database's triggers (migration 0023) on every
+    confirmation and how many were extended, and how many top-level tasks (``roots``; a row may count
+    only those, ``n`` 0): kept by the database's triggers (migration 0023) on every
     write to ``task``, never from Python, as ``task_tally`` is. The reports' figures by plan and by unit
     read these rows (12,000 at 1,000,000 tasks) instead of every leaf (``tasks.rollup.summarize_plans``).
     A test checks after every kind of write that it equals the same count over ``task``.
@@ -228,7 +227,14 @@ class PlanTally(db.Model):
     __tablename__ = "plan_tally"
     __table_args__ = (
         # The key; on PostgreSQL it also carries the counts, so the reads use this index alone.
-        Index("uq_plan_tally_key", "plan_id", "lead_unit_id", "standing", unique=True, postgresql_include=["n", "pending", "extended"]),
+        Index(
+            "uq_plan_tally_key",
+            "plan_id",
+            "lead_unit_id",
+            "standing",
+            unique=True,
+            postgresql_include=["n", "roots", "pending", "extended"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -236,6 +242,7 @@ class PlanTally(db.Model):
     lead_unit_id: Mapped[int] = mapped_column(Integer)
     standing: Mapped[str] = mapped_column(String(12))
     n: Mapped[int] = mapped_column(Integer)
+    roots: Mapped[int] = mapped_column(Integer)
     pending: Mapped[int] = mapped_column(Integer)
     extended: Mapped[int] = mapped_column(Integer)
 

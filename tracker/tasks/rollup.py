@@ -56,7 +56,10 @@ def summarize_plans(key_column, plan_ids: list[int], flt: TaskFilter, as_of: dat
     key = PlanTally.plan_id if key_column is Task.plan_id else PlanTally.lead_unit_id
     sums = [func.sum(PlanTally.n), func.sum(PlanTally.pending), func.sum(PlanTally.extended)]
     standing_rows = db.session.execute(
-        select(key, PlanTally.standing, *sums).where(PlanTally.plan_id.in_(plan_ids)).group_by(key, PlanTally.standing)
+        select(key, PlanTally.standing, *sums)
+        .where(PlanTally.plan_id.in_(plan_ids))
+        .group_by(key, PlanTally.standing)
+        .having(func.sum(PlanTally.n) > 0)  # rows counting top-level tasks only
     ).all()
     return _combined(key_column, flt, as_of, standing_rows, _past_due(key_column, flt, as_of))
 
