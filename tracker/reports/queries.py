@@ -22,11 +22,12 @@ from tracker.plans.models import Issuer, Plan
 from tracker.reports.models import SECTIONS, Report, ReportScope, ReportState
 from tracker.rules.periods import Period, PeriodKind, Scheme, counted_at, period, question_label
 from tracker.rules.rollup import Counts
-from tracker.rules.status import Box, TaskStatus
+from tracker.rules.status import Box
 from tracker.settings.models import AppState
 from tracker.settings.services import load_calendar
-from tracker.tasks.models import Task
+from tracker.tasks.models import PlanTally, Task
 from tracker.tasks.queries import TaskFilter, box_condition, leaf, summarize, summarize_by, task_list
+from tracker.tasks.rollup import summarize_plans
 
 SNAPSHOT_VERSION = 1
 # How many rows a list in the document holds at most; the rest is counted ("và N nhiệm vụ khác").
@@ -145,10 +146,9 @@ def _root_counts(plan_ids: list[int]) -> dict[int, int]:
     """Nhiệm vụ per plan (top-level tasks, cancelled left out): "07 nhiệm vụ với 47 phần việc"."""
     if not plan_ids:
         return {}
+    # From plan_tally (its rows hold the top-level tasks with a standing, i.e. not cancelled).
     rows = db.session.execute(
-        select(Task.plan_id, func.count())
-        .where(Task.plan_id.in_(plan_ids), Task.parent_id.is_(None), Task.status != TaskStatus.CANCELLED)
-        .group_by(Task.plan_id)
+        select(PlanTally.plan_id, func.sum(PlanTally.roots)).where(PlanTally.plan_id.in_(plan_ids)).group_by(PlanTally.plan_id)
     ).all()
     return {pid: int(n) for pid, n in rows}
 
@@ -179,13 +179,18 @@ def build_snapshot(spec: ReportSpec) -> dict:
     flt = scope_filter(spec)
     plans = _plans_in_scope(spec)
     plan_ids = [p.id for p in plans]
-    by_plan = summarize_by(Task.plan_id, flt, as_of) if plans else {}
+    # The scope's leaves are exactly those of its plans: plan_tally answers by plan, and by unit unless a
+    # period narrows them by deadline (then the leaf indexes of task do).
+    by_plan = summarize_plans(Task.plan_id, plan_ids, flt, as_of)
     roots = _root_counts(plan_ids)
     totals = sum(by_plan.values(), Counts())
     p = spec.period
     at = counted_at(p, as_of, clock.today())
     pflt = _in_period(flt, p)
-    by_unit = summarize_by(Task.lead_unit_id, pflt, at) if plans else {}
+    if p is None:
+        by_unit = summarize_plans(Task.lead_unit_id, plan_ids, pflt, at)
+    else:
+        by_unit = summarize_by(Task.lead_unit_id, pflt, at) if plans else {}
     names = (
         dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(list(by_unit)))).tuples().all()) if by_unit else {}
     )

@@ -18,7 +18,7 @@ from tracker.rules.rollup import Counts, LaterCompletion, StandingRow, counts_at
 from tracker.rules.status import Standing
 from tracker.tasks.conditions import COMPLETED, EXTENDED, FLAGGED, PENDING, leaf, standing_among, standing_is
 from tracker.tasks.filters import TaskFilter
-from tracker.tasks.models import TallyKind, Task, TaskTally
+from tracker.tasks.models import PlanTally, TallyKind, Task, TaskTally
 
 
 def summarize(flt: TaskFilter, as_of: date) -> Counts:
@@ -42,6 +42,30 @@ def summarize_by(key_column, flt: TaskFilter, as_of: date) -> dict:
         standing_rows, past_due = _tally_reads(key_column is not None, tally, as_of)
     else:
         standing_rows, past_due = _task_reads(key_column, flt, as_of)
+    return _combined(key_column, flt, as_of, standing_rows, past_due)
+
+
+def summarize_plans(key_column, plan_ids: list[int], flt: TaskFilter, as_of: date) -> dict:
+    """``summarize_by`` for a filter whose leaves are exactly those of ``plan_ids`` (a report's scope),
+    grouped by ``Task.plan_id`` or ``Task.lead_unit_id``: the leaves by standing, with how many await
+    confirmation or were extended, come from ``plan_tally`` (a few rows per plan and unit) instead of
+    every leaf; the open ones past due and the later completions are ranges of their indexes as in
+    ``summarize_by``. ``flt`` must select the same leaves (no deadline range, no other condition)."""
+    if not plan_ids:
+        return {}
+    key = PlanTally.plan_id if key_column is Task.plan_id else PlanTally.lead_unit_id
+    sums = [func.sum(PlanTally.n), func.sum(PlanTally.pending), func.sum(PlanTally.extended)]
+    standing_rows = db.session.execute(
+        select(key, PlanTally.standing, *sums)
+        .where(PlanTally.plan_id.in_(plan_ids))
+        .group_by(key, PlanTally.standing)
+        .having(func.sum(PlanTally.n) > 0)  # rows counting top-level tasks only
+    ).all()
+    return _combined(key_column, flt, as_of, standing_rows, _past_due(key_column, flt, as_of))
+
+
+def _combined(key_column, flt: TaskFilter, as_of: date, standing_rows: Sequence[Any], past_due: Sequence[Any]) -> dict:
+    """The boxes per key from the leaves by standing, the open ones past due and the later completions."""
     later = _grouped(
         key_column,
         flt,
@@ -85,7 +109,12 @@ def _task_reads(key_column, flt: TaskFilter, as_of: date) -> tuple[Sequence[Any]
     width = 1 if key_column is None else 2
     flags = {tuple(row[:width]): tuple(row[width:]) for row in flagged}
     standing_rows = [(*row, *flags.get(tuple(row[:width]), (0, 0))) for row in by_standing]
-    past_due = _grouped(
+    return standing_rows, _past_due(key_column, flt, as_of)
+
+
+def _past_due(key_column, flt: TaskFilter, as_of: date) -> Sequence[Any]:
+    """(key, open past due, earliest deadline): a range of ix_task_open."""
+    return _grouped(
         key_column,
         flt,
         as_of,
@@ -94,7 +123,6 @@ def _task_reads(key_column, flt: TaskFilter, as_of: date) -> tuple[Sequence[Any]
         [standing_is(Standing.OPEN), Task.effective_due < as_of],
         ranged=True,
     )
-    return standing_rows, past_due
 
 
 def _tally_reads(by_unit: bool, conditions: list, as_of: date) -> tuple[Sequence[Any], Sequence[Any]]:

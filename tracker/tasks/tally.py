@@ -7,12 +7,12 @@ restore, a manual edit with triggers disabled, or a bug ever made them differ.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import and_, case, delete, func, insert, or_, select, text
 
 from tracker.extensions import db
-from tracker.rules.status import Standing
+from tracker.rules.status import Confirmation, Standing
 from tracker.tasks.conditions import EXTENDED, PENDING
-from tracker.tasks.models import TallyKind, Task, TaskTally
+from tracker.tasks.models import PlanTally, TallyKind, Task, TaskTally
 
 # The advisory lock every statement writing tasks takes on PostgreSQL (migration 0006).
 WRITERS_LOCK = 20241001
@@ -37,6 +37,26 @@ def recount() -> dict[Key, tuple[int, int, int]]:
     return out
 
 
+PlanKey = tuple[int, int, str]
+
+
+def recount_plans() -> dict[PlanKey, tuple[int, int, int, int]]:
+    """(plan, lead unit, standing) -> (leaves, top-level tasks, leaves awaiting confirmation, extended
+    leaves), over the tasks, cancelled left out: what ``plan_tally`` (migration 0023) holds."""
+    counted = {
+        "n": Task.is_leaf,
+        "roots": Task.parent_id.is_(None),
+        "pending": and_(Task.is_leaf, Task.confirmation == Confirmation.PENDING),
+        "extended": and_(Task.is_leaf, Task.extended_due.is_not(None)),
+    }
+    rows = db.session.execute(
+        select(Task.plan_id, Task.lead_unit_id, Task.standing, *(func.sum(case((c, 1), else_=0)) for c in counted.values()))
+        .where(Task.standing.is_not(None), or_(Task.is_leaf, Task.parent_id.is_(None)))
+        .group_by(Task.plan_id, Task.lead_unit_id, Task.standing)
+    )
+    return {(p, u, s): (int(n), int(r), int(pe), int(e)) for p, u, s, n, r, pe, e in rows}
+
+
 def differences() -> list[tuple[Key, tuple[int, int, int] | None, tuple[int, int, int] | None]]:
     """Every key where the tally and the recount disagree: (key, in the tally, counted over the tasks).
     A key held in two rows, or a row whose count is not positive, is a difference too."""
@@ -58,7 +78,8 @@ def differences() -> list[tuple[Key, tuple[int, int, int] | None, tuple[int, int
 
 
 def rebuild() -> int:
-    """Replace the tally by a recount, in the caller's transaction; returns its number of rows. On
+    """Replace the tally (and ``plan_tally``) by a recount, in the caller's transaction; returns the
+    tally's number of rows. On
     PostgreSQL it first takes the task writers' lock, so no write slips in between."""
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text(f"SELECT pg_advisory_xact_lock({WRITERS_LOCK})"))
@@ -70,6 +91,16 @@ def rebuild() -> int:
             [
                 {"kind": k, "lead_unit_id": u, "standing": s, "day": d, "due": dd, "n": n, "pending": p, "extended": e}
                 for (k, u, s, d, dd), (n, p, e) in counted.items()
+            ],
+        )
+    plans = recount_plans()
+    db.session.execute(delete(PlanTally))
+    if plans:
+        db.session.execute(
+            insert(PlanTally),
+            [
+                {"plan_id": p, "lead_unit_id": u, "standing": s, "n": n, "roots": r, "pending": pe, "extended": e}
+                for (p, u, s), (n, r, pe, e) in plans.items()
             ],
         )
     return len(counted)
