@@ -15,7 +15,7 @@ at 1,000,000 tasks, ~1 s of database CPU, and ``task_tally`` cannot answer it (i
   task row is written) already queues writers of tasks, so the new rows cannot deadlock either.
 
 Revision ID: 0023_report_figures
-Revises: 0021_delivery_queue
+Revises: 0022_document_jobs
 Create Date: 2026-12-01 22:00:00
 
 """
@@ -24,7 +24,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0023_report_figures"
-down_revision = "0021_delivery_queue"
+down_revision = "0022_document_jobs"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 so none reads or sorts every task at a million
 
 Revision ID: 0024_list_orders
-Revises: 0022_document_jobs
+Revises: 0023_report_figures
 Create Date: 2026-12-01 23:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0024_list_orders"
-down_revision = "0022_document_jobs"
+down_revision = "0023_report_figures"
 branch_labels = None
 depends_on = None
 

@@ -269,7 +269,7 @@ def test_plan_tally_is_built_from_existing_tasks_on_upgrade(tmp_path):
     app = build_app(tmp_path, name="planbackfill")
     try:
         with app.app_context():
-            downgrade(revision="0021_delivery_queue")
+            downgrade(revision="0022_document_jobs")
             assert "plan_tally" not in inspect(db.engine).get_table_names()
             unit = Unit(name="Phòng A", short_name="A")
             plan = Plan(
@@ -295,7 +295,7 @@ def test_plan_tally_is_built_from_existing_tasks_on_upgrade(tmp_path):
             assert plan_tally() == recount_plans()
             assert sum(r for _, r, _, _ in plan_tally().values()) > 0
             db.session.remove()
-            downgrade(revision="0021_delivery_queue")
+            downgrade(revision="0022_document_jobs")
             assert "plan_tally" not in inspect(db.engine).get_table_names()
             upgrade()
             db.session.remove()

@@ -25,6 +25,7 @@ from tracker.rules.rollup import Counts
 from tracker.rules.status import Box
 from tracker.settings.models import AppState
 from tracker.settings.services import load_calendar
+from tracker.tasks.conditions import FLAGGED
 from tracker.tasks.models import PlanTally, Task
 from tracker.tasks.queries import TaskFilter, box_condition, leaf, summarize, summarize_by, task_list
 from tracker.tasks.rollup import summarize_plans
@@ -206,7 +207,12 @@ def build_snapshot(spec: ReportSpec) -> dict:
     between = calendar.counter(min(dues), as_of) if dues else calendar.working_days_between
     overdue = [{**_task_line(r), "days_late": between(r.effective_due, as_of) if r.effective_due else 0} for r, _ in overdue_rows]
     ext_rows, ext_total = (
-        _listed(TaskFilter(**{**_kw(flt), "extra": [*flt.extra, Task.extended_due.is_not(None)]}), as_of) if plans else ([], 0)
+        # FLAGGED beside the condition itself: its words are those of the partial index of flagged
+        # leaves, and the year apart, the only way SQLite takes that index (it read every leaf of the
+        # year: 2,5 s at a million).
+        _listed(TaskFilter(**{**_kw(flt), "extra": [*flt.extra, FLAGGED, Task.extended_due.is_not(None)]}).year_apart(), as_of)
+        if plans
+        else ([], 0)
     )
     undated_rows, undated_total = (
         _listed(TaskFilter(**_kw(flt), boxes=(Box.NO_DEADLINE_DONE, Box.NO_DEADLINE_OPEN)), as_of, "plan") if plans else ([], 0)

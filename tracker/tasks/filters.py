@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 
 from sqlalchemy import ColumnElement, false, func, or_, select, union
@@ -82,6 +82,15 @@ class TaskFilter:
         if self.search.strip():
             conds.append(search_condition(self.search, narrowed=self.narrowed))
         return conds
+
+    def year_apart(self) -> TaskFilter:
+        """This filter with its year's plans as "plan_id + 0 IN (…)": for a read that another index
+        serves (a range of deadlines, the flagged leaves), so that SQLite does not read every leaf of the
+        year through the index on the plan, plan by plan, instead — 4 s for none at a million."""
+        if not self.year:
+            return self
+        year_plans = (Task.plan_id + 0).in_(select(Plan.id).where(Plan.year == self.year))
+        return replace(self, year=None, extra=[*self.extra, year_plans])
 
     @property
     def narrowed(self) -> bool:

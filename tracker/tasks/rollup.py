@@ -92,6 +92,8 @@ def _grouped(
     """Leaves in ``flt`` grouped by the key and ``by``. ``ranged``: the rows come from a range of another
     index, and "+ 0" keeps SQLite from walking an index on the key for its order, reading every task."""
     keys = [] if key_column is None else [(key_column + 0).label("key") if ranged else key_column]
+    if ranged:
+        flt = flt.year_apart()  # likewise for the year's plans (0,6–0,8 s a read at a million)
     columns = keys + by
     conds = [*([] if flt.leaves_only else [leaf()]), *flt.conditions(as_of)]
     stmt = select(*columns, *values).where(*conds, *where)
