@@ -12,7 +12,7 @@ from tracker.backup.operations import BackupError, create_backup, restore_backup
 
 @click.group("backup")
 def backup_cli() -> None:
-    """Sao lưu và khôi phục cơ sở dữ liệu cùng các tệp đính kèm."""
+    """Sao lưu và khôi phục cơ sở dữ liệu cùng các tệp đính kèm và tệp báo cáo đã ban hành."""
 
 
 @backup_cli.command("create")
@@ -21,7 +21,7 @@ def backup_cli() -> None:
 )
 @with_appcontext
 def create(output: str | None) -> None:
-    """Tạo một bản sao lưu (.tar): cơ sở dữ liệu và thư mục tệp đính kèm."""
+    """Tạo một bản sao lưu (.tar): cơ sở dữ liệu, thư mục tệp đính kèm và thư mục báo cáo đã ban hành."""
     from flask import current_app
 
     folder = Path(output) if output else Path(current_app.instance_path) / "backups"
@@ -29,7 +29,9 @@ def create(output: str | None) -> None:
         result = create_backup(folder)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Đã sao lưu ({result.database}, {result.files} tệp đính kèm): {result.path}")
+    click.echo(
+        f"Đã sao lưu ({result.database}, {result.files} tệp đính kèm, {result.reports} tệp báo cáo đã ban hành): {result.path}"
+    )
 
 
 @backup_cli.command("restore")
@@ -37,14 +39,21 @@ def create(output: str | None) -> None:
 @click.option("--yes", is_flag=True, help="Không hỏi lại")
 @with_appcontext
 def restore(archive: str, yes: bool) -> None:
-    """Khôi phục từ một bản sao lưu: THAY THẾ toàn bộ dữ liệu và tệp đính kèm hiện có."""
+    """Khôi phục từ một bản sao lưu: THAY THẾ toàn bộ dữ liệu, tệp đính kèm và tệp báo cáo hiện có."""
     if not yes:
-        click.confirm("Toàn bộ dữ liệu và tệp đính kèm hiện có sẽ bị thay thế. Tiếp tục?", abort=True)
+        click.confirm("Toàn bộ dữ liệu, tệp đính kèm và tệp báo cáo hiện có sẽ bị thay thế. Tiếp tục?", abort=True)
     try:
-        manifest = restore_backup(Path(archive))
+        result = restore_backup(Path(archive))
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
+    manifest = result.manifest
+    reports = "" if result.reports is None else f", {result.reports} tệp báo cáo đã ban hành"
     click.echo(
         f"Đã khôi phục bản sao lưu lúc {manifest.get('created_at')} "
-        f"(phiên bản dữ liệu {manifest.get('revision')}, {len(manifest['files'])} tệp đính kèm)."
+        f"(phiên bản dữ liệu {manifest.get('revision')}, {result.files} tệp đính kèm{reports})."
     )
+    if result.reports is None:
+        click.echo(
+            "Lưu ý: bản sao lưu này được tạo trước khi sao lưu tệp báo cáo đã ban hành, nên không chứa các tệp đó; "
+            f"thư mục báo cáo {result.reports_dir} được giữ nguyên như trước khi khôi phục."
+        )

@@ -1,4 +1,5 @@
-"""Create and restore backups: one ``.tar`` archive holding the database and the uploads directory.
+"""Create and restore backups: one ``.tar`` archive holding the database, the uploads directory and the
+issued reports' files.
 
 * SQLite is copied through its online backup API (a consistent copy while the app keeps serving, WAL
   included), and restored through the same API into the live file.
@@ -6,8 +7,13 @@
   --single-transaction``: a restore that fails leaves the database as it was. The binaries are found
   the way ``scripts/with-postgres.sh`` finds the server (the newest ``/usr/lib/postgresql/*/bin``), unless
   ``TRACKER_PG_BIN`` names their folder; ``pg_dump`` must be at least the server's version.
-* ``manifest.json`` records the kind of database, the schema revision and every file's SHA-256; the
-  restore checks each file against it before it replaces anything.
+* ``manifest.json`` records the kind of database, the schema revision and every file's SHA-256 — the
+  uploads (``UPLOAD_DIR``, archived under ``uploads/``) and the issued reports' PDF/DOCX/XLSX
+  (``reports.operations.report_dir()``, archived under ``reports/``); the restore checks each file
+  against it before it replaces anything, then swaps both directories in.
+* Format 1 (before the reports were archived) has no ``reports`` entry: it still restores, and leaves
+  the reports directory as it is (``RestoreResult.reports`` is None). The background documents
+  (``instance/documents``, 7-day exports made again on request) are not archived.
 """
 
 from __future__ import annotations
@@ -37,11 +43,13 @@ from tracker.extensions import db
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
+READABLE_FORMATS = (1, 2)  # 1: the database and the uploads only, before the reports were archived
 MANIFEST = "manifest.json"
 SQLITE_MEMBER = "database.sqlite3"
 PG_MEMBER = "database.pgdump"
 UPLOADS = "uploads"
+REPORTS = "reports"
 
 
 class BackupError(Exception):
@@ -53,6 +61,15 @@ class BackupResult:
     path: Path
     database: str
     files: int
+    reports: int = 0
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    manifest: dict
+    files: int
+    reports: int | None  # None: a format-1 archive, the reports directory left as it was
+    reports_dir: Path
 
 
 def _actor() -> str:
@@ -126,6 +143,18 @@ def _upload_files(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): _digest(p) for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def _folders() -> tuple[Path, Path]:
+    """The uploads and the issued reports' directories, refused when one lies inside the other (each is
+    archived and swapped in on its own)."""
+    from tracker.reports.operations import report_dir
+
+    uploads, reports = Path(current_app.config["UPLOAD_DIR"]), report_dir()
+    real_uploads, real_reports = uploads.resolve(), reports.resolve()
+    if real_uploads.is_relative_to(real_reports) or real_reports.is_relative_to(real_uploads):
+        raise BackupError(f"Thư mục báo cáo {reports} và thư mục tệp đính kèm {uploads} lồng nhau: hãy tách riêng.")
+    return uploads, reports
+
+
 def _revision() -> str | None:
     try:
         return db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -156,8 +185,9 @@ def create_backup(output_dir: Path, now: datetime | None = None) -> BackupResult
     kind = _kind()
     moment = now or clock.now()
     output_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    uploads = Path(current_app.config["UPLOAD_DIR"])
+    uploads, reports_dir = _folders()
     files = _upload_files(uploads)
+    reports = _upload_files(reports_dir)
     path = output_dir / f"tracker-backup-{moment:%Y%m%d-%H%M%S}.tar"
     with tempfile.TemporaryDirectory(dir=output_dir) as tmp:
         dump = _dump_database(kind, Path(tmp))
@@ -168,6 +198,7 @@ def create_backup(output_dir: Path, now: datetime | None = None) -> BackupResult
             "created_at": moment.isoformat(),
             "created_by": _actor(),
             "files": files,
+            "reports": reports,
         }
         partial = path.with_suffix(".tar.partial")
         with tarfile.open(partial, "w") as tar:
@@ -178,10 +209,12 @@ def create_backup(output_dir: Path, now: datetime | None = None) -> BackupResult
             tar.add(dump, arcname=dump.name)
             for name in files:
                 tar.add(uploads / name, arcname=f"{UPLOADS}/{name}")
+            for name in reports:
+                tar.add(reports_dir / name, arcname=f"{REPORTS}/{name}")
         partial.chmod(0o600)
         partial.replace(path)  # a backup that stopped half-way never looks like a finished one
-    log.info("backup %s created by %s (%s, %d files)", path, _actor(), kind, len(files))
-    return BackupResult(path, kind, len(files))
+    log.info("backup %s created by %s (%s, %d files, %d report files)", path, _actor(), kind, len(files), len(reports))
+    return BackupResult(path, kind, len(files), len(reports))
 
 
 def _read_manifest(tar: tarfile.TarFile) -> dict:
@@ -192,17 +225,32 @@ def _read_manifest(tar: tarfile.TarFile) -> dict:
     if member is None:
         raise BackupError("Tệp không phải bản sao lưu của hệ thống (thiếu manifest.json).")
     manifest = json.loads(member.read())
-    if manifest.get("format") != FORMAT:
-        raise BackupError(f"Bản sao lưu định dạng {manifest.get('format')} không đọc được.")
+    if not isinstance(manifest, dict) or manifest.get("format") not in READABLE_FORMATS:
+        found = manifest.get("format") if isinstance(manifest, dict) else None
+        raise BackupError(f"Bản sao lưu định dạng {found} không đọc được.")
+    if manifest["format"] == 1:
+        manifest.pop("reports", None)  # format 1 never archived the reports: nothing of them is trusted
+    expected = {"database": str, "files": dict} | ({"reports": dict} if manifest["format"] >= 2 else {})
+    for key, kind in expected.items():
+        if not isinstance(manifest.get(key), kind):
+            raise BackupError(f"Bản sao lưu bị hỏng: manifest.json thiếu mục {key}. Chưa khôi phục gì.")
     return manifest
 
 
+def _check_folder(expected: dict[str, str], staged: Path, label: str) -> None:
+    found = _upload_files(staged)
+    if found != expected:
+        missing = sorted(set(expected) - set(found))
+        changed = sorted(k for k in found if expected.get(k) != found[k])
+        raise BackupError(f"Bản sao lưu bị hỏng ({label}): thiếu {missing[:5]}, khác {changed[:5]}. Chưa khôi phục gì.")
+
+
 def _check_files(manifest: dict, staged: Path) -> None:
-    found = _upload_files(staged / UPLOADS)
-    if found != manifest["files"]:
-        missing = sorted(set(manifest["files"]) - set(found))
-        changed = sorted(k for k in found if manifest["files"].get(k) != found[k])
-        raise BackupError(f"Bản sao lưu bị hỏng: thiếu {missing[:5]}, khác {changed[:5]}. Chưa khôi phục gì.")
+    _check_folder(manifest["files"], staged / UPLOADS, "tệp đính kèm")
+    if "reports" in manifest:
+        _check_folder(manifest["reports"], staged / REPORTS, "tệp báo cáo đã ban hành")
+    elif (staged / REPORTS).exists():
+        raise BackupError("Bản sao lưu bị hỏng: có thư mục reports/ mà manifest.json không ghi. Chưa khôi phục gì.")
 
 
 def _restore_database(kind: str, staged: Path) -> None:
@@ -222,31 +270,38 @@ def _restore_database(kind: str, staged: Path) -> None:
     _run([*cmd, *args, str(staged / PG_MEMBER)], env)
 
 
-def _swap_uploads(staged: Path) -> None:
-    uploads = Path(current_app.config["UPLOAD_DIR"])
-    uploads.parent.mkdir(parents=True, exist_ok=True)
-    fresh = staged / UPLOADS
-    fresh.mkdir(exist_ok=True)
-    old = uploads.with_name(uploads.name + ".before-restore")
-    if old.exists():
-        shutil.rmtree(old)
-    if uploads.exists():
-        uploads.rename(old)
-    shutil.move(str(fresh), str(uploads))
-    if old.exists():
-        shutil.rmtree(old)
+def _swap_folders(pairs: list[tuple[Path, Path]]) -> None:
+    """Put each staged folder in place of its live one: every live folder is first set aside (renamed
+    beside itself), then the staged ones moved in, then the old ones deleted."""
+    aside = []
+    for fresh, live in pairs:
+        live.parent.mkdir(parents=True, exist_ok=True)
+        fresh.mkdir(exist_ok=True)
+        old = live.with_name(live.name + ".before-restore")
+        if old.exists():
+            shutil.rmtree(old)
+        if live.exists():
+            live.rename(old)
+        aside.append(old)
+    for fresh, live in pairs:
+        shutil.move(str(fresh), str(live))
+    for old in aside:
+        if old.exists():
+            shutil.rmtree(old)
 
 
-def restore_backup(archive: Path) -> dict:
-    """Replace the database and the uploads with the archive's; returns its manifest.
+def restore_backup(archive: Path) -> RestoreResult:
+    """Replace the database, the uploads and the issued reports' files with the archive's.
 
     Everything is checked first (the kind of database, each file's checksum); then the database is
-    restored (PostgreSQL in one transaction) and the uploads directory swapped in.
+    restored (PostgreSQL in one transaction) and the uploads and reports directories swapped in. A
+    format-1 archive holds no reports: the reports directory is then left as it is.
     """
     kind = _kind()
     if not archive.is_file():
         raise BackupError(f"Không có tệp {archive}.")
-    work_parent = Path(current_app.config["UPLOAD_DIR"]).parent
+    uploads, reports_dir = _folders()
+    work_parent = uploads.parent
     work_parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=work_parent) as tmp:
         staged = Path(tmp)
@@ -260,12 +315,18 @@ def restore_backup(archive: Path) -> dict:
             raise BackupError(f"Bản sao lưu của cơ sở dữ liệu {manifest['database']} không khôi phục được vào {kind}.")
         _check_files(manifest, staged)
         _restore_database(kind, staged)
-        _swap_uploads(staged)
+        pairs = [(staged / UPLOADS, uploads)]
+        if "reports" in manifest:
+            pairs.append((staged / REPORTS, reports_dir))
+        _swap_folders(pairs)
+    reports = len(manifest["reports"]) if "reports" in manifest else None
     log.warning(
-        "backup %s (created %s) restored by %s: database and %d files replaced",
+        "backup %s (format %s, created %s) restored by %s: database, %d files and %s report files replaced",
         archive,
+        manifest["format"],
         manifest.get("created_at"),
         _actor(),
         len(manifest["files"]),
+        "no (reports directory left as it was)" if reports is None else reports,
     )
-    return manifest
+    return RestoreResult(manifest, len(manifest["files"]), reports, reports_dir)
