@@ -26,7 +26,17 @@ def _plan_of_year(factory, unit: int, year: int) -> tuple[int, list[int]]:
 
 def _figures(spec: ReportSpec) -> dict:
     snap = build_snapshot(spec)
-    keys = ("totals", "in_period", "plans", "units", "overdue", "overdue_total", "extensions", "extensions_total", "undated_total")
+    keys = (
+        "totals",
+        "in_period",
+        "plans",
+        "units",
+        "overdue",
+        "overdue_total",
+        "extensions",
+        "extensions_total",
+        "undated_total",
+    )
     return {key: snap[key] for key in keys}
 
 
