@@ -115,6 +115,12 @@ def scope_filter(spec: ReportSpec) -> TaskFilter:
     return TaskFilter(leaves_only=True, extra=[Task.plan_id.in_(higher_plan_ids(spec.year))])
 
 
+def leaves_in_scope(spec: ReportSpec) -> int:
+    """How many leaves a report counts (what drawing it costs grows with: reports.render.INLINE_LEAVES)."""
+    conditions = scope_filter(spec).conditions(spec.as_of)
+    return db.session.scalar(select(func.count()).select_from(Task).where(Task.is_leaf, *conditions)) or 0
+
+
 def _in_period(flt: TaskFilter, p: Period | None) -> TaskFilter:
     if p is None:
         return flt

@@ -44,17 +44,6 @@ def document_for(report: Report, snapshot: dict | None = None) -> Document:
 INLINE_LEAVES = 20_000
 
 
-def scope_size(report: Report) -> int:
-    """How many leaves the report counts (what its drawing costs grows with)."""
-    from sqlalchemy import func, select
-
-    from tracker.extensions import db
-    from tracker.tasks.models import Task
-
-    conditions = q.scope_filter(q.ReportSpec.of(report)).conditions(report.as_of)
-    return db.session.scalar(select(func.count()).select_from(Task).where(Task.is_leaf, *conditions)) or 0
-
-
 def render(report: Report, fmt: str) -> bytes:
     return RENDERERS[fmt](document_for(report))
 

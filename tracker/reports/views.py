@@ -23,7 +23,7 @@ from tracker.reports.forms import DeleteForm, IssueForm, OfficeForm, ReportForm
 from tracker.reports.models import SECTIONS, Report, ReportScope
 from tracker.reports.pdf_renderer import cell_text
 from tracker.reports.permissions import can_draft_reports, can_edit_office, can_issue, can_read_drafts, can_read_report
-from tracker.reports.render import INLINE_LEAVES, MIMETYPES, document_for, filename, late_list, render, scope_size
+from tracker.reports.render import INLINE_LEAVES, MIMETYPES, document_for, filename, late_list, render
 from tracker.rules.document_jobs import Route, route
 from tracker.rules.reports import changes
 from tracker.web import bounded
@@ -175,7 +175,7 @@ def download(report_id, fmt):
         if path is None or not Path(path).is_file():
             abort(404)
         return send_file(path, mimetype=MIMETYPES[fmt], as_attachment=True, download_name=filename(report, fmt))
-    if route(scope_size(report), INLINE_LEAVES) is Route.BACKGROUND:
+    if route(q.leaves_in_scope(q.ReportSpec.of(report)), INLINE_LEAVES) is Route.BACKGROUND:
         return _in_background(report, fmt)
     from io import BytesIO
 
