@@ -10,16 +10,17 @@ from tracker.args import int_arg
 from tracker.documents import operations as ops
 from tracker.documents import queries as q
 from tracker.documents.forms import RemoveForm
+from tracker.documents.models import DocumentJob
+from tracker.permissions import get_or_404
 from tracker.rules.document_jobs import expires_at, progress_percent
-from tracker.rules.numbers import ascii_int
 
 bp = Blueprint("documents", __name__)
 
 
 def _own(job_id: str):
-    ident = ascii_int(job_id)
-    job = q.job_of(current_user, ident) if ident is not None else None
-    if job is None:
+    """One of the person's documents, or 404 (another person's, or an id that is none)."""
+    job = get_or_404(DocumentJob, job_id)
+    if q.job_of(current_user, job.id) is None:
         abort(404)
     return job
 

@@ -208,8 +208,8 @@ def build_snapshot(spec: ReportSpec) -> dict:
     in_period = sum(by_unit.values(), Counts()) if p is not None else None
 
     # The year apart: the overdue are read along ix_task_open in deadline order, not plan by plan and sorted.
-    overdue = TaskFilter(**_kw(flt), box=Box.OPEN_OVERDUE).year_apart()
-    overdue_rows, overdue_total = _listed(overdue, as_of) if plans else ([], 0)
+    late = TaskFilter(**_kw(flt), box=Box.OPEN_OVERDUE).year_apart()
+    overdue_rows, overdue_total = _listed(late, as_of) if plans else ([], 0)
     calendar = load_calendar()
     dues = [r.effective_due for r, _ in overdue_rows if r.effective_due]
     between = calendar.counter(min(dues), as_of) if dues else calendar.working_days_between
