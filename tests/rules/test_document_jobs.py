@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.rules.document_jobs import Route, expires_at, is_stale, progress_percent, route
+from tracker.rules.document_jobs import Route, expires_at, progress_percent, route
 
 sizes = st.integers(min_value=0, max_value=10**9)
 moments = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1))
@@ -50,12 +50,6 @@ def test_progress_edges():
     assert progress_percent(5000, 18884) == 26
     assert progress_percent(18884, 18884) == 100
     assert progress_percent(20000, 18884) == 100
-
-
-@given(moments, spans, spans)
-def test_a_claim_is_stale_only_once_older_than_the_timeout(started, age, timeout):
-    assert is_stale(started, started + age, timeout) == (age > timeout)
-    assert not is_stale(None, started + age, timeout)
 
 
 @given(moments, spans)

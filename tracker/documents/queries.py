@@ -22,10 +22,9 @@ def jobs_of(user: User, limit: int = LIST_LIMIT) -> list[DocumentJob]:
     return list(db.session.scalars(stmt))
 
 
-def job_of(user: User, job_id: int) -> DocumentJob | None:
-    """One of ``user``'s documents; ``None`` for another person's (nobody downloads what another asked for)."""
-    job = db.session.get(DocumentJob, job_id)
-    return job if job is not None and job.requested_by_id == user.id else None
+def owns(user: User, job: DocumentJob) -> bool:
+    """Whether ``job`` is ``user``'s: nobody sees or downloads what another person asked for."""
+    return job.requested_by_id == user.id
 
 
 def pending_count(user: User) -> int:

@@ -20,7 +20,7 @@ bp = Blueprint("documents", __name__)
 def _own(job_id: str):
     """One of the person's documents, or 404 (another person's, or an id that is none)."""
     job = get_or_404(DocumentJob, job_id)
-    if q.job_of(current_user, job.id) is None:
+    if not q.owns(current_user, job):
         abort(404)
     return job
 

@@ -27,7 +27,7 @@ from tracker.settings.models import AppState
 from tracker.settings.services import load_calendar
 from tracker.tasks.conditions import FLAGGED
 from tracker.tasks.models import PlanTally, Task
-from tracker.tasks.queries import TaskFilter, box_condition, leaf, summarize, summarize_by, task_list
+from tracker.tasks.queries import TaskFilter, box_condition, leaf, summarize, summarize_by, task_count, task_list
 from tracker.tasks.rollup import summarize_plans
 
 SNAPSHOT_VERSION = 1
@@ -117,8 +117,7 @@ def scope_filter(spec: ReportSpec) -> TaskFilter:
 
 def leaves_in_scope(spec: ReportSpec) -> int:
     """How many leaves a report counts (what drawing it costs grows with: reports.render.INLINE_LEAVES)."""
-    conditions = scope_filter(spec).conditions(spec.as_of)
-    return db.session.scalar(select(func.count()).select_from(Task).where(Task.is_leaf, *conditions)) or 0
+    return task_count(scope_filter(spec), spec.as_of)
 
 
 def _in_period(flt: TaskFilter, p: Period | None) -> TaskFilter:

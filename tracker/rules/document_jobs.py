@@ -36,11 +36,6 @@ def progress_percent(done: int, total: int) -> int:
     return min(100, done * 100 // total)
 
 
-def is_stale(started_at: datetime | None, now: datetime, timeout: timedelta) -> bool:
-    """A build claimed longer ago than ``timeout`` belongs to a scheduler that died: it is built again."""
-    return started_at is not None and now - started_at > timeout
-
-
 def expires_at(finished_at: datetime, keep: timedelta) -> datetime:
     """When a built file is removed (the person can ask for a new one: the list is live data)."""
     return finished_at + keep

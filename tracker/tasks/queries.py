@@ -164,6 +164,15 @@ def list_statement(
     )
 
 
+def _count(conditions: list) -> int:
+    return db.session.scalar(select(func.count()).select_from(Task).where(*conditions)) or 0
+
+
+def task_count(flt: TaskFilter, as_of: date) -> int:
+    """How many rows ``task_list`` has for ``flt`` (its count alone, no page read)."""
+    return _count(_list_conditions(flt, as_of))
+
+
 def task_list(
     flt: TaskFilter, as_of: date, sort: str = "due", page: int = 1, per_page: int = 50
 ) -> tuple[list[tuple[TaskRow, str | None]], int]:
@@ -172,7 +181,7 @@ def task_list(
     A parent (a task with sub-tasks) has no box: a box filter never lists it, and its row carries its
     leaves' roll-up instead, with the box ``None``."""
     conds = _list_conditions(flt, as_of)
-    total = db.session.scalar(select(func.count()).select_from(Task).where(*conds)) or 0
+    total = _count(conds)
     if not total:
         return [], 0
     page_rows = list_statement(flt, as_of, sort, page, per_page, conditions=conds, total=total)

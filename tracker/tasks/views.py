@@ -56,6 +56,7 @@ from tracker.tasks.queries import (
     plan_options,
     plan_outline,
     plan_task_count,
+    task_count,
     task_list,
     task_page,
     tree,
@@ -114,7 +115,7 @@ def export():
     as_of = args.as_of_arg()
     flt = args.task_filter_from_args()
     sort = args.sort_arg()
-    total = task_list(flt, as_of, sort=sort, per_page=1)[1]
+    total = task_count(flt, as_of)
     name = f"nhiem-vu-{as_of:%Y%m%d}.xlsx"
     how = route(total, EXPORT_INLINE_ROWS, EXPORT_LIMIT)
     if how is Route.TOO_LARGE:
