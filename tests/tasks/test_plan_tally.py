@@ -8,8 +8,9 @@ read from the leaves (``summarize_by``) at any cut-off."""
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import insert, select, update
 
+from tests.tasks.raw_writes import walk
 from tracker.accounts.models import Role, User
 from tracker.extensions import db
 from tracker.rules.deadlines import DeadlineKind
@@ -70,51 +71,10 @@ def test_plan_tally_follows_raw_writes(app, factory):
     raw SQL."""
     units = [factory.unit() for _ in range(3)]
     plans = [factory.plan(), factory.plan(), factory.plan()]
-    rng = random.Random(20241201)
-    days = [None] + [date(2024, 9, 20) + timedelta(days=i) for i in range(20)]
-    values = {
-        "status": list(TaskStatus),
-        "deadline_kind": list(DeadlineKind),
-        "confirmation": list(Confirmation),
-        "effective_due": days,
-        "extended_due": days,
-        "completed_on": days,
-        "lead_unit_id": units,
-        "plan_id": plans,
-    }
-
-    def random_fields() -> dict:
-        return {name: rng.choice(choices) for name, choices in values.items() if rng.random() < 0.4}
-
     roots_only = flagged = False
     with app.app_context():
-        for step in range(150):
-            ids = db.session.scalars(select(Task.id)).all()
-            roll = rng.random()
-            if roll < 0.35 or len(ids) < 5:
-                rows = [
-                    {
-                        "plan_id": rng.choice(plans),
-                        "title": f"t{step}.{i}",
-                        "lead_unit_id": rng.choice(units),
-                        "parent_id": rng.choice([None, *ids]) if ids else None,
-                        **random_fields(),
-                    }
-                    for i in range(rng.randint(1, 4))
-                ]
-                db.session.execute(insert(Task), rows)
-            elif roll < 0.8:
-                chosen = rng.sample(ids, k=rng.randint(1, min(4, len(ids))))
-                fields = random_fields() or {"status": rng.choice(values["status"])}
-                if rng.random() < 0.3:
-                    # Re-parent under an earlier task (no cycles) or to the top.
-                    fields["parent_id"] = rng.choice([None, *[i for i in ids if i < min(chosen)]])
-                db.session.execute(update(Task).where(Task.id.in_(chosen)).values(**fields))
-            else:
-                parents = set(db.session.scalars(select(Task.parent_id).where(Task.parent_id.is_not(None))))
-                childless = [i for i in ids if i not in parents]
-                db.session.execute(delete(Task).where(Task.id.in_(rng.sample(childless, k=min(2, len(childless))))))
-            db.session.commit()
+        rng = random.Random(20241201)
+        for step in walk(rng, plans, units, move_plans=True, field_chance=0.4, reparent_chance=0.3):
             kept = plan_tally()
             assert kept == recount_plans(), f"step {step}"
             roots_only = roots_only or any(n == 0 for n, *_ in kept.values())

@@ -4,14 +4,14 @@ taken over the tasks themselves (``tracker.tasks.tally.recount``, a GROUP BY), a
 ``flask tally check`` finds a tally made wrong by hand and ``--repair`` rebuilds it."""
 
 import random
-from datetime import date, timedelta
+from datetime import date
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import insert, select, update
 
+from tests.tasks.raw_writes import walk
 from tracker.accounts.models import Role, User
 from tracker.extensions import db
-from tracker.rules.deadlines import DeadlineKind
-from tracker.rules.status import Confirmation, TaskStatus
+from tracker.rules.status import TaskStatus
 from tracker.tasks import operations as ops
 from tracker.tasks.models import Task, TaskTally
 from tracker.tasks.tally import recount
@@ -66,49 +66,8 @@ def test_tally_follows_raw_writes(app, factory):
     """A random walk of inserts, updates (status, dates, confirmation, unit, parent) and deletes in raw SQL."""
     units = [factory.unit() for _ in range(3)]
     plans = [factory.plan(), factory.plan()]
-    rng = random.Random(20241001)
-    days = [None] + [date(2024, 9, 20) + timedelta(days=i) for i in range(20)]
-    values = {
-        "status": list(TaskStatus),
-        "deadline_kind": list(DeadlineKind),
-        "confirmation": list(Confirmation),
-        "effective_due": days,
-        "extended_due": days,
-        "completed_on": days,
-        "lead_unit_id": units,
-    }
-
-    def random_fields() -> dict:
-        return {name: rng.choice(choices) for name, choices in values.items() if rng.random() < 0.5}
-
     with app.app_context():
-        for step in range(150):
-            ids = db.session.scalars(select(Task.id)).all()
-            roll = rng.random()
-            if roll < 0.35 or len(ids) < 5:
-                rows = [
-                    {
-                        "plan_id": rng.choice(plans),
-                        "title": f"t{step}.{i}",
-                        "lead_unit_id": rng.choice(units),
-                        "parent_id": rng.choice([None, *ids]) if ids else None,
-                        **random_fields(),
-                    }
-                    for i in range(rng.randint(1, 4))
-                ]
-                db.session.execute(insert(Task), rows)
-            elif roll < 0.8:
-                chosen = rng.sample(ids, k=rng.randint(1, min(4, len(ids))))
-                fields = random_fields() or {"status": rng.choice(values["status"])}
-                if rng.random() < 0.2:
-                    # Re-parent under an earlier task (no cycles) or to the top.
-                    fields["parent_id"] = rng.choice([None, *[i for i in ids if i < min(chosen)]])
-                db.session.execute(update(Task).where(Task.id.in_(chosen)).values(**fields))
-            else:
-                parents = set(db.session.scalars(select(Task.parent_id).where(Task.parent_id.is_not(None))))
-                childless = [i for i in ids if i not in parents]
-                db.session.execute(delete(Task).where(Task.id.in_(rng.sample(childless, k=min(2, len(childless))))))
-            db.session.commit()
+        for step in walk(random.Random(20241001), plans, units):
             assert tally() == recount(), f"step {step}"
         assert len(tally()) > 10
 
