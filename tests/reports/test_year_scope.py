@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import delete, update
 
 from tracker.extensions import db
@@ -60,3 +61,29 @@ def test_another_year_s_tasks_change_no_figure_of_the_year_report(app, factory):
         db.session.execute(delete(Task).where(Task.plan_id == other))
         db.session.commit()
         assert _figures(spec) == with_other
+
+
+@pytest.mark.parametrize("scope", [ReportScope.YEAR, ReportScope.PLAN])
+def test_the_lists_hold_as_many_tasks_as_their_figures_count(app, factory, scope):
+    """The overdue and undated lists take their counts from the figures (``build_snapshot`` reads them
+    once): each list holds exactly the tasks its figure counts — sub-tasks through their parents, an
+    undated task done after the cut-off among the open ones, another year's plan nowhere."""
+    unit, other_unit = factory.unit(), factory.unit()
+    plan, ids = _plan_of_year(factory, unit, 2024)
+    parent = factory.task(plan, unit, "10/03/2024", title="Có việc con")
+    for day in (12, 14):
+        factory.task(plan, other_unit, f"{day:02d}/03/2024", parent_id=parent)
+    undated = [factory.task(plan, unit, "Thường xuyên") for _ in range(3)]
+    _plan_of_year(factory, unit, 2023)
+    factory.task(plan, unit, "31/12/2024")  # in time: in neither list
+    with app.app_context():
+        for task_id, done_on in ((ids[0], date(2024, 3, 1)), (undated[0], date(2024, 5, 1)), (undated[1], date(2024, 8, 1))):
+            values = {"status": TaskStatus.DONE, "progress": 100, "completed_on": done_on}
+            db.session.execute(update(Task).where(Task.id == task_id).values(**values))
+        db.session.commit()
+        spec = ReportSpec(scope, CUT_OFF, year=2024, plan_id=plan)
+        snap = build_snapshot(spec)
+    totals = snap["totals"]
+    assert snap["overdue_total"] == len(snap["overdue"]) == totals["open_overdue"] == 5  # 3 of 4, 2 sub-tasks
+    assert snap["undated_total"] == len(snap["undated"]) == totals["no_deadline_done"] + totals["no_deadline_open"] == 3
+    assert [line["box"] for line in snap["undated"]].count("no_deadline_done") == 1

@@ -173,8 +173,8 @@ def _task_line(row) -> dict:
     }
 
 
-def _listed(flt: TaskFilter, at: date, sort: str = "due") -> tuple[list, int]:
-    rows, total = task_list(flt, at, sort=sort, per_page=MAX_LISTED)
+def _listed(flt: TaskFilter, at: date, sort: str = "due", total: int | None = None) -> tuple[list, int]:
+    rows, total = task_list(flt, at, sort=sort, per_page=MAX_LISTED, total=total)
     return rows, total
 
 
@@ -187,15 +187,14 @@ def build_snapshot(spec: ReportSpec) -> dict:
     plan_ids = [p.id for p in plans]
     # The scope's leaves are exactly those of its plans: plan_tally answers by plan, and by unit unless a
     # period narrows them by deadline (then the leaf indexes of task do).
-    by_plan = summarize_plans(Task.plan_id, plan_ids, flt, as_of)
+    by_plan, by_plan_units = summarize_plans(plan_ids, flt, as_of)
     roots = _root_counts(plan_ids)
     totals = sum(by_plan.values(), Counts())
     p = spec.period
     at = counted_at(p, as_of, clock.today())
     pflt = _in_period(flt, p)
-    if p is None:
-        by_unit = summarize_plans(Task.lead_unit_id, plan_ids, pflt, at)
-    else:
+    by_unit = by_plan_units  # a year or a plan: at is as_of, pflt is flt
+    if p is not None:
         by_unit = summarize_by(Task.lead_unit_id, pflt, at) if plans else {}
     names = (
         dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(list(by_unit)))).tuples().all()) if by_unit else {}
@@ -208,7 +207,8 @@ def build_snapshot(spec: ReportSpec) -> dict:
 
     # The year apart: the overdue are read along ix_task_open in deadline order, not plan by plan and sorted.
     late = TaskFilter(**_kw(flt), box=Box.OPEN_OVERDUE).year_apart()
-    overdue_rows, overdue_total = _listed(late, as_of) if plans else ([], 0)
+    # The lists' counts are the figures' (the same leaves at the same date), not read again.
+    overdue_rows, overdue_total = _listed(late, as_of, total=totals[Box.OPEN_OVERDUE]) if plans else ([], 0)
     calendar = load_calendar()
     dues = [r.effective_due for r, _ in overdue_rows if r.effective_due]
     between = calendar.counter(min(dues), as_of) if dues else calendar.working_days_between
@@ -222,7 +222,14 @@ def build_snapshot(spec: ReportSpec) -> dict:
         else ([], 0)
     )
     undated_rows, undated_total = (
-        _listed(TaskFilter(**_kw(flt), boxes=(Box.NO_DEADLINE_DONE, Box.NO_DEADLINE_OPEN)), as_of, "plan") if plans else ([], 0)
+        _listed(
+            TaskFilter(**_kw(flt), boxes=(Box.NO_DEADLINE_DONE, Box.NO_DEADLINE_OPEN)),
+            as_of,
+            "plan",
+            total=totals[Box.NO_DEADLINE_DONE] + totals[Box.NO_DEADLINE_OPEN],
+        )
+        if plans
+        else ([], 0)
     )
     higher_year = spec.year or (plans[0].year if spec.scope is ReportScope.PLAN and plans else as_of.year)
     higher = summarize(TaskFilter(leaves_only=True, extra=[Task.plan_id.in_(higher_plan_ids(higher_year))]), as_of)

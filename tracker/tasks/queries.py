@@ -174,14 +174,16 @@ def task_count(flt: TaskFilter, as_of: date) -> int:
 
 
 def task_list(
-    flt: TaskFilter, as_of: date, sort: str = "due", page: int = 1, per_page: int = 50
+    flt: TaskFilter, as_of: date, sort: str = "due", page: int = 1, per_page: int = 50, total: int | None = None
 ) -> tuple[list[tuple[TaskRow, str | None]], int]:
     """One page of tasks with their box at ``as_of``, and the total count: at most five queries whatever the size.
 
     A parent (a task with sub-tasks) has no box: a box filter never lists it, and its row carries its
-    leaves' roll-up instead, with the box ``None``."""
+    leaves' roll-up instead, with the box ``None``. ``total``: the count, when the caller has it already
+    (a report's figure of the same tasks), not read again."""
     conds = _list_conditions(flt, as_of)
-    total = _count(conds)
+    if total is None:
+        total = _count(conds)
     if not total:
         return [], 0
     page_rows = list_statement(flt, as_of, sort, page, per_page, conditions=conds, total=total)

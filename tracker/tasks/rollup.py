@@ -45,36 +45,63 @@ def summarize_by(key_column, flt: TaskFilter, as_of: date) -> dict:
     return _combined(key_column, flt, as_of, standing_rows, past_due)
 
 
-def summarize_plans(key_column, plan_ids: list[int], flt: TaskFilter, as_of: date) -> dict:
-    """``summarize_by`` for a filter whose leaves are exactly those of ``plan_ids`` (a report's scope),
-    grouped by ``Task.plan_id`` or ``Task.lead_unit_id``: the leaves by standing, with how many await
-    confirmation or were extended, come from ``plan_tally`` (a few rows per plan and unit) instead of
-    every leaf; the open ones past due and the later completions are ranges of their indexes as in
-    ``summarize_by``. ``flt`` must select the same leaves (no deadline range, no other condition)."""
+def summarize_plans(plan_ids: list[int], flt: TaskFilter, as_of: date) -> tuple[dict, dict]:
+    """``summarize_by`` by ``Task.plan_id`` and by ``Task.lead_unit_id`` (a report's two tables) for a
+    filter whose leaves are exactly those of ``plan_ids`` (a report's scope). The leaves by standing,
+    with how many await confirmation or were extended, come from ``plan_tally`` (a few rows per plan and
+    unit) instead of every leaf; the open ones past due and the later completions are ranges of their
+    indexes as in ``summarize_by``, each read once by plan and unit together and summed for each table.
+    ``flt`` must select the same leaves (no deadline range, no other condition)."""
     if not plan_ids:
-        return {}
-    key = PlanTally.plan_id if key_column is Task.plan_id else PlanTally.lead_unit_id
+        return {}, {}
+    pair = (Task.plan_id, Task.lead_unit_id)
+    past_due, later = _past_due(pair, flt, as_of), _later(pair, flt, as_of)
     sums = [func.sum(PlanTally.n), func.sum(PlanTally.pending), func.sum(PlanTally.extended)]
-    standing_rows = db.session.execute(
-        select(key, PlanTally.standing, *sums)
-        .where(PlanTally.plan_id.in_(plan_ids))
-        .group_by(key, PlanTally.standing)
-        .having(func.sum(PlanTally.n) > 0)  # rows counting top-level tasks only
-    ).all()
-    return _combined(key_column, flt, as_of, standing_rows, _past_due(key_column, flt, as_of))
+    tables = []
+    for side, (key_column, key) in enumerate(((Task.plan_id, PlanTally.plan_id), (Task.lead_unit_id, PlanTally.lead_unit_id))):
+        standing_rows = db.session.execute(
+            select(key, PlanTally.standing, *sums)
+            .where(PlanTally.plan_id.in_(plan_ids))
+            .group_by(key, PlanTally.standing)
+            .having(func.sum(PlanTally.n) > 0)  # rows counting top-level tasks only
+        ).all()
+        side_past_due = _folded(past_due, side, 0, (_sum, _least))
+        side_later = _folded(later, side, 2, (_sum, _least, _sum))
+        tables.append(_combined(key_column, flt, as_of, standing_rows, side_past_due, side_later))
+    return tables[0], tables[1]
 
 
-def _combined(key_column, flt: TaskFilter, as_of: date, standing_rows: Sequence[Any], past_due: Sequence[Any]) -> dict:
+def _sum(a, b):
+    return (a or 0) + (b or 0)
+
+
+def _least(a, b):
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _folded(rows: Sequence[Any], side: int, by: int, ops: tuple) -> list[tuple]:
+    """The rows of a read by plan and unit — (plan, unit, *by, *values) — as those of the same read by
+    one of them (``side`` 0: plan, 1: unit): each value folded by its op (summed, or the least kept)."""
+    folded: dict = {}
+    for row in rows:
+        key = (row[side], *row[2 : 2 + by])
+        values = tuple(row[2 + by :])
+        before = folded.get(key)
+        folded[key] = values if before is None else tuple(op(a, b) for op, a, b in zip(ops, before, values, strict=True))
+    return [(*key, *values) for key, values in folded.items()]
+
+
+def _combined(
+    key_column,
+    flt: TaskFilter,
+    as_of: date,
+    standing_rows: Sequence[Any],
+    past_due: Sequence[Any],
+    later: Sequence[Any] | None = None,
+) -> dict:
     """The boxes per key from the leaves by standing, the open ones past due and the later completions."""
-    later = _grouped(
-        key_column,
-        flt,
-        as_of,
-        [Task.standing, Task.effective_due < as_of],
-        [func.count(), func.min(Task.effective_due), PENDING],
-        [standing_among(COMPLETED), Task.completed_on > as_of],
-        ranged=True,
-    )
+    if later is None:
+        later = _later(key_column, flt, as_of)
     split = (lambda row: (row[0], row[1:])) if key_column is not None else (lambda row: (None, row))
     rows: dict = {}
     for key, (name, count, pending, extended) in map(split, standing_rows):
@@ -91,7 +118,7 @@ def _grouped(
 ) -> Sequence[Any]:
     """Leaves in ``flt`` grouped by the key and ``by``. ``ranged``: the rows come from a range of another
     index, and "+ 0" keeps SQLite from walking an index on the key for its order, reading every task."""
-    keys = [] if key_column is None else [(key_column + 0).label("key") if ranged else key_column]
+    keys = [(c + 0).label(f"key{i}") if ranged else c for i, c in enumerate(_key_columns(key_column))]
     if ranged:
         flt = flt.year_apart()  # likewise for the year's plans (0,6–0,8 s a read at a million)
     columns = keys + by
@@ -114,6 +141,27 @@ def _task_reads(key_column, flt: TaskFilter, as_of: date) -> tuple[Sequence[Any]
     flags = {tuple(row[:width]): tuple(row[width:]) for row in flagged}
     standing_rows = [(*row, *flags.get(tuple(row[:width]), (0, 0))) for row in by_standing]
     return standing_rows, _past_due(key_column, flt, as_of)
+
+
+def _key_columns(key_column) -> tuple:
+    """The columns of a grouped read's key: none, one, or a tuple of them (by plan and unit together)."""
+    if key_column is None:
+        return ()
+    return key_column if isinstance(key_column, tuple) else (key_column,)
+
+
+def _later(key_column, flt: TaskFilter, as_of: date) -> Sequence[Any]:
+    """(key, standing, was due before as_of, count, earliest deadline, awaiting confirmation) of the leaves
+    completed after ``as_of`` (none for today): a range of ix_task_leaf_done."""
+    return _grouped(
+        key_column,
+        flt,
+        as_of,
+        [Task.standing, Task.effective_due < as_of],
+        [func.count(), func.min(Task.effective_due), PENDING],
+        [standing_among(COMPLETED), Task.completed_on > as_of],
+        ranged=True,
+    )
 
 
 def _past_due(key_column, flt: TaskFilter, as_of: date) -> Sequence[Any]:
