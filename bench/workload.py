@@ -90,7 +90,7 @@ def load(app, n: int) -> dict:
     from tracker.plans.models import Issuer, Plan
     from tracker.rules.deadlines import DeadlineKind
     from tracker.rules.status import Confirmation, TaskStatus, effective_due
-    from tracker.settings.services import load_calendar
+    from tracker.settings.queries import load_calendar
     from tracker.tasks.models import Task
 
     folder = workload_dir(n)

@@ -14,7 +14,7 @@ from tracker.demo import LIVING, LIVING_NUMBER
 from tracker.extensions import db
 from tracker.plans.models import Plan
 from tracker.rules.status import Box, Confirmation, is_due_soon
-from tracker.settings.services import load_calendar
+from tracker.settings.queries import load_calendar
 from tracker.tasks.models import ExtensionRequest, ExtensionState, Task, TaskEvent
 from tracker.tasks.queries import TaskFilter, summarize
 

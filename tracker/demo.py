@@ -24,7 +24,7 @@ from tracker.reports.operations import save_office_settings
 from tracker.rules.calendar import WorkCalendar
 from tracker.rules.documents import DocumentType
 from tracker.rules.status import Confirmation, TaskStatus
-from tracker.settings.services import load_calendar
+from tracker.settings.queries import load_calendar
 from tracker.tasks import operations as ops
 from tracker.tasks.models import Task
 

@@ -40,7 +40,7 @@ from sqlalchemy.pool import NullPool
 
 from tracker import clock
 from tracker.extensions import db
-from tracker.settings.services import set_state
+from tracker.settings.state import set_state
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from tracker.accounts.models import Role, User
 from tracker.extensions import db
 from tracker.rules.status import TaskStatus
 from tracker.settings.models import AppState
-from tracker.settings.services import BACKDATE_KEY
+from tracker.settings.queries import BACKDATE_KEY
 from tracker.tasks.models import Task, TaskEvent
 
 

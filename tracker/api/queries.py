@@ -10,8 +10,9 @@ from tracker.rules.rollup import headline
 from tracker.rules.status import Box
 from tracker.tasks.filters import TaskFilter
 from tracker.tasks.models import ExtensionRequest, Task
-from tracker.tasks.queries import TaskRow, task_list
+from tracker.tasks.queries import task_list
 from tracker.tasks.rollup import summarize
+from tracker.tasks.rows import TaskRow
 
 
 def iso(value: date | None) -> str | None:

@@ -27,8 +27,9 @@ from tracker.rules.status import Box, Standing
 from tracker.tasks.conditions import AWAITING, UNREAD_DEADLINE
 from tracker.tasks.filters import TaskFilter
 from tracker.tasks.models import ExtensionRequest, ExtensionState, TallyKind, Task, TaskEvent, TaskTally
-from tracker.tasks.queries import TaskRow, task_list
+from tracker.tasks.queries import task_list
 from tracker.tasks.rollup import summarize_by
+from tracker.tasks.rows import TaskRow
 
 Rows = list[tuple[TaskRow, str | None]]
 

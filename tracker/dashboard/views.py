@@ -14,7 +14,7 @@ from tracker.notifications.queries import nudge_options
 from tracker.permissions import can_decide_extension, can_edit_plans, require
 from tracker.rules.periods import PeriodKind, Scheme
 from tracker.rules.rollup import Counts
-from tracker.settings.services import load_calendar
+from tracker.settings.queries import load_calendar
 from tracker.tasks.filters import TaskFilter
 from tracker.tasks.models import Task
 from tracker.tasks.queries import plan_options, unit_options

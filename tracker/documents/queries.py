@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from tracker.accounts.models import User
 from tracker.documents.models import PENDING, DocumentJob, DocumentState
 from tracker.extensions import db
-from tracker.settings.queries import get_state
+from tracker.settings.state import get_state
 
 LIST_LIMIT = 50
 # The scheduler writes its heartbeat every minute; three missed ones and the page says it is not running.

@@ -19,7 +19,7 @@ from tracker.accounts.models import Role, User
 from tracker.extensions import db
 from tracker.indicators.queries import Missing, missing_results
 from tracker.notifications.models import Channel, DeliveryStatus
-from tracker.settings.services import load_calendar
+from tracker.settings.queries import load_calendar
 from tracker.tasks.models import Task
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from icalendar import Calendar, Event
 
 from tracker.formatting import fmt_date
 from tracker.rules.status import Box
-from tracker.tasks.queries import TaskRow
+from tracker.tasks.rows import TaskRow
 
 PRODID = "-//Theo doi nhiem vu//Lich thoi han//VI"
 

@@ -20,7 +20,8 @@ from tracker.me.models import CalendarFeed
 from tracker.rules.status import Confirmation
 from tracker.tasks.conditions import AWAITING
 from tracker.tasks.models import ExtensionRequest, ExtensionState, Task
-from tracker.tasks.queries import BOX_GROUPS, TaskFilter, TaskRow, task_list
+from tracker.tasks.queries import BOX_GROUPS, TaskFilter, task_list
+from tracker.tasks.rows import TaskRow
 
 SECTION_LIMIT = 200
 # The feed holds deadlines from this many days back (so a late task still shows) onwards.

@@ -62,7 +62,7 @@ from tracker.notifications.rules import (
     weekly_digest_key,
 )
 from tracker.plans.models import Plan
-from tracker.settings.services import load_calendar
+from tracker.settings.queries import load_calendar
 from tracker.tasks.models import Task
 
 log = logging.getLogger(__name__)

@@ -44,7 +44,7 @@ from tracker.rules.board import due_soon_horizon
 from tracker.rules.calendar import WorkCalendar
 from tracker.rules.documents import DocumentType
 from tracker.rules.status import Box, Standing
-from tracker.settings.services import load_calendar
+from tracker.settings.queries import load_calendar
 from tracker.tasks.conditions import box_condition, leaf, standing_is
 from tracker.tasks.models import Task
 

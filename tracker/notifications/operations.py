@@ -23,7 +23,7 @@ from tracker.notifications.models import Channel, Delivery, DeliveryStatus
 from tracker.notifications.queries import PROBLEM, RULES_KEY, nudge_options, office_rules
 from tracker.notifications.rules import ReminderRules, Rule, nudge_refusal
 from tracker.plans.models import Plan
-from tracker.settings.services import set_state
+from tracker.settings.state import set_state
 from tracker.tasks.models import Task
 
 log = logging.getLogger(__name__)

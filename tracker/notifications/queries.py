@@ -19,7 +19,8 @@ from tracker.notifications.rules import DEFAULT_RULES, ReminderRules, Rule, nudg
 from tracker.plans.models import Plan
 from tracker.rules.deadlines import DeadlineKind
 from tracker.rules.status import Box, TaskStatus
-from tracker.settings.services import get_state, load_calendar
+from tracker.settings.queries import load_calendar
+from tracker.settings.state import get_state
 from tracker.tasks.conditions import box_condition, leaf
 from tracker.tasks.models import Task
 

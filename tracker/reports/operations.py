@@ -26,7 +26,7 @@ from tracker.reports import queries as q
 from tracker.reports.models import SECTIONS, Report, ReportScope, ReportState
 from tracker.rules.periods import Period
 from tracker.rules.reports import check_serial, clean_text, cutoff_errors, narrative_error
-from tracker.settings.services import set_state
+from tracker.settings.state import set_state
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from tracker.rules.periods import Period, PeriodKind, Scheme, counted_at, period
 from tracker.rules.rollup import Counts
 from tracker.rules.status import Box
 from tracker.settings.models import AppState
-from tracker.settings.services import load_calendar
+from tracker.settings.queries import load_calendar
 from tracker.tasks.conditions import FLAGGED
 from tracker.tasks.models import PlanTally, Task
 from tracker.tasks.queries import TaskFilter, box_condition, leaf, summarize, summarize_by, task_count, task_list

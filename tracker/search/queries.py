@@ -30,7 +30,7 @@ from tracker.rules.search import (
 )
 from tracker.rules.status import classify
 from tracker.tasks.models import Task
-from tracker.tasks.queries import ROW_FIELDS, TaskRow
+from tracker.tasks.rows import ROW_FIELDS, TaskRow
 
 LIMIT = 50
 MAX_QUERY = 200

@@ -9,7 +9,6 @@ from datetime import date
 
 from flask import g
 
-from tracker import clock
 from tracker.accounts.models import User
 from tracker.audit.models import AuditAction, AuditKind
 from tracker.audit.operations import record_changes
@@ -17,24 +16,15 @@ from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.formatting import fmt_date
 from tracker.rules.completion import MAX_BACKDATE_WORKING_DAYS
-from tracker.settings.models import AppState, CalendarDay, CalendarDayKind
+from tracker.settings.models import CalendarDay, CalendarDayKind
 from tracker.settings.queries import BACKDATE_KEY, SHIFT_KEY, backdate_working_days, shift_deadlines
+from tracker.settings.state import set_state
+from tracker.tasks.operations import recompute_effective_dues
 
 log = logging.getLogger(__name__)
 
 
-def set_state(key: str, value: str, actor: User | None = None) -> None:
-    """Keep a small fact (a process's heartbeat, a setting's value); the caller audits settings."""
-    row = db.session.get(AppState, key) or AppState(key=key)
-    row.value = value
-    row.updated_at = clock.now()
-    row.updated_by_id = actor.id if actor else None
-    db.session.add(row)
-
-
 def _calendar_changed() -> int:
-    from tracker.tasks.operations import recompute_effective_dues
-
     g.pop("work_calendar", None)
     return recompute_effective_dues()
 

@@ -1,5 +1,5 @@
 """Reads of the office-wide settings: the working-day calendar as configured, the Điều 148 switch, the
-back-dating limit, and small shared state. Each is read once per request (kept on ``g``)."""
+back-dating limit, and the calendar's days. Each is read once per request (kept on ``g``)."""
 
 from __future__ import annotations
 
@@ -46,10 +46,6 @@ def backdate_working_days() -> int:
         return int(row.value) if row is not None else DEFAULT_BACKDATE_WORKING_DAYS
     except ValueError:
         return DEFAULT_BACKDATE_WORKING_DAYS
-
-
-def get_state(key: str) -> AppState | None:
-    return db.session.get(AppState, key)
 
 
 def calendar_days() -> list[CalendarDay]:

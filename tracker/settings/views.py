@@ -14,7 +14,8 @@ from tracker.rules.calendar import public_holidays
 from tracker.settings.forms import BackdateForm, CalendarDayForm, DeleteDayForm, ShiftForm
 from tracker.settings.models import CalendarDayKind
 from tracker.settings.operations import remove_calendar_day, set_backdate_working_days, set_calendar_day, set_shift_deadlines
-from tracker.settings.queries import BACKDATE_KEY, backdate_working_days, calendar_days, get_state, shift_deadlines
+from tracker.settings.queries import BACKDATE_KEY, backdate_working_days, calendar_days, shift_deadlines
+from tracker.settings.state import get_state
 
 bp = Blueprint("settings", __name__)
 

@@ -15,7 +15,7 @@ from tracker.formatting import fmt_date
 from tracker.forms import year_window
 from tracker.rules.deadlines import DeadlineError, DeadlineKind, Frequency, parse_deadline
 from tracker.rules.status import effective_due
-from tracker.settings.services import load_calendar, shift_deadlines
+from tracker.settings.queries import load_calendar, shift_deadlines
 from tracker.tasks.models import Task
 
 log = logging.getLogger(__name__)

@@ -25,7 +25,8 @@ from tracker.rules.cells import cell_text
 from tracker.rules.colours import BADGE_TEXT, argb
 from tracker.rules.status import Box
 from tracker.tasks.filters import BOX_GROUPS, TaskFilter
-from tracker.tasks.queries import TaskRow, task_list
+from tracker.tasks.queries import task_list
+from tracker.tasks.rows import TaskRow
 
 DATE_FORMAT = "dd/mm/yyyy"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

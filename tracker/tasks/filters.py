@@ -12,6 +12,7 @@ from tracker.extensions import db
 from tracker.plans.models import Plan
 from tracker.rules.search import ordinal_forms, query_terms
 from tracker.rules.status import Box, TaskStatus
+from tracker.search.queries import task_id_query
 from tracker.tasks.conditions import box_condition, leaf
 from tracker.tasks.models import Task, TaskTally, task_cooperating_unit
 
@@ -141,8 +142,6 @@ def search_condition(typed: str, narrowed: bool = True) -> ColumnElement:
     trigram index can look up): that number, or the title holding the text when the list is
     ``narrowed`` to a plan, a unit or a person — over every task, reading each title (4 s at a million
     tasks) finds nothing instead (``TaskFilter.search_too_short``)."""
-    from tracker.search.queries import task_id_query  # search's queries read the task lists' rows
-
     text = typed.strip()
     terms, numbers = query_terms(text), ordinal_forms(text)
     by_number = Task.ordinal.in_(numbers) if numbers else None

@@ -28,7 +28,7 @@ from tracker.rules.documents import auto_ordinal
 from tracker.rules.extensions import extension_refusal
 from tracker.rules.journal import JournalAction
 from tracker.rules.status import Confirmation, TaskStatus
-from tracker.settings.services import backdate_working_days, load_calendar
+from tracker.settings.queries import backdate_working_days, load_calendar
 from tracker.tasks.deadlines import (  # noqa: F401  (re-exported: the old entry points of this module)
     ResolvedDeadline,
     recompute_effective_dues,

@@ -34,7 +34,7 @@ from tracker.rules.deadlines import DeadlineKind, undetermined_notice
 from tracker.rules.journal import JournalAction
 from tracker.rules.status import Box, TaskStatus
 from tracker.rules.versions import is_stale, parse_version
-from tracker.settings.services import load_calendar
+from tracker.settings.queries import load_calendar
 from tracker.tasks import operations as ops
 from tracker.tasks.filters import assignee_options
 from tracker.tasks.forms import (
