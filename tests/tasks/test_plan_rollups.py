@@ -42,7 +42,7 @@ def test_the_plan_pages_rollups_equal_the_recursive_ones(app, demo):  # noqa: F8
     with app.app_context():
         for number in ("01/KH.CCHC-STTTT", "25/KH-SNV"):
             plan_id = db.session.scalar(select(Plan.id).where(Plan.number == number))
-            parent_of = {r.id: r.parent_id for r in plan_shape(plan_id)}
+            parent_of = dict(plan_shape(plan_id))
             parents = {p for p in parent_of.values() if p is not None}
             assert parents, number
             for as_of in (*DATES, clock.today()):
@@ -70,7 +70,7 @@ def test_a_deep_tree_counts_each_leaf_under_every_ancestor(app, factory):
         factory.task(plan, unit, "Quý II/2024", parent_id=chain[-2], title=f"Lá {level}")
     factory.task(plan, unit, "Thường xuyên", parent_id=chain[-1], title="Lá cuối")
     with app.app_context():
-        parent_of = {r.id: r.parent_id for r in plan_shape(plan)}
+        parent_of = dict(plan_shape(plan))
         asked = chain[::2]
         for as_of in DATES:
             flat = leaf_counts_in_plan(plan, parent_of, asked, as_of)

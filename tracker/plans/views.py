@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from operator import itemgetter
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
@@ -29,7 +31,7 @@ from tracker.rules.versions import is_stale, parse_version
 from tracker.tasks import parents
 from tracker.tasks.filters import assignee_options, with_ancestors
 from tracker.tasks.models import Task
-from tracker.tasks.queries import TaskFilter, plan_shape, summarize, summarize_by, tasks_by_ids, tree
+from tracker.tasks.queries import TaskFilter, assigned_in_plan, plan_shape, summarize, summarize_by, tasks_by_ids, tree
 from tracker.web import bounded
 
 bp = Blueprint("plans", __name__)
@@ -131,16 +133,17 @@ def detail(plan_id):
     as_of = as_of_arg()
     assignee = int_arg("assignee")
     outline = plan_shape(plan.id)  # the whole tree's shape, light; the page's rows read in full below
-    parent_of = {r.id: r.parent_id for r in outline}  # a parent counts all its leaves, whoever does them
+    parent_of = dict(outline)  # a parent counts all its leaves, whoever does them
     if assignee:  # "Người thực hiện": that person's tasks, under their parents
-        outline = with_ancestors(outline, {t.id for t in outline if t.assignee_id == assignee})
+        kept = with_ancestors(parent_of, assigned_in_plan(plan.id, assignee))
+        outline = [pair for pair in outline if pair[0] in kept]
     counts = summarize(TaskFilter(plan_id=plan.id, assignee_id=assignee), as_of)
-    shape = tree(outline)
+    shape = [(ident, depth, kids) for (ident, _), depth, kids in tree(outline, itemgetter(0), itemgetter(1))]
     # A Sở's plan holds tens of tasks; a plan of thousands is shown PLAN_PAGE_ROWS rows a page, in tree order.
     page = max(1, min(int_arg("page") or 1, (len(shape) + PLAN_PAGE_ROWS - 1) // PLAN_PAGE_ROWS or 1))
     shown = shape[(page - 1) * PLAN_PAGE_ROWS : page * PLAN_PAGE_ROWS]
-    full = tasks_by_ids([r.id for r, _, _ in shown])
-    nested = [(full[r.id], depth, kids) for r, depth, kids in shown]
+    full = tasks_by_ids([ident for ident, _, _ in shown])
+    nested = [(full[ident], depth, kids) for ident, depth, kids in shown]
     # A parent shows its leaves' roll-up, a leaf its box (the same reads as every task list).
     rollups = parents.rollups_in_plan(plan.id, parent_of, [t.id for t, _, kids in nested if kids], as_of)
     rows = [(t, depth, rollups.get(t.id) if kids else None, classify(t.facts, as_of)) for t, depth, kids in nested]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal_column, select
 from sqlalchemy.orm import aliased
 
 from tracker.extensions import db
@@ -76,14 +76,21 @@ def leaf_counts_in_plan(
         return found
 
     tallies = {parent: [0] * len(boxes) for parent in wanted}
-    stmt = select(Task.id, *(case((box_condition(b, as_of), 1), else_=0) for b in boxes)).where(
-        Task.plan_id == plan_id, leaf(), Task.standing.is_not(None)
+    # The leaves summed by their own parent in the database (a plan of 65,189 leaves has 8,514 parents),
+    # then each sum added to the asked-for parents above it. "+ 0": the plan's leaves are found through
+    # their index on the plan, not by walking the index on the parent for its order (PostgreSQL read
+    # 400,000 rows that way: 0,64 s instead of 0,15 s).
+    own_parent = (Task.parent_id + 0).label("parent")
+    stmt = (
+        select(own_parent, *(func.sum(case((box_condition(b, as_of), 1), else_=0)) for b in boxes))
+        .where(Task.plan_id == plan_id, leaf(), Task.standing.is_not(None))
+        .group_by(literal_column("1"))
     )
-    for task_id, *flags in db.session.execute(stmt):
-        for parent in wanted_above(parent_of.get(task_id)):
+    for parent_id, *sums in db.session.execute(stmt):
+        for parent in wanted_above(parent_id):
             row = tallies[parent]
-            for i, flag in enumerate(flags):
-                row[i] += flag
+            for i, n in enumerate(sums):
+                row[i] += int(n or 0)
     return {parent: Counts({b: n for b, n in zip(boxes, row, strict=True) if n}) for parent, row in tallies.items()}
 
 

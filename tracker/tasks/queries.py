@@ -7,8 +7,11 @@ the other packages (to be imported from their own modules from now on).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
+from typing import Any
 
 from sqlalchemy import Select, case, func, literal_column, select
 from sqlalchemy.orm import selectinload
@@ -174,15 +177,25 @@ def plan_task_count(plan_id: int) -> int:
     return db.session.scalar(select(func.count()).select_from(Task).where(Task.plan_id == plan_id)) or 0
 
 
-def plan_shape(plan_id: int) -> list:
-    """A plan's tasks as (id, parent_id, assignee_id) rows in display order: the tree's shape alone (the
-    plan page reads the rows it shows in full, a page at a time; a plan of the shared workload's million
-    holds 73,703 tasks)."""
-    return list(
-        db.session.execute(
-            select(Task.id, Task.parent_id, Task.assignee_id).where(Task.plan_id == plan_id).order_by(Task.position, Task.id)
-        )
-    )
+def plan_shape(plan_id: int) -> list[tuple[int, int | None]]:
+    """A plan's tasks as (id, parent_id) pairs, each parent's children in display order (position, id):
+    the tree's shape alone, read from the index on (plan, parent, position) without the table (the plan
+    page reads the rows it shows in full, a page at a time; a plan of the shared workload's million
+    holds 73,703 tasks). Fetched by the driver as plain tuples: SQLAlchemy's rows cost 0,2 s more there
+    (the plan id, an integer, is written into the statement)."""
+    stmt = select(Task.id, Task.parent_id).where(Task.plan_id == int(plan_id)).order_by(Task.parent_id, Task.position, Task.id)
+    connection = db.session.connection()
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(stmt.compile(connection, compile_kwargs={"literal_binds": True})))
+        return [tuple(row) for row in cursor.fetchall()]
+    finally:
+        cursor.close()
+
+
+def assigned_in_plan(plan_id: int, assignee_id: int) -> set[int]:
+    """The ids of a person's tasks in a plan (the plan page's "Người thực hiện")."""
+    return set(db.session.scalars(select(Task.id).where(Task.plan_id == plan_id, Task.assignee_id == assignee_id)))
 
 
 def tasks_by_ids(ids: list[int]) -> dict[int, Task]:
@@ -192,17 +205,20 @@ def tasks_by_ids(ids: list[int]) -> dict[int, Task]:
     return {t.id: t for t in db.session.scalars(select(Task).where(Task.id.in_(ids)).options(*ROW_LOADS))}
 
 
-def tree(tasks: list[Task]) -> list[tuple[Task, int, bool]]:
-    """Depth-first order with depth and whether the task has children."""
-    by_parent: dict[int | None, list[Task]] = {}
-    for t in tasks:
-        by_parent.setdefault(t.parent_id, []).append(t)
-    out: list[tuple[Task, int, bool]] = []
-    stack = [(t, 0) for t in reversed(by_parent.get(None, []))]
+def tree(
+    items: list, key: Callable = attrgetter("id"), parent: Callable = attrgetter("parent_id")
+) -> list[tuple[Any, int, bool]]:
+    """Depth-first order with depth and whether the item has children: tasks, or the (id, parent_id)
+    pairs of ``plan_shape`` with ``key=itemgetter(0), parent=itemgetter(1)``."""
+    by_parent: dict[Any, list] = {}
+    for item in items:
+        by_parent.setdefault(parent(item), []).append(item)
+    out: list[tuple[Any, int, bool]] = []
+    stack = [(item, 0) for item in reversed(by_parent.get(None, []))]
     while stack:
-        t, depth = stack.pop()
-        kids = by_parent.get(t.id)
-        out.append((t, depth, kids is not None))
+        item, depth = stack.pop()
+        kids = by_parent.get(key(item))
+        out.append((item, depth, kids is not None))
         if kids:
             stack.extend((kid, depth + 1) for kid in reversed(kids))
     return out
