@@ -119,8 +119,8 @@ def _grouped(
     """Leaves in ``flt`` grouped by the key and ``by``. ``ranged``: the rows come from a range of another
     index, and "+ 0" keeps SQLite from walking an index on the key for its order, reading every task."""
     keys = [(c + 0).label(f"key{i}") if ranged else c for i, c in enumerate(_key_columns(key_column))]
-    if ranged:
-        flt = flt.year_apart()  # likewise for the year's plans (0,6–0,8 s a read at a million)
+    if ranged:  # likewise for the year's plans (0,6–0,8 s a read at a million) and a period's deadlines
+        flt = flt.year_apart().deadlines_apart()
     columns = keys + by
     conds = [*([] if flt.leaves_only else [leaf()]), *flt.conditions(as_of)]
     stmt = select(*columns, *values).where(*conds, *where)
