@@ -66,14 +66,17 @@ def _read_plan(key_column, flt: TaskFilter, marker: str, as_of=None) -> str:
     return " ".join(str(row) for row in rows)
 
 
-@pytest.mark.parametrize("key", ["plan", "unit"])
+@pytest.mark.parametrize("key", ["plan", "unit", "one plan"])
 def test_the_flagged_leaves_are_read_through_their_own_index(app, db_session, key):
-    """By plan: /plans. By unit within a year's plans (which task_tally cannot answer): the board."""
+    """By plan: /plans. By unit within a year's plans (which task_tally cannot answer): the board. One
+    plan's: its page."""
     with app.app_context():
         if db.engine.dialect.name != "sqlite":
             pytest.skip("PostgreSQL chooses by its statistics")
         if key == "plan":
             plan = _with_million_statistics(lambda: _read_plan(Task.plan_id, TaskFilter(), FLAGGED))
+        elif key == "one plan":
+            plan = _with_million_statistics(lambda: _read_plan(None, TaskFilter(plan_id=1), FLAGGED))
         else:
             plan = _with_million_statistics(lambda: _read_plan(Task.lead_unit_id, TaskFilter(year=2024), FLAGGED))
     assert "ix_task_leaf_flagged" in plan, plan

@@ -118,6 +118,14 @@ class TaskFilter:
         year_plans = (Task.plan_id + 0).in_(select(Plan.id).where(Plan.year == self.year))
         return replace(self, year=None, extra=[*self.extra, year_plans])
 
+    def plan_apart(self) -> TaskFilter:
+        """This filter with its plan as "plan_id + 0 = …": for the flagged leaves, which their own partial
+        index serves — through the index on the plan SQLite read each of the plan's leaves instead (0,12 s
+        for none, a plan of 65,189 leaves). Not for the ranges of deadlines: that index serves them best."""
+        if not self.plan_id:
+            return self
+        return replace(self, plan_id=None, extra=[*self.extra, (Task.plan_id + 0) == self.plan_id])
+
     def deadlines_apart(self) -> TaskFilter:
         """This filter with its range of deadlines as written (a reporting period) kept out of SQLite's
         index choice (``unindexed``): for a read that another index serves, so that SQLite does not read
