@@ -13,8 +13,8 @@ from tracker.accounts.models import Role, User
 from tracker.extensions import db
 from tracker.rules.status import TaskStatus
 from tracker.tasks import operations as ops
-from tracker.tasks.models import Task, TaskTally
-from tracker.tasks.tally import recount
+from tracker.tasks.models import PlanTally, Task, TaskTally
+from tracker.tasks.tally import plan_differences, recount
 
 
 def tally() -> dict:
@@ -164,3 +164,19 @@ def test_tally_check_finds_differences_and_repairs_them(app, factory, runner):
     with app.app_context():
         assert tally() == recount()
     assert "khớp" in runner.invoke(args=["tally", "check"]).output
+    with app.app_context():  # the reports' plan_tally: a wrong count, a stray row, a row counting nothing
+        db.session.execute(update(PlanTally).where(PlanTally.plan_id == plan, PlanTally.standing == "open").values(n=7))
+        zero = {"plan_id": plan, "lead_unit_id": unit, "standing": "on_time", "n": 0, "roots": 0, "pending": 0, "extended": 0}
+        db.session.execute(insert(PlanTally).values(**zero))
+        db.session.execute(
+            insert(PlanTally).values(plan_id=plan, lead_unit_id=unit, standing="late", n=1, roots=1, pending=0, extended=0)
+        )
+        db.session.commit()
+    found = runner.invoke(args=["tally", "check"])
+    assert found.exit_code == 1 and "lệch ở 3 dòng" in found.output and "Bảng đếm lệch" not in found.output
+    assert f"{plan}, {unit}, on_time: (0, 0, 0, 0) → (không có)" in found.output
+    assert f"{plan}, {unit}, open: (7, 2, 0, 0) → (2, 2, 0, 0)" in found.output
+    assert f"{plan}, {unit}, late: (1, 1, 0, 0) → (không có)" in found.output
+    assert runner.invoke(args=["tally", "check", "--repair"]).exit_code == 0
+    with app.app_context():
+        assert plan_differences() == []

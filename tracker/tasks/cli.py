@@ -1,4 +1,5 @@
-"""``flask --app wsgi tally check [--repair]``: prove the dashboard's tally against the tasks."""
+"""``flask --app wsgi tally check [--repair]``: prove the dashboard's tally and the reports' plan tally
+against the tasks."""
 
 from __future__ import annotations
 
@@ -28,11 +29,19 @@ def tally_check(repair):
     """So bảng đếm với số đếm lại trên từng nhiệm vụ; mã thoát 1 nếu lệch mà không sửa."""
     from tracker.tasks import tally
 
-    wrong = tally.differences()
-    if not wrong:
-        click.echo("Bảng đếm khớp với danh sách nhiệm vụ.")
+    wrong, plans_wrong = tally.differences(), tally.plan_differences()
+    if not wrong and not plans_wrong:
+        click.echo("Bảng đếm khớp với danh sách nhiệm vụ (cả bảng đếm theo kế hoạch của báo cáo).")
         return
-    _print_differences(wrong)
+    if wrong:
+        _print_differences(wrong)
+    if plans_wrong:
+        click.echo(
+            f"Bảng đếm theo kế hoạch (plan_tally) lệch ở {len(plans_wrong)} dòng "
+            "(kế hoạch, đơn vị, tình trạng: việc lá, việc cấp cao nhất, chờ xác nhận, gia hạn; trong bảng → đếm lại):"
+        )
+        for (plan, unit, standing), kept, counted in plans_wrong[:SHOWN_DIFFERENCES]:
+            click.echo(f"  {plan}, {unit}, {standing}: {kept or '(không có)'} → {counted or '(không có)'}")
     if not repair:
         raise SystemExit(1)
     rows = tally.rebuild()

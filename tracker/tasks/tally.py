@@ -77,6 +77,22 @@ def differences() -> list[tuple[Key, tuple[int, int, int] | None, tuple[int, int
     return [(k, kept.get(k), counted.get(k)) for k in keys if k in malformed or kept.get(k) != counted.get(k)]
 
 
+def plan_differences() -> list[tuple[PlanKey, tuple[int, int, int, int] | None, tuple[int, int, int, int] | None]]:
+    """``differences`` for ``plan_tally`` (the report figures): every (plan, lead unit, standing) where
+    it and ``recount_plans`` disagree (its key is unique; a row counting nothing differs from none)."""
+    kept = {
+        (plan, unit, standing): (n, roots, pending, extended)
+        for plan, unit, standing, n, roots, pending, extended in db.session.execute(
+            select(PlanTally.plan_id, PlanTally.lead_unit_id, PlanTally.standing).add_columns(
+                PlanTally.n, PlanTally.roots, PlanTally.pending, PlanTally.extended
+            )
+        )
+    }
+    counted = recount_plans()
+    keys = sorted(kept.keys() | counted.keys(), key=repr)
+    return [(k, kept.get(k), counted.get(k)) for k in keys if kept.get(k) != counted.get(k)]
+
+
 def rebuild() -> int:
     """Replace the tally (and ``plan_tally``) by a recount, in the caller's transaction; returns the
     tally's number of rows. On
