@@ -86,6 +86,8 @@ BAD = [
     ("bom.docx", _zip_bomb, "bom nén"),
     ("nen.docx", lambda: _zip_with("readme.txt", b"x"), "không phải Word (.docx) hay Excel (.xlsx)"),
     ("lon.txt", lambda: b"a" * (50 * 1024 * 1024), "quá lớn (50,0 MB); dung lượng tối đa là 20,0 MB"),
+    # Within the upload limit, but ten times the longest plan as text: refused before it is read.
+    ("dai.txt", lambda: "1. Rà soát thủ tục.\n".encode() * 60_000, "“dai.txt” quá dài (1,5 MB); tối đa 1,0 MB"),
     ("scan.pdf", _scanned_pdf, "không có lớp chữ"),
     ("hong.pdf", lambda: b"%PDF-1.4\n" + os.urandom(300), "PDF bị hỏng"),
     ("khong-co-viec.txt", lambda: "Một đoạn văn không giao việc gì.".encode(), "Không tìm thấy nhiệm vụ nào"),

@@ -122,6 +122,9 @@ def test_bad_uploads_are_refused_in_vietnamese_and_write_nothing(client, app, de
     assert big.status_code == 413 and "Tệp quá lớn" in big.get_data(as_text=True)
     empty = client.post("/imports/", data={"csrf_token": token, "text": "   "})
     assert empty.status_code == 422 and "hãy dán văn bản" in empty.get_data(as_text=True)
+    long_paste = client.post("/imports/", data={"csrf_token": token, "text": "1. Rà soát thủ tục.\n" * 16_000})
+    assert long_paste.status_code == 422
+    assert "Văn bản dán quá dài (320.000 ký tự; tối đa 300.000" in long_paste.get_data(as_text=True)
     assert _counts(app) == before
 
 

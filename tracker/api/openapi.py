@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 
 from tracker.api.fields import BODIES, PLAN_CLEARABLE, text_fields
+from tracker.imports.parse_files import MAX_PASTED_CHARS
 from tracker.indicators.openapi import INDICATOR_SCHEMAS, indicator_paths
 from tracker.rules.deadlines import DeadlineKind
 from tracker.rules.documents import DocumentType
@@ -203,7 +204,12 @@ def _document() -> dict:
                             "multipart/form-data": {
                                 "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
                             },
-                            "application/json": {"schema": {"type": "object", "properties": {"text": {"type": "string"}}}},
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"text": {"type": "string", "maxLength": MAX_PASTED_CHARS}},
+                                }
+                            },
                         },
                     },
                     "responses": {

@@ -18,7 +18,7 @@ from tracker.accounts.models import Unit, User
 from tracker.errors import ValidationFailed
 from tracker.extensions import db
 from tracker.imports.models import DraftStatus, ImportDraft, UnitAlias
-from tracker.imports.parse_files import parse_file, parse_text
+from tracker.imports.parse_files import check_text_size, parse_file, parse_text
 from tracker.imports.parse_model import ReadError
 from tracker.imports.queries import catalog, plans_with_number
 from tracker.imports.resolve import coop_units, deadline_state, lead_units, pending_groups, resolve, resolve_task
@@ -53,6 +53,7 @@ def read_source(filename: str, data: bytes, max_bytes: int) -> dict[str, Any]:
 
 def read_pasted(text: str) -> dict[str, Any]:
     try:
+        check_text_size(text)
         doc = parse_text(text)
     except ReadError as exc:
         raise ValidationFailed({"text": str(exc)}) from None

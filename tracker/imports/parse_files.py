@@ -10,6 +10,7 @@ import io
 import zipfile
 from pathlib import PurePath
 
+from tracker.formatting import fmt_number
 from tracker.imports.parse_model import Indicator, ParsedDocument, ParsedTask, ReadError
 from tracker.imports.parse_structure import parse_blocks, table_document
 from tracker.rules.text import clean_text
@@ -19,6 +20,11 @@ KINDS = {"docx": "Word (.docx)", "xlsx": "Excel (.xlsx)", "pdf": "PDF", "text": 
 MAX_UNPACKED = 200 * 1024 * 1024
 MAX_RATIO = 200
 MAX_MEMBERS = 5000
+# A plan or directive as plain text: the seeds' longest is 97 KB (74,000 characters). Reading costs
+# ~0,4 s a megabyte, so a longer text is refused rather than read for seconds in one request: a .txt
+# file by its bytes, a pasted text by its characters (what the API's schema can say: maxLength).
+MAX_TEXT_BYTES = 1024 * 1024
+MAX_PASTED_CHARS = 300_000
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -134,10 +140,25 @@ def clean_document(doc: ParsedDocument) -> ParsedDocument:
     return doc
 
 
+def check_text_size(text: str) -> None:
+    """``ReadError`` for a pasted text longer than ``MAX_PASTED_CHARS``."""
+    if len(text) > MAX_PASTED_CHARS:
+        raise ReadError(
+            f"Văn bản dán quá dài ({fmt_number(len(text))} ký tự; tối đa {fmt_number(MAX_PASTED_CHARS)}, một kế hoạch "
+            "thường dưới 100.000). Hãy kiểm tra lại nội dung, hoặc tải lên tệp Word, Excel hay PDF."
+        )
+
+
 def parse_file(filename: str, data: bytes, max_bytes: int) -> tuple[str, ParsedDocument]:
     """Read one file into a parsed document; ``ReadError`` says why it cannot be."""
     kind = sniff(filename, data, max_bytes)
     if kind == "text":
+        if len(data) > MAX_TEXT_BYTES:
+            name = PurePath(filename or "tệp").name
+            raise ReadError(
+                f"Tệp văn bản “{name}” quá dài ({_mb(len(data))}); tối đa {_mb(MAX_TEXT_BYTES)} (một kế hoạch thường "
+                "dưới 0,1 MB). Hãy kiểm tra lại tệp, hoặc tải lên tệp Word, Excel hay PDF."
+            )
         doc = parse_text(decode_text(data))
     elif kind == "docx":
         from tracker.imports.parse_docx import docx_blocks
