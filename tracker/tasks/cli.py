@@ -15,12 +15,15 @@ tally_group = AppGroup("tally", help="Bảng đếm nhiệm vụ (task_tally) m�
 SHOWN_DIFFERENCES = 50
 
 
-def _print_differences(wrong: list) -> None:
-    click.echo(f"Bảng đếm lệch ở {len(wrong)} dòng (loại, đơn vị, tình trạng, ngày, hạn áp dụng: trong bảng → đếm lại):")
-    for (kind, unit, standing, day, due), kept, counted in wrong[:SHOWN_DIFFERENCES]:
-        click.echo(
-            f"  {kind}, {unit}, {standing}, {day or '-'}, {due or '-'}: {kept or '(không có)'} → {counted or '(không có)'}"
-        )
+def _print_differences(heading: str, columns: str, wrong: list, key_text) -> None:
+    click.echo(f"{heading} lệch ở {len(wrong)} dòng ({columns} trong bảng → đếm lại):")
+    for key, kept, counted in wrong[:SHOWN_DIFFERENCES]:
+        click.echo(f"  {key_text(key)}: {kept or '(không có)'} → {counted or '(không có)'}")
+
+
+def _tally_key(key) -> str:
+    kind, unit, standing, day, due = key
+    return f"{kind}, {unit}, {standing}, {day or '-'}, {due or '-'}"
 
 
 @tally_group.command("check")
@@ -34,14 +37,10 @@ def tally_check(repair):
         click.echo("Bảng đếm khớp với danh sách nhiệm vụ (cả bảng đếm theo kế hoạch của báo cáo).")
         return
     if wrong:
-        _print_differences(wrong)
+        _print_differences("Bảng đếm", "loại, đơn vị, tình trạng, ngày, hạn áp dụng:", wrong, _tally_key)
     if plans_wrong:
-        click.echo(
-            f"Bảng đếm theo kế hoạch (plan_tally) lệch ở {len(plans_wrong)} dòng "
-            "(kế hoạch, đơn vị, tình trạng: việc lá, việc cấp cao nhất, chờ xác nhận, gia hạn; trong bảng → đếm lại):"
-        )
-        for (plan, unit, standing), kept, counted in plans_wrong[:SHOWN_DIFFERENCES]:
-            click.echo(f"  {plan}, {unit}, {standing}: {kept or '(không có)'} → {counted or '(không có)'}")
+        columns = "kế hoạch, đơn vị, tình trạng: việc lá, việc cấp cao nhất, chờ xác nhận, gia hạn;"
+        _print_differences("Bảng đếm theo kế hoạch (plan_tally)", columns, plans_wrong, lambda key: ", ".join(map(str, key)))
     if not repair:
         raise SystemExit(1)
     rows = tally.rebuild()

@@ -19,7 +19,6 @@ from tracker.tasks.conditions import box_condition, leaf
 from tracker.tasks.models import Task, TaskTally, task_cooperating_unit
 
 
-# The groups of boxes the lists take as one filter value (``box=done``): the pages and the API.
 class unindexed(FunctionElement):
     """A column's value written so that SQLite takes no index on it (its unary "+", a no-op on the value):
     for a condition that must not choose the read's index. PostgreSQL, which chooses by its statistics
@@ -42,6 +41,7 @@ def _unary_plus(element, compiler, **kw) -> str:
     return "+" + compiler.process(element.clauses, **kw)
 
 
+# The groups of boxes the lists take as one filter value (``box=done``): the pages and the API.
 BOX_GROUPS = {
     "counted": tuple(Box),  # everything counted in the figures: all but cancelled tasks
     "done": tuple(b for b in Box if b.completed),

@@ -174,7 +174,7 @@ def plan_outline(plan_id: int) -> list:
 
 
 def plan_task_count(plan_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(Task).where(Task.plan_id == plan_id)) or 0
+    return _count([Task.plan_id == plan_id])
 
 
 def plan_shape(plan_id: int) -> list[tuple[int, int | None]]:

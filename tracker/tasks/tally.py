@@ -72,9 +72,7 @@ def differences() -> list[tuple[Key, tuple[int, int, int] | None, tuple[int, int
             malformed.add(key)
         before = kept.get(key, (0, 0, 0))
         kept[key] = (before[0] + n, before[1] + pending, before[2] + extended)
-    counted = recount()
-    keys = sorted(kept.keys() | counted.keys(), key=repr)
-    return [(k, kept.get(k), counted.get(k)) for k in keys if k in malformed or kept.get(k) != counted.get(k)]
+    return _disagreeing(kept, recount(), malformed)
 
 
 def plan_differences() -> list[tuple[PlanKey, tuple[int, int, int, int] | None, tuple[int, int, int, int] | None]]:
@@ -88,9 +86,13 @@ def plan_differences() -> list[tuple[PlanKey, tuple[int, int, int, int] | None, 
             )
         )
     }
-    counted = recount_plans()
+    return _disagreeing(kept, recount_plans())
+
+
+def _disagreeing(kept: dict, counted: dict, malformed: set | frozenset = frozenset()) -> list[tuple]:
+    """(key, kept, counted) for every key the two disagree on (or ``malformed``), in a stable order."""
     keys = sorted(kept.keys() | counted.keys(), key=repr)
-    return [(k, kept.get(k), counted.get(k)) for k in keys if kept.get(k) != counted.get(k)]
+    return [(k, kept.get(k), counted.get(k)) for k in keys if k in malformed or kept.get(k) != counted.get(k)]
 
 
 def rebuild() -> int:
